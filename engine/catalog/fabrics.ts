@@ -1,0 +1,127 @@
+import type { FabricSpec } from './catalog-types.js';
+
+/**
+ * The link catalog. Bandwidth is per GPU (or per NIC serving one GPU), one direction, in GB/s
+ * (1e9 bytes/s): vendors print NVLink as the bidirectional total (halved here) and network ports in
+ * Gb/s (divided by 8 here).
+ *
+ * `latencyUs` is the per-hop latency a collective model charges for each step over this link, taken
+ * from NCCL's own tuning model (NVIDIA/nccl src/graph/tuning.cc, table `hwLat`, microseconds per
+ * step, Ring algorithm, LL128 protocol): NVLink 1.9, PCI 2.5, network 4.0. Software overhead of a whole
+ * collective (NCCL's `baseLat`, 6.6 us for a ring, and kernel launch) is the collective model's to add.
+ * For scale, end-to-end NCCL send/recv of 2 KiB measured by Vidur (shared/data/profiling/vidur/network,
+ * median) takes 5 us inside an H100 node over NVLink, 8 us inside an A100 node, 17 us between H100
+ * nodes and 24 us between A100 nodes over InfiniBand.
+ */
+export const FABRICS: readonly FabricSpec[] = [
+  {
+    id: 'nvlink3',
+    name: 'NVLink 3 (A100, NVSwitch gen 2)',
+    kind: 'nvlink',
+    scope: 'intra-node',
+    GBpsPerGpu: 300,
+    latencyUs: 1.9,
+    source:
+      'Bandwidth: NVIDIA A100 datasheet "NVIDIA NVLink 600GB/s" per GPU, and the NVLink page https://www.nvidia.com/en-us/data-center/nvlink/ ' +
+      '(third generation: 12 links x 50 GB/s bidirectional = 600 GB/s total) / 2 = 300 GB/s per direction. ' +
+      'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[NVLINK][Ring][LL128] = 1.9 us per hop.',
+  },
+  {
+    id: 'nvlink4',
+    name: 'NVLink 4 (H100/H200, NVSwitch gen 3)',
+    kind: 'nvlink',
+    scope: 'intra-node',
+    GBpsPerGpu: 450,
+    latencyUs: 1.9,
+    source:
+      'Bandwidth: NVIDIA H100 and H200 datasheets "NVIDIA NVLink 900GB/s", NVLink page https://www.nvidia.com/en-us/data-center/nvlink/ ' +
+      '(fourth generation: 18 links x 50 GB/s bidirectional = 900 GB/s total) / 2 = 450 GB/s per direction. ' +
+      'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[NVLINK][Ring][LL128] = 1.9 us per hop ' +
+      '(Vidur shared/data/profiling/vidur/network/h100_dgx/send_recv.csv: 2 KiB NCCL send/recv inside a node, median 5 us end to end).',
+  },
+  {
+    id: 'nvlink5',
+    name: 'NVLink 5 (B200, NVSwitch gen 4)',
+    kind: 'nvlink',
+    scope: 'intra-node',
+    GBpsPerGpu: 900,
+    latencyUs: 1.9,
+    source:
+      'Bandwidth: NVLink page https://www.nvidia.com/en-us/data-center/nvlink/ and DGX B200 datasheet https://www.nvidia.com/en-us/data-center/dgx-b200/ ' +
+      '(fifth generation: 18 links x 100 GB/s bidirectional = 1.8 TB/s per GPU; DGX B200 "14.4TB/s aggregate NVLink bandwidth" / 8 GPUs) / 2 = 900 GB/s per direction. ' +
+      'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[NVLINK][Ring][LL128] = 1.9 us per hop (NCCL uses one NVLink row for all generations).',
+  },
+  {
+    id: 'infinity-fabric',
+    name: 'AMD Infinity Fabric (MI300X xGMI mesh)',
+    kind: 'infinity-fabric',
+    scope: 'intra-node',
+    GBpsPerGpu: 448,
+    latencyUs: 1.9,
+    source:
+      'Bandwidth: AMD Instinct MI300X datasheet https://www.amd.com/content/dam/amd/en/documents/instinct-tech-docs/data-sheets/amd-instinct-mi300x-data-sheet.pdf ' +
+      '"AMD Infinity Fabric Links: 7", "Peak Infinity Fabric Link Bandwidth: 128 GB/s" (bidirectional) = 64 GB/s per direction per link; ' +
+      'in an 8-GPU fully connected platform a GPU reaches its 7 peers at 7 x 64 = 448 GB/s per direction in total (896 GB/s aggregate bidirectional), ' +
+      'but any single peer pair at 64 GB/s per direction. ' +
+      'Latency: AMD publishes no per-hop figure that we found; assumed equal to NCCL\'s NVLink-class hop, 1.9 us (NVIDIA/nccl src/graph/tuning.cc hwLat[NVLINK][Ring][LL128]); RCCL is a fork of NCCL with the same tuning model.',
+  },
+  {
+    id: 'pcie4',
+    name: 'PCIe Gen4 x16',
+    kind: 'pcie',
+    scope: 'intra-node',
+    GBpsPerGpu: 32,
+    latencyUs: 2.5,
+    source:
+      'Bandwidth: PCI Express Base Specification 4.0, 16 GT/s per lane x 16 lanes = 32 GB/s per direction raw (31.5 GB/s after 128b/130b encoding); ' +
+      'the NVIDIA L40S datasheet prints "PCIe Gen4 x16: 64GB/s bidirectional". ' +
+      'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[PCI][Ring][LL128] = 2.5 us per hop.',
+  },
+  {
+    id: 'pcie5',
+    name: 'PCIe Gen5 x16',
+    kind: 'pcie',
+    scope: 'intra-node',
+    GBpsPerGpu: 64,
+    latencyUs: 2.5,
+    source:
+      'Bandwidth: PCI Express Base Specification 5.0, 32 GT/s per lane x 16 lanes = 64 GB/s per direction raw (63.0 GB/s after 128b/130b encoding); ' +
+      'the NVIDIA H100 PCIe datasheet prints "PCIe Gen5: 128GB/s" (bidirectional). ' +
+      'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[PCI][Ring][LL128] = 2.5 us per hop.',
+  },
+  {
+    id: 'infiniband-ndr',
+    name: 'InfiniBand NDR 400 Gb/s (one NIC per GPU)',
+    kind: 'infiniband',
+    scope: 'inter-node',
+    GBpsPerGpu: 50,
+    latencyUs: 4,
+    source:
+      'Bandwidth: NVIDIA ConnectX-7 adapter / Quantum-2 switch, https://www.nvidia.com/en-us/networking/infiniband-adapters/ , NDR "400Gb/s" per port = 400/8 = 50 GB/s per direction; ' +
+      'DGX H100 pairs each GPU with one 400 Gb/s ConnectX-7 port. ' +
+      'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[NET][Ring][LL128] = 4.0 us per hop ' +
+      '(Vidur shared/data/profiling/vidur/network/h100_dgx/send_recv.csv: 2 KiB NCCL send/recv between nodes, median 17 us end to end).',
+  },
+  {
+    id: 'infiniband-xdr',
+    name: 'InfiniBand XDR 800 Gb/s (one NIC per GPU)',
+    kind: 'infiniband',
+    scope: 'inter-node',
+    GBpsPerGpu: 100,
+    latencyUs: 4,
+    source:
+      'Bandwidth: NVIDIA ConnectX-8 SuperNIC / Quantum-X800 switch, https://www.nvidia.com/en-us/networking/products/infiniband/quantum-x800/ , XDR "800Gb/s" per port = 800/8 = 100 GB/s per direction. ' +
+      'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[NET][Ring][LL128] = 4.0 us per hop (NCCL does not distinguish link generations in its network row).',
+  },
+  {
+    id: 'roce-400g',
+    name: 'RoCEv2 400 GbE (one NIC per GPU)',
+    kind: 'roce',
+    scope: 'inter-node',
+    GBpsPerGpu: 50,
+    latencyUs: 4,
+    source:
+      'Bandwidth: 400 Gb/s Ethernet port (IEEE 802.3bs 400GBASE; e.g. NVIDIA ConnectX-7 / Spectrum-X, https://www.nvidia.com/en-us/networking/spectrumx/) = 400/8 = 50 GB/s per direction. ' +
+      'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[NET][Ring][LL128] = 4.0 us per hop; NCCL models RoCE and InfiniBand with the same network row.',
+  },
+];

@@ -1,0 +1,136 @@
+import type { Replica } from '../replica/replica.js';
+import type { MemoryPlan } from '../replica/memory-plan.js';
+import type { Scenario } from '../scenario/scenario-types.js';
+import { SIMULATION_RESULT_VERSION, type SeriesSet, type SimulationResult, type SloBoundResult } from '../simulation-result.js';
+import type { LatencySummary } from './latency-summary.js';
+import type { ReplicaSeries, RunMetrics } from './run-metrics.js';
+import { sloBounds } from './slo-targets.js';
+
+const GIB = 2 ** 30;
+
+export interface BuildResultInput {
+  scenario: Scenario;
+  metrics: RunMetrics;
+  replicas: Replica[];
+  memory: MemoryPlan;
+  end: number;
+  events: number;
+}
+
+/** Reads a statistic (Mean, P50, ...) off a summary. */
+function statistic(summary: LatencySummary, stat: string): number | null {
+  if (stat === 'Mean') return summary.mean;
+  return summary.quantile(Number(stat.slice(1)) / 100);
+}
+
+function seriesSet(s: ReplicaSeries, end: number): SeriesSet {
+  const width = s.tokens.bucketSeconds;
+  return {
+    queueDepth: s.queueDepth.values(end),
+    running: s.running.values(end),
+    kvOccupancy: s.kvOccupancy.values(end),
+    tokensPerSecond: s.tokens.values(end).map((v, i) => {
+      // values() divides by the covered span; amounts are per bucket, so rescale to per second.
+      const span = Math.min(end, (i + 1) * width) - i * width;
+      return span > 0 ? (v * span) / width / width : 0;
+    }),
+  };
+}
+
+function sumSeries(sets: SeriesSet[], averageKv: boolean): SeriesSet {
+  const add = (pick: (s: SeriesSet) => number[]) =>
+    pick(sets[0]!).map((_, i) => sets.reduce((acc, s) => acc + (pick(s)[i] ?? 0), 0));
+  const kv = add((s) => s.kvOccupancy);
+  return {
+    queueDepth: add((s) => s.queueDepth),
+    running: add((s) => s.running),
+    kvOccupancy: averageKv ? kv.map((v) => v / sets.length) : kv,
+    tokensPerSecond: add((s) => s.tokensPerSecond),
+  };
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Assembles the result JSON with its keys in a fixed order. */
+export function buildResult({ scenario, metrics, replicas, memory, end, events }: BuildResultInput): SimulationResult {
+  const span = end > 0 ? end : 1;
+  const perReplicaSeries = metrics.series.map((s) => seriesSet(s, end));
+  const perReplica = replicas.map((r, i) => {
+    const kv = perReplicaSeries[i]!.kvOccupancy;
+    return {
+      replica: i,
+      completed: r.completedCount,
+      steps: r.steps,
+      preemptions: r.preemptions,
+      busyFraction: r.busySeconds / span,
+      kvOccupancyMean: mean(kv),
+      kvOccupancyPeak: r.kv.peak / r.kv.capacity,
+    };
+  });
+  const gpus = scenario.serving.replicas * scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize;
+  const summaries = { ttft: metrics.ttft, tpot: metrics.tpot, itl: metrics.itl, e2e: metrics.e2e, queueWait: metrics.queueWait };
+
+  let slo: SimulationResult['slo'] = { attainment: null, goodputRequestsPerSecond: null, met: null, bounds: [] };
+  if (scenario.slo !== null) {
+    const bounds: SloBoundResult[] = sloBounds(scenario.slo).map(({ key, metric, stat, bound }) => {
+      const observed = statistic(summaries[metric], stat);
+      return { key, bound, observed, met: observed !== null && observed <= bound };
+    });
+    slo = {
+      attainment: metrics.arrived === 0 ? 0 : metrics.attained / metrics.arrived,
+      goodputRequestsPerSecond: metrics.attained / span,
+      met: bounds.every((b) => b.met),
+      bounds,
+    };
+  }
+
+  return {
+    kind: 'simulation',
+    version: SIMULATION_RESULT_VERSION,
+    seed: scenario.seed,
+    scenario,
+    requests: {
+      arrived: metrics.arrived,
+      completed: metrics.completed,
+      dropped: metrics.dropped,
+      preempted: metrics.preempted,
+      retried: 0,
+      droppedByReason: { ...metrics.droppedByReason },
+    },
+    latency: {
+      ttft: metrics.ttft.summarize(),
+      tpot: metrics.tpot.summarize(),
+      itl: metrics.itl.summarize(),
+      e2e: metrics.e2e.summarize(),
+      queueWait: metrics.queueWait.summarize(),
+    },
+    throughput: {
+      requestsPerSecond: metrics.completed / span,
+      inputTokensPerSecond: metrics.inputTokensCompleted / span,
+      outputTokensPerSecond: metrics.outputTokensCompleted / span,
+      outputTokensPerSecondPerGpu: metrics.outputTokensCompleted / span / gpus,
+    },
+    slo,
+    utilization: {
+      gpuBusyFraction: mean(perReplica.map((r) => r.busyFraction)),
+      kvOccupancyMean: mean(perReplica.map((r) => r.kvOccupancyMean)),
+      kvOccupancyPeak: Math.max(...perReplica.map((r) => r.kvOccupancyPeak)),
+      perReplica,
+    },
+    memory: {
+      weightGiBPerGpu: memory.weightBytesPerGpu / GIB,
+      activationGiBPerGpu: memory.activationBytesPerGpu / GIB,
+      kvGiBPerGpu: memory.kvBytesPerGpu / GIB,
+      kvBlocksPerReplica: memory.kvBlocks,
+      kvTokensPerReplica: memory.kvTokens,
+    },
+    run: { simulatedSeconds: end, events, steps: replicas.reduce((a, r) => a + r.steps, 0) },
+    timeSeries: {
+      bucketSeconds: metrics.series[0]!.tokens.bucketSeconds,
+      total: sumSeries(perReplicaSeries, true),
+      perReplica: perReplicaSeries,
+    },
+  };
+}

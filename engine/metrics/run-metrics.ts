@@ -1,0 +1,128 @@
+import type { Scenario } from '../scenario/scenario-types.js';
+import type { DropReason, Replica, ReplicaObserver } from '../replica/replica.js';
+import type { Sequence } from '../replica/sequence.js';
+import { LatencySummary } from './latency-summary.js';
+import { perRequestTargets, type PerRequestTargets } from './slo-targets.js';
+import { TimeSeries } from './time-series.js';
+
+/** Bounded resolution of every time series in a result. */
+export const TIME_SERIES_BUCKETS = 240;
+
+/** The four series kept per replica. */
+export interface ReplicaSeries {
+  queueDepth: TimeSeries;
+  running: TimeSeries;
+  kvOccupancy: TimeSeries;
+  tokens: TimeSeries;
+}
+
+function newReplicaSeries(): ReplicaSeries {
+  const make = () => new TimeSeries(TIME_SERIES_BUCKETS, 0.25);
+  return { queueDepth: make(), running: make(), kvOccupancy: make(), tokens: make() };
+}
+
+/**
+ * Everything a run measures, as streaming summaries: memory depends on the number of replicas
+ * and the series resolution, never on the number of requests.
+ */
+export class RunMetrics implements ReplicaObserver {
+  arrived = 0;
+  completed = 0;
+  preempted = 0;
+  readonly droppedByReason: Record<DropReason, number> = { 'exceeds-max-model-len': 0, 'exceeds-kv-capacity': 0 };
+  inputTokensCompleted = 0;
+  outputTokensCompleted = 0;
+  attained = 0;
+  lastCompletion = 0;
+  readonly ttft = new LatencySummary();
+  readonly tpot = new LatencySummary();
+  readonly itl = new LatencySummary();
+  readonly e2e = new LatencySummary();
+  readonly queueWait = new LatencySummary();
+  readonly series: ReplicaSeries[];
+  readonly completedByReplica: number[];
+  private readonly targets: PerRequestTargets | null;
+  /** Called when a request leaves the system (completed or dropped): the closed loop listens. */
+  onRequestDone: ((seq: Sequence, time: number) => void) | null = null;
+
+  constructor(scenario: Scenario) {
+    const n = scenario.serving.replicas;
+    this.series = Array.from({ length: n }, newReplicaSeries);
+    this.completedByReplica = new Array<number>(n).fill(0);
+    this.targets = scenario.slo === null ? null : perRequestTargets(scenario.slo);
+  }
+
+  get dropped(): number {
+    return this.droppedByReason['exceeds-max-model-len'] + this.droppedByReason['exceeds-kv-capacity'];
+  }
+
+  /** After a request was routed to `replica` (and possibly admitted at once). */
+  onArrival(replica: Replica, time: number): void {
+    this.arrived++;
+    const s = this.series[replica.index]!;
+    s.queueDepth.setLevel(time, replica.waiting.length);
+    s.running.setLevel(time, replica.running.length);
+  }
+
+  onScheduled(seq: Sequence, time: number): void {
+    this.queueWait.record(time - seq.arrivalTime);
+  }
+
+  onFirstToken(seq: Sequence, time: number): void {
+    this.ttft.record(time - seq.arrivalTime);
+  }
+
+  onCompleted(seq: Sequence, time: number): void {
+    this.completed++;
+    this.lastCompletion = time;
+    this.inputTokensCompleted += seq.promptTokens;
+    this.outputTokensCompleted += seq.outputTokens;
+    const e2e = time - seq.arrivalTime;
+    const ttft = seq.firstTokenAt - seq.arrivalTime;
+    const tpot = seq.outputTokens > 1 ? (e2e - ttft) / (seq.outputTokens - 1) : null;
+    this.e2e.record(e2e);
+    if (tpot !== null) this.tpot.record(tpot);
+    if (this.targets !== null && this.meets(ttft, tpot, e2e, seq.scheduledAt - seq.arrivalTime)) this.attained++;
+    this.onRequestDone?.(seq, time);
+  }
+
+  onDropped(seq: Sequence, time: number, reason: DropReason): void {
+    this.droppedByReason[reason]++;
+    this.onRequestDone?.(seq, time);
+  }
+
+  onPreempted(): void {
+    this.preempted++;
+  }
+
+  onTokenGaps(gapSeconds: number, count: number): void {
+    this.itl.record(gapSeconds, count);
+  }
+
+  onStepEnd(replica: Replica, _start: number, end: number, prefillTokens: number, decodeTokens: number): void {
+    const s = this.series[replica.index]!;
+    s.tokens.addAmount(end, prefillTokens + decodeTokens);
+    s.queueDepth.setLevel(end, replica.waiting.length);
+    s.running.setLevel(end, replica.running.length);
+    s.kvOccupancy.setLevel(end, replica.kv.used / replica.kv.capacity);
+  }
+
+  /** Closes every series at the end of the run so they share one bucket width. */
+  closeSeries(end: number): void {
+    for (const s of this.series) {
+      s.queueDepth.advance(end);
+      s.running.advance(end);
+      s.kvOccupancy.advance(end);
+      s.tokens.advance(end);
+    }
+  }
+
+  private meets(ttft: number, tpot: number | null, e2e: number, queueWait: number): boolean {
+    const t = this.targets!;
+    if (t.ttft !== undefined && ttft > t.ttft) return false;
+    if (t.tpot !== undefined && tpot !== null && tpot > t.tpot) return false;
+    if (t.e2e !== undefined && e2e > t.e2e) return false;
+    if (t.queueWait !== undefined && queueWait > t.queueWait) return false;
+    return true;
+  }
+}

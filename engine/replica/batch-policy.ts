@@ -1,0 +1,103 @@
+import type { SchedulerKind } from '../scenario/scenario-types.js';
+import { blocksFor } from './kv-block-manager.js';
+import type { Replica, StepPlan } from './replica.js';
+
+/** Picks the work of the next step: fills `plan` through the replica's mechanics. */
+export type BatchPolicy = (replica: Replica, plan: StepPlan) => void;
+
+/**
+ * vLLM-style continuous batching with chunked prefill (vLLM V1, Sarathi-Serve): decode-first.
+ * Every decoding sequence gets its token (preempting from the tail when KV runs out), then
+ * unfinished prefills continue in admission order, then waiting requests are admitted first come
+ * first served, each chunk cut to the token budget left.
+ */
+function continuousChunked(replica: Replica, plan: StepPlan): void {
+  const { maxNumBatchedTokens, maxNumSeqs } = replica.config;
+  replica.scheduleDecodes();
+  let budget = maxNumBatchedTokens - plan.batch.decodeSeqs;
+  for (let i = 0; i < replica.prefilling.length && budget > 0; i++) {
+    const seq = replica.prefilling[i]!;
+    const tokens = Math.min(seq.prefillTarget - seq.prefillDone, budget);
+    const blocks = replica.blocksForChunk(seq, tokens);
+    if (blocks > replica.kv.free) break;
+    replica.schedulePrefill(seq, tokens, blocks);
+    budget -= tokens;
+  }
+  while (budget > 0 && replica.running.length < maxNumSeqs && replica.waiting.length > 0) {
+    const next = replica.waiting.peekFront()!;
+    const tokens = Math.min(next.prefillTarget, budget);
+    const blocks = blocksFor(tokens, replica.config.blockSize);
+    if (!replica.kv.canAdmit(blocks)) break;
+    const seq = replica.admitFront();
+    replica.schedulePrefill(seq, tokens, blocks);
+    budget -= tokens;
+  }
+}
+
+/**
+ * vLLM V0 scheduling without chunked prefill: prefill-first. When waiting requests can be
+ * admitted (whole prompts within the token budget, a free slot, KV above the watermark), the step
+ * prefills them alone and running decodes wait; otherwise the step decodes every running sequence.
+ */
+function continuousWholePrefill(replica: Replica, plan: StepPlan): void {
+  const { maxNumBatchedTokens, maxNumSeqs, blockSize } = replica.config;
+  let budget = maxNumBatchedTokens;
+  while (replica.running.length < maxNumSeqs && replica.waiting.length > 0) {
+    const next = replica.waiting.peekFront()!;
+    const tokens = next.prefillTarget;
+    const blocks = blocksFor(tokens, blockSize);
+    if (tokens > budget || !replica.kv.canAdmit(blocks)) break;
+    const seq = replica.admitFront();
+    replica.schedulePrefill(seq, tokens, blocks);
+    budget -= tokens;
+  }
+  if (plan.batch.prefillSeqs === 0) replica.scheduleDecodes();
+}
+
+/**
+ * Static batching, the baseline: a batch is admitted only when the replica is empty, each
+ * request reserving KV for its whole prompt and output up front; the batch prefills (within the
+ * token budget per step), then decodes until its longest member finishes. Finished members leave,
+ * but nobody joins mid-batch.
+ */
+function staticBatching(replica: Replica, plan: StepPlan): void {
+  const { maxNumBatchedTokens, maxNumSeqs, blockSize } = replica.config;
+  if (replica.running.length === 0) {
+    while (replica.running.length < maxNumSeqs && replica.waiting.length > 0) {
+      const next = replica.waiting.peekFront()!;
+      const reserve = blocksFor(next.promptTokens + next.outputTokens, blockSize);
+      if (reserve > replica.kv.free) break;
+      const seq = replica.admitFront();
+      replica.kv.allocate(reserve);
+      seq.blocks = reserve;
+    }
+  }
+  let budget = maxNumBatchedTokens;
+  for (let i = 0; i < replica.prefilling.length && budget > 0; i++) {
+    const seq = replica.prefilling[i]!;
+    const tokens = Math.min(seq.prefillTarget - seq.prefillDone, budget);
+    replica.schedulePrefill(seq, tokens, 0);
+    budget -= tokens;
+  }
+  if (plan.batch.prefillSeqs === 0) replica.scheduleDecodes();
+}
+
+/**
+ * Continuous batching picks its prefill rule from enableChunkedPrefill. When KV is so full that
+ * nothing at all can run (partial prefills each waiting for blocks), it preempts from the tail
+ * until something can: a replica with work never idles.
+ */
+function continuous(replica: Replica, plan: StepPlan): void {
+  const pick = replica.config.enableChunkedPrefill ? continuousChunked : continuousWholePrefill;
+  pick(replica, plan);
+  while (plan.batch.prefillSeqs === 0 && plan.batch.decodeSeqs === 0 && replica.running.tail !== null) {
+    replica.preempt(replica.running.tail);
+    plan.clear();
+    pick(replica, plan);
+  }
+}
+
+export const BATCH_POLICIES: Record<SchedulerKind, BatchPolicy> = {
+  continuous,
+  static: staticBatching,
+};

@@ -1,0 +1,52 @@
+/**
+ * Paged KV-cache blocks of one replica, as counters: the simulator never needs block identities,
+ * only how many are free. It refuses to go negative or above capacity (a bug, not a state).
+ */
+export class KvBlockManager {
+  private usedBlocks = 0;
+  /** Most blocks ever in use at once. */
+  peak = 0;
+  /** Blocks kept free when admitting new requests, so running ones can still grow (vLLM: 1%). */
+  readonly watermarkBlocks: number;
+
+  constructor(
+    readonly capacity: number,
+    watermarkFraction = 0.01,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`KV capacity must be a positive integer, got ${capacity}`);
+    this.watermarkBlocks = Math.floor(capacity * watermarkFraction);
+  }
+
+  get used(): number {
+    return this.usedBlocks;
+  }
+
+  get free(): number {
+    return this.capacity - this.usedBlocks;
+  }
+
+  /** Whether a new request may take `blocks` and still leave the watermark free. */
+  canAdmit(blocks: number): boolean {
+    return this.free - blocks >= this.watermarkBlocks;
+  }
+
+  allocate(blocks: number): void {
+    if (blocks < 0 || this.usedBlocks + blocks > this.capacity) {
+      throw new Error(`KV allocate(${blocks}) with ${this.free} of ${this.capacity} blocks free`);
+    }
+    this.usedBlocks += blocks;
+    if (this.usedBlocks > this.peak) this.peak = this.usedBlocks;
+  }
+
+  release(blocks: number): void {
+    if (blocks < 0 || blocks > this.usedBlocks) {
+      throw new Error(`KV release(${blocks}) with only ${this.usedBlocks} blocks in use`);
+    }
+    this.usedBlocks -= blocks;
+  }
+}
+
+/** Blocks needed to hold `tokens` tokens. */
+export function blocksFor(tokens: number, blockSize: number): number {
+  return Math.ceil(tokens / blockSize);
+}

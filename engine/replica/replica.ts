@@ -1,0 +1,257 @@
+import type { Kernel } from '../kernel/simulation-clock.js';
+import { PRIORITY } from '../kernel/event-queue.js';
+import type { SchedulerKind } from '../scenario/scenario-types.js';
+import type { StepBatch, StepTimeModel } from '../step-time/step-time-model.js';
+import { DecodeSet } from './decode-set.js';
+import { blocksFor, KvBlockManager } from './kv-block-manager.js';
+import type { Sequence } from './sequence.js';
+import { RunningList, SequenceDeque } from './sequence-deque.js';
+import { BATCH_POLICIES, type BatchPolicy } from './batch-policy.js';
+
+export interface ReplicaConfig {
+  scheduler: SchedulerKind;
+  maxNumSeqs: number;
+  maxNumBatchedTokens: number;
+  enableChunkedPrefill: boolean;
+  blockSize: number;
+  kvBlocks: number;
+  maxModelLen: number;
+}
+
+/** What a replica tells the rest of the simulation. */
+export interface ReplicaObserver {
+  onScheduled(seq: Sequence, time: number): void;
+  onFirstToken(seq: Sequence, time: number): void;
+  onCompleted(seq: Sequence, time: number): void;
+  onDropped(seq: Sequence, time: number, reason: DropReason): void;
+  onPreempted(seq: Sequence, time: number): void;
+  /** Inter-token gaps: `count` tokens each produced `gapSeconds` after their sequence's previous one. */
+  onTokenGaps(gapSeconds: number, count: number): void;
+  onStepEnd(replica: Replica, start: number, end: number, prefillTokens: number, decodeTokens: number): void;
+}
+
+export type DropReason = 'exceeds-max-model-len' | 'exceeds-kv-capacity';
+
+/** The step being run: which prefill chunks and whether decodes advance. Reused across steps. */
+export class StepPlan {
+  readonly prefillSeqs: Sequence[] = [];
+  readonly prefillChunks: number[] = [];
+  decodes = false;
+  readonly batch: StepBatch = {
+    prefillTokens: 0,
+    prefillSeqs: 0,
+    prefillAttentionPairs: 0,
+    prefillContextTokens: 0,
+    decodeSeqs: 0,
+    decodeContextTokens: 0,
+  };
+
+  clear(): void {
+    this.prefillSeqs.length = 0;
+    this.prefillChunks.length = 0;
+    this.decodes = false;
+    const b = this.batch;
+    b.prefillTokens = b.prefillSeqs = b.prefillAttentionPairs = b.prefillContextTokens = 0;
+    b.decodeSeqs = b.decodeContextTokens = 0;
+  }
+}
+
+/**
+ * One model instance (a TP x PP group): a waiting queue, the running sequences, paged KV memory,
+ * and a step loop. Each step the batch policy picks the work, the step-time model says how long
+ * it takes, and at the step's end tokens appear and sequences finish.
+ */
+export class Replica {
+  readonly waiting = new SequenceDeque();
+  readonly running = new RunningList();
+  /** Running sequences still prefilling, in admission order. */
+  readonly prefilling: Sequence[] = [];
+  readonly decoding: DecodeSet;
+  readonly kv: KvBlockManager;
+  private readonly plan = new StepPlan();
+  private readonly policy: BatchPolicy;
+  private busy = false;
+  private lastDecodeEnd = 0;
+  busySeconds = 0;
+  steps = 0;
+  preemptions = 0;
+  completedCount = 0;
+
+  constructor(
+    readonly index: number,
+    private readonly kernel: Kernel,
+    readonly config: ReplicaConfig,
+    private readonly stepModel: StepTimeModel,
+    private readonly observer: ReplicaObserver,
+  ) {
+    this.kv = new KvBlockManager(config.kvBlocks);
+    this.decoding = new DecodeSet(config.blockSize, config.scheduler !== 'static');
+    this.policy = BATCH_POLICIES[config.scheduler];
+  }
+
+  /** Requests routed here and not yet finished. */
+  get outstanding(): number {
+    return this.waiting.length + this.running.length;
+  }
+
+  get isBusy(): boolean {
+    return this.busy;
+  }
+
+  /** Takes a new request: queues it and starts stepping if idle, or drops it if it can never run. */
+  enqueue(seq: Sequence): void {
+    const now = this.kernel.now;
+    if (seq.promptTokens + seq.outputTokens > this.config.maxModelLen) {
+      this.observer.onDropped(seq, now, 'exceeds-max-model-len');
+      return;
+    }
+    if (blocksFor(seq.promptTokens + seq.outputTokens, this.config.blockSize) > this.kv.capacity - this.kv.watermarkBlocks) {
+      this.observer.onDropped(seq, now, 'exceeds-kv-capacity');
+      return;
+    }
+    this.waiting.pushBack(seq);
+    if (!this.busy) this.startStep();
+  }
+
+  // ---- mechanics the batch policies use ----
+
+  /** Moves the front waiting sequence into the running set. */
+  admitFront(): Sequence {
+    const seq = this.waiting.popFront()!;
+    if (seq.scheduledAt < 0) {
+      seq.scheduledAt = this.kernel.now;
+      this.observer.onScheduled(seq, this.kernel.now);
+    }
+    seq.phase = 'prefill';
+    seq.prefillDone = 0;
+    this.running.append(seq);
+    this.prefilling.push(seq);
+    return seq;
+  }
+
+  /** Adds a prefill chunk of `tokens` for `seq` to the step, allocating its KV blocks. */
+  schedulePrefill(seq: Sequence, tokens: number, blocks: number): void {
+    this.kv.allocate(blocks);
+    seq.blocks += blocks;
+    const p = seq.prefillDone;
+    const b = this.plan.batch;
+    b.prefillTokens += tokens;
+    b.prefillSeqs++;
+    b.prefillAttentionPairs += tokens * p + (tokens * (tokens + 1)) / 2;
+    b.prefillContextTokens += p;
+    this.plan.prefillSeqs.push(seq);
+    this.plan.prefillChunks.push(tokens);
+  }
+
+  /** Blocks a chunk of `tokens` more prefill needs for `seq`. */
+  blocksForChunk(seq: Sequence, tokens: number): number {
+    return blocksFor(seq.prefillDone + tokens, this.config.blockSize) - seq.blocks;
+  }
+
+  /** Allocates the next decode step's blocks, preempting from the tail until they fit. */
+  scheduleDecodes(): void {
+    let due = this.decoding.blocksDueNextStep();
+    while (due > this.kv.free && this.running.tail !== null) {
+      this.preempt(this.running.tail);
+      due = this.decoding.blocksDueNextStep();
+    }
+    if (this.decoding.count === 0) return;
+    this.kv.allocate(due);
+    this.plan.decodes = true;
+    this.plan.batch.decodeSeqs = this.decoding.count;
+    // Each sequence attends over its cache plus the token it is adding.
+    this.plan.batch.decodeContextTokens = this.decoding.kvTokens + this.decoding.count;
+  }
+
+  /** Preemption by recompute: free its KV and put it at the front of the queue to prefill again. */
+  preempt(seq: Sequence): void {
+    this.running.remove(seq);
+    if (seq.phase === 'decode') {
+      // Its last token came at the last decode step, unless it joined after that step.
+      seq.lastTokenAt = Math.max(seq.lastTokenAt, this.lastDecodeEnd);
+      const held = this.decoding.blocksOf(seq);
+      seq.generated = this.decoding.remove(seq);
+      this.kv.release(held);
+      // Recompute covers the prompt and every token generated so far.
+      seq.prefillTarget = seq.promptTokens + seq.generated;
+    } else {
+      const i = this.prefilling.indexOf(seq);
+      if (i >= 0) this.prefilling.splice(i, 1);
+      this.kv.release(seq.blocks);
+    }
+    seq.blocks = 0;
+    seq.prefillDone = 0;
+    seq.phase = 'waiting';
+    seq.preemptions++;
+    this.preemptions++;
+    this.waiting.pushFront(seq);
+    this.observer.onPreempted(seq, this.kernel.now);
+  }
+
+  // ---- the step loop ----
+
+  private startStep(): void {
+    const plan = this.plan;
+    plan.clear();
+    this.policy(this, plan);
+    if (plan.batch.prefillTokens === 0 && plan.batch.decodeSeqs === 0) {
+      this.busy = false;
+      return;
+    }
+    this.busy = true;
+    const time = this.stepModel.stepTime(plan.batch);
+    const start = this.kernel.now;
+    this.kernel.after(time.stepSeconds, 'step-end', () => this.endStep(start), PRIORITY.COMPLETION);
+  }
+
+  private endStep(start: number): void {
+    const now = this.kernel.now;
+    const plan = this.plan;
+    this.steps++;
+    this.busySeconds += now - start;
+    const decodeTokens = plan.batch.decodeSeqs;
+    if (plan.decodes) {
+      const decoding = this.decoding;
+      const rejoined = decoding.joinedSinceLastStep;
+      let individually = 0;
+      for (const seq of rejoined) {
+        if (seq.phase !== 'decode') continue;
+        this.observer.onTokenGaps(now - seq.lastTokenAt, 1);
+        individually++;
+      }
+      this.observer.onTokenGaps(now - this.lastDecodeEnd, decodeTokens - individually);
+      this.lastDecodeEnd = now;
+      decoding.advance((seq) => this.finish(seq, now));
+    }
+    for (let i = 0; i < plan.prefillSeqs.length; i++) {
+      const seq = plan.prefillSeqs[i]!;
+      seq.prefillDone += plan.prefillChunks[i]!;
+      if (seq.prefillDone < seq.prefillTarget) continue;
+      this.prefilling.splice(this.prefilling.indexOf(seq), 1);
+      seq.generated++;
+      if (seq.firstTokenAt < 0) {
+        seq.firstTokenAt = now;
+        this.observer.onFirstToken(seq, now);
+      } else {
+        // Recompute after a preemption ends with a new token; its gap includes the stall.
+        this.observer.onTokenGaps(now - seq.lastTokenAt, 1);
+      }
+      seq.lastTokenAt = now;
+      if (seq.generated >= seq.outputTokens) this.finish(seq, now);
+      else this.decoding.add(seq, seq.prefillTarget, seq.generated);
+    }
+    const prefillTokens = plan.batch.prefillTokens;
+    // Start the next step first, so the observer sees the levels the coming step runs with.
+    this.startStep();
+    this.observer.onStepEnd(this, start, now, prefillTokens, decodeTokens);
+  }
+
+  private finish(seq: Sequence, now: number): void {
+    const held = seq.phase === 'decode' ? this.decoding.blocksOf(seq) : seq.blocks;
+    this.kv.release(held);
+    this.running.remove(seq);
+    seq.phase = 'done';
+    this.completedCount++;
+    this.observer.onCompleted(seq, now);
+  }
+}

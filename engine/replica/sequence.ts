@@ -1,0 +1,46 @@
+/** Where a request is inside a replica. */
+export type SequencePhase = 'waiting' | 'prefill' | 'decode' | 'done';
+
+/**
+ * One request in flight on a replica. Created at arrival and dropped at completion, so memory
+ * follows the number of requests in flight, not the number simulated.
+ *
+ * While decoding, a sequence's position is kept relative to its replica's decode-step counter
+ * (joinedAtStep, kvAtJoin, generatedAtJoin) instead of being updated every step: that keeps the
+ * cost of a step independent of how many sequences it holds.
+ */
+export class Sequence {
+  phase: SequencePhase = 'waiting';
+  /** First time the scheduler gave it a slot (queue wait ends); -1 before. */
+  scheduledAt = -1;
+  firstTokenAt = -1;
+  /** Time of its latest token while not decoding in lockstep (set at first token, rejoin, preemption). */
+  lastTokenAt = -1;
+  /** Tokens the current prefill must compute: the prompt, or prompt + generated after a preemption. */
+  prefillTarget: number;
+  prefillDone = 0;
+  /** KV blocks held while prefilling (or reserved in full by static batching). */
+  blocks = 0;
+  /** Output tokens produced so far (authoritative outside the decode phase). */
+  generated = 0;
+  joinedAtStep = 0;
+  kvAtJoin = 0;
+  generatedAtJoin = 0;
+  /** Bumped on every phase change; stale finish-heap entries carry an old epoch and are skipped. */
+  epoch = 0;
+  preemptions = 0;
+  /** Neighbours in the replica's running list (admission order). */
+  prev: Sequence | null = null;
+  next: Sequence | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly arrivalTime: number,
+    readonly promptTokens: number,
+    readonly outputTokens: number,
+    /** Closed-loop client that sent it, or -1. */
+    readonly client: number,
+  ) {
+    this.prefillTarget = promptTokens;
+  }
+}

@@ -1,0 +1,87 @@
+import type { Dtype, FabricSpec, GpuSpec, ModelSpec } from '../catalog/catalog-types.js';
+
+/**
+ * The normalized scenario (`z.output` of the schema): durations in seconds, catalog ids resolved to
+ * specs, file paths absolute, every default filled in. `simulate` and the analyzers take only this.
+ */
+export interface Scenario {
+  name: string;
+  description: string;
+  seed: number;
+  stop: StopRule;
+  model: ModelSpec;
+  cluster: ClusterSpec;
+  serving: ServingSpec;
+  workload: WorkloadSpec;
+  /** Latency bounds; null when the scenario states no SLO. */
+  slo: SloSpec | null;
+  limits: { eventBudget: number };
+}
+
+/** Stop after this many arrivals, or at this simulated time (seconds), whichever comes first. */
+export interface StopRule {
+  requests: number | null;
+  duration: number | null;
+}
+
+export interface ClusterSpec {
+  gpu: GpuSpec;
+  nodes: number;
+  gpusPerNode: number;
+  fabric: {
+    intraNode: FabricSpec;
+    interNode: { fabric: FabricSpec; gbpsPerGpu: number; oversubscription: number } | null;
+  };
+}
+
+export const ROUTER_KINDS = ['round-robin', 'least-outstanding'] as const;
+export type RouterKind = (typeof ROUTER_KINDS)[number];
+
+export const SCHEDULER_KINDS = ['continuous', 'static'] as const;
+export type SchedulerKind = (typeof SCHEDULER_KINDS)[number];
+
+export interface ServingSpec {
+  tensorParallelSize: number;
+  pipelineParallelSize: number;
+  replicas: number;
+  scheduler: SchedulerKind;
+  maxNumSeqs: number;
+  maxNumBatchedTokens: number;
+  enableChunkedPrefill: boolean;
+  blockSize: number;
+  gpuMemoryUtilization: number;
+  /** Weight dtype (bf16 = unquantized). */
+  quantization: Dtype;
+  /** KV element dtype, 'auto' already resolved. */
+  kvCacheDtype: Dtype;
+  router: RouterKind;
+  /** Longest prompt + output a request may have; longer requests are dropped at arrival. */
+  maxModelLen: number;
+}
+
+export type ArrivalSpec =
+  | { process: 'poisson'; rate: number }
+  | { process: 'gamma'; rate: number; cv: number }
+  | { process: 'trace'; file: string; timeScale: number }
+  | { process: 'closed'; concurrency: number; thinkTime: number };
+
+export type LengthSpec =
+  | { dist: 'fixed'; value: number }
+  | { dist: 'uniform'; min: number; max: number }
+  | { dist: 'lognormal'; mean: number; sd: number }
+  | { dist: 'empirical'; file: string };
+
+export interface WorkloadSpec {
+  arrival: ArrivalSpec;
+  /** Ignored for lengths a trace supplies itself. */
+  inputTokens: LengthSpec;
+  outputTokens: LengthSpec;
+}
+
+export const SLO_METRICS = ['ttft', 'tpot', 'itl', 'e2e', 'queueWait'] as const;
+export type SloMetric = (typeof SLO_METRICS)[number];
+export const SLO_STATS = ['Mean', 'P50', 'P90', 'P95', 'P99'] as const;
+export type SloStat = (typeof SLO_STATS)[number];
+export type SloKey = `${SloMetric}${SloStat}`;
+/** Upper bounds in seconds, e.g. { ttftP99: 2, tpotP99: 0.1 }. */
+export type SloSpec = Partial<Record<SloKey, number>>;

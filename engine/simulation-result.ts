@@ -1,0 +1,88 @@
+import type { LatencyStats } from './metrics/latency-summary.js';
+import type { Scenario, SloKey } from './scenario/scenario-types.js';
+
+export const SIMULATION_RESULT_VERSION = 1;
+
+export interface SloBoundResult {
+  key: SloKey;
+  bound: number;
+  observed: number | null;
+  met: boolean;
+}
+
+export interface SeriesSet {
+  /** Mean requests waiting (not yet scheduled) over each bucket. */
+  queueDepth: number[];
+  /** Mean running sequences (prefilling or decoding). */
+  running: number[];
+  /** Mean fraction of KV blocks in use. */
+  kvOccupancy: number[];
+  /** Prefill + decode tokens processed per second. */
+  tokensPerSecond: number[];
+}
+
+export interface ReplicaUtilization {
+  replica: number;
+  completed: number;
+  steps: number;
+  preemptions: number;
+  /** Fraction of the run the replica spent stepping. */
+  busyFraction: number;
+  kvOccupancyMean: number;
+  kvOccupancyPeak: number;
+}
+
+/** The result of one `simulate` run. Keys are always in this order. All times in seconds. */
+export interface SimulationResult {
+  kind: 'simulation';
+  version: number;
+  seed: number;
+  scenario: Scenario;
+  requests: {
+    arrived: number;
+    completed: number;
+    dropped: number;
+    preempted: number;
+    retried: number;
+    droppedByReason: Record<string, number>;
+  };
+  latency: { ttft: LatencyStats; tpot: LatencyStats; itl: LatencyStats; e2e: LatencyStats; queueWait: LatencyStats };
+  throughput: {
+    requestsPerSecond: number;
+    inputTokensPerSecond: number;
+    outputTokensPerSecond: number;
+    outputTokensPerSecondPerGpu: number;
+  };
+  slo: {
+    /** Fraction of arrived requests that completed within every per-request target; null without an SLO. */
+    attainment: number | null;
+    goodputRequestsPerSecond: number | null;
+    /** Whether every bound holds over the run's statistics; null without an SLO. */
+    met: boolean | null;
+    bounds: SloBoundResult[];
+  };
+  utilization: {
+    gpuBusyFraction: number;
+    kvOccupancyMean: number;
+    kvOccupancyPeak: number;
+    perReplica: ReplicaUtilization[];
+  };
+  memory: {
+    weightGiBPerGpu: number;
+    activationGiBPerGpu: number;
+    kvGiBPerGpu: number;
+    kvBlocksPerReplica: number;
+    kvTokensPerReplica: number;
+  };
+  run: {
+    /** Simulated time from 0 to the last event (drain included). */
+    simulatedSeconds: number;
+    events: number;
+    steps: number;
+  };
+  timeSeries: {
+    bucketSeconds: number;
+    total: SeriesSet;
+    perReplica: SeriesSet[];
+  };
+}

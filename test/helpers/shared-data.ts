@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Real measurements live beside the project at ../shared/data (read in place, never copied).
+ * A user's clone has no ../shared: tests that need it skip with a printed reason there, and fail
+ * under CI=true, where their absence means the check did not run.
+ */
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SHARED_DATA = resolve(projectRoot, '..', 'shared', 'data');
+
+export function sharedDataPath(...parts: string[]): string {
+  return join(SHARED_DATA, ...parts);
+}
+
+/** True when the shared data is here. Under CI=true a missing folder throws instead of skipping. */
+export function hasSharedData(...parts: string[]): boolean {
+  const path = sharedDataPath(...parts);
+  if (existsSync(path)) return true;
+  if (process.env.CI === 'true') {
+    throw new Error(`CI=true but ${path} is missing: the checks against real measurements cannot run`);
+  }
+  console.warn(`skipping: ${path} not found (real-measurement checks need ../shared/data beside the project)`);
+  return false;
+}
