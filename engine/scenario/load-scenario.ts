@@ -1,0 +1,52 @@
+import { TraceFileError } from '../workload/trace-file.js';
+import { loadWorkloadData, type WorkloadData } from '../workload/workload-data.js';
+import { applyOverrides } from './apply-overrides.js';
+import { readScenarioFile } from './read-scenario-file.js';
+import { ScenarioError } from './scenario-issue.js';
+import type { Scenario } from './scenario-types.js';
+import { validateScenario } from './validate-scenario.js';
+
+export interface LoadScenarioOptions {
+  /** `key.path=value` overrides, applied before validation so they are checked like the file. */
+  sets?: string[];
+  /** Replaces the scenario's seed. */
+  seed?: number;
+}
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  data: WorkloadData;
+}
+
+/**
+ * Everything between a path on disk and a run: read, override, validate, load the trace and
+ * length files. Throws ScenarioError carrying every issue found, before anything is simulated.
+ */
+export function loadScenario(path: string, options: LoadScenarioOptions = {}): LoadedScenario {
+  const { file, baseDir, raw } = readScenarioFile(path);
+  let written: unknown = raw;
+  const sets = [...(options.sets ?? [])];
+  if (options.seed !== undefined) sets.push(`seed=${options.seed}`);
+  if (sets.length > 0) {
+    const overridden = applyOverrides(raw, sets);
+    if (!overridden.ok) throw new ScenarioError(overridden.issues.map((i) => ({ ...i, file: i.file || file })));
+    written = overridden.raw;
+  }
+  const validated = validateScenario(written, { file, baseDir });
+  if (!validated.ok) throw new ScenarioError(validated.issues);
+  try {
+    return { scenario: validated.scenario, data: loadWorkloadData(validated.scenario) };
+  } catch (error) {
+    if (error instanceof TraceFileError) {
+      throw new ScenarioError(
+        error.issues.map((i) => ({
+          file: i.file,
+          path: [],
+          message: i.message,
+          ...(i.line !== null ? { line: i.line } : {}),
+        })),
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,62 @@
+import Table from 'cli-table3';
+import type { SimulationResult } from '../../engine/simulation-result.js';
+import { formatCount, formatPercent, formatRate, formatSeconds } from './format-units.js';
+
+const LATENCY_ROWS = [
+  ['ttft', 'TTFT (time to first token)'],
+  ['tpot', 'TPOT (time per output token)'],
+  ['itl', 'ITL (inter-token latency)'],
+  ['e2e', 'E2E (end-to-end)'],
+  ['queueWait', 'Queue wait'],
+] as const;
+
+/** A readable summary of one simulation for people at a terminal. */
+export function formatSimulationSummary(result: SimulationResult): string {
+  const { scenario: s, requests: r, latency, throughput, slo, utilization: u, memory, run } = result;
+  const sv = s.serving;
+  const gpus = sv.replicas * sv.tensorParallelSize * sv.pipelineParallelSize;
+  const lines: string[] = [];
+  lines.push(`Headroom simulation: ${s.name} (seed ${result.seed})`);
+  lines.push(
+    `  ${s.model.name} on ${gpus} x ${s.cluster.gpu.name}: ${sv.replicas} replica(s) at TP${sv.tensorParallelSize} PP${sv.pipelineParallelSize}, ` +
+      `${sv.quantization} weights, ${sv.scheduler} batching (maxNumSeqs ${sv.maxNumSeqs}, maxNumBatchedTokens ${sv.maxNumBatchedTokens}` +
+      `${sv.enableChunkedPrefill ? ', chunked prefill' : ''}), router ${sv.router}`,
+  );
+  lines.push(
+    `  memory per GPU: ${memory.weightGiBPerGpu.toFixed(1)} GiB weights, ${memory.kvGiBPerGpu.toFixed(1)} GiB KV cache ` +
+      `= ${formatCount(memory.kvTokensPerReplica)} tokens per replica`,
+  );
+  lines.push(
+    `  requests: ${formatCount(r.arrived)} arrived, ${formatCount(r.completed)} completed, ${formatCount(r.dropped)} dropped, ` +
+      `${formatCount(r.preempted)} preemptions`,
+  );
+  const table = new Table({
+    head: ['latency', 'mean', 'p50', 'p90', 'p99', 'max'],
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right'],
+    style: { head: [], border: [] },
+  });
+  for (const [key, label] of LATENCY_ROWS) {
+    const l = latency[key];
+    table.push([label, formatSeconds(l.mean), formatSeconds(l.p50), formatSeconds(l.p90), formatSeconds(l.p99), formatSeconds(l.max)]);
+  }
+  lines.push(table.toString());
+  lines.push(
+    `  throughput: ${formatRate(throughput.requestsPerSecond, 'req/s')}, ${formatRate(throughput.inputTokensPerSecond, 'input tok/s')}, ` +
+      `${formatRate(throughput.outputTokensPerSecond, 'output tok/s')} (${formatRate(throughput.outputTokensPerSecondPerGpu, 'output tok/s per GPU')})`,
+  );
+  if (slo.met !== null) {
+    for (const b of slo.bounds) {
+      lines.push(`  SLO ${b.key} <= ${formatSeconds(b.bound)}: observed ${formatSeconds(b.observed)} ${b.met ? 'met' : 'MISSED'}`);
+    }
+    lines.push(
+      `  SLO attainment ${formatPercent(slo.attainment)} of requests, goodput ${formatRate(slo.goodputRequestsPerSecond ?? 0, 'req/s')}: ` +
+        `${slo.met ? 'SLO met' : 'SLO MISSED'}`,
+    );
+  }
+  lines.push(
+    `  utilization: GPUs busy ${formatPercent(u.gpuBusyFraction)}, KV occupancy mean ${formatPercent(u.kvOccupancyMean)}, ` +
+      `peak ${formatPercent(u.kvOccupancyPeak)}`,
+  );
+  lines.push(`  simulated ${formatSeconds(run.simulatedSeconds)} of serving: ${formatCount(run.steps)} scheduler steps, ${formatCount(run.events)} events`);
+  return `${lines.join('\n')}\n`;
+}

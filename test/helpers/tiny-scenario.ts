@@ -1,0 +1,39 @@
+import { validateScenario } from '../../engine/scenario/validate-scenario.js';
+import type { Scenario } from '../../engine/scenario/scenario-types.js';
+
+/** A small valid written scenario: Llama-3.1-8B on one H100, fixed lengths, Poisson at 1 req/s. */
+export function writtenScenario(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    name: 'tiny',
+    seed: 1,
+    stop: { requests: 200 },
+    model: 'llama-3.1-8b',
+    cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 },
+    serving: { tensorParallelSize: 1, replicas: 1 },
+    workload: {
+      arrival: { process: 'poisson', rate: 1 },
+      inputTokens: { dist: 'fixed', value: 256 },
+      outputTokens: { dist: 'fixed', value: 64 },
+    },
+  };
+  return deepMerge(base, overrides);
+}
+
+/** Validates a written scenario built from `overrides`, failing loudly with the issues. */
+export function tinyScenario(overrides: Record<string, unknown> = {}): Scenario {
+  const result = validateScenario(writtenScenario(overrides), { file: 'tiny.yaml', baseDir: process.cwd() });
+  if (!result.ok) throw new Error(`tiny scenario invalid: ${JSON.stringify(result.issues)}`);
+  return result.scenario;
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      v !== null && typeof v === 'object' && !Array.isArray(v) && prev !== null && typeof prev === 'object' && !Array.isArray(prev)
+        ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
