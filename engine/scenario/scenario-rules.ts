@@ -1,0 +1,331 @@
+import { planReplicaMemory, GIB, type MemoryPlan } from '../replica/memory-plan.js';
+import type { ScenarioIssue } from './scenario-issue.js';
+import type { LengthSpec, Scenario } from './scenario-types.js';
+
+/**
+ * Cross-field rules on a normalized Scenario. Each is one named function that returns the issues
+ * it finds (never throws); `checkScenarioRules` runs them all so that every problem is reported at
+ * once. Where vLLM refuses a configuration at startup, the rule follows vLLM and says so.
+ */
+export type ScenarioRule = (scenario: Scenario, file: string) => ScenarioIssue[];
+
+/** Every GPU count a replica shape may use: the divisors of n. */
+function divisors(n: number): number[] {
+  const out: number[] = [];
+  for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
+  return out;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function tensorParallelFits(s: Scenario): boolean {
+  const tp = s.serving.tensorParallelSize;
+  return tp <= s.cluster.gpusPerNode && s.cluster.gpusPerNode % tp === 0;
+}
+
+function totalGpus(s: Scenario): number {
+  return s.cluster.nodes * s.cluster.gpusPerNode;
+}
+
+function gpusPerReplica(s: Scenario): number {
+  return s.serving.tensorParallelSize * s.serving.pipelineParallelSize;
+}
+
+/** A bounded workload: stop.requests or stop.duration, unless a trace ends by itself. */
+export function stopIsReachable(s: Scenario, file: string): ScenarioIssue[] {
+  if (s.stop.requests !== null || s.stop.duration !== null) return [];
+  const process = s.workload.arrival.process;
+  if (process === 'trace') return [];
+  const why =
+    process === 'closed'
+      ? "a closed workload's clients keep sending forever"
+      : `a ${process} arrival process never ends by itself`;
+  return [{ file, path: ['stop'], message: `expected requests or duration (${why}), got neither` }];
+}
+
+/** Tensor parallelism stays inside a node and tiles it: TP divides gpusPerNode. */
+export function tensorParallelFitsInNode(s: Scenario, file: string): ScenarioIssue[] {
+  if (tensorParallelFits(s)) return [];
+  const tp = s.serving.tensorParallelSize;
+  const perNode = s.cluster.gpusPerNode;
+  return [
+    {
+      file,
+      path: ['serving', 'tensorParallelSize'],
+      message:
+        `expected a divisor of the ${perNode} GPUs per node (${divisors(perNode).join(', ')}; ` +
+        `tensor parallelism stays inside a node), got ${tp}`,
+    },
+  ];
+}
+
+/** Replicas of TP x PP GPUs tile the cluster: TP x PP divides nodes x gpusPerNode. */
+export function replicaShapeTilesCluster(s: Scenario, file: string): ScenarioIssue[] {
+  const total = totalGpus(s);
+  const shape = gpusPerReplica(s);
+  // A TP that does not tile a node is reported by tensorParallelFitsInNode; this would repeat it.
+  if (total % shape === 0 || !tensorParallelFits(s)) return [];
+  const { tensorParallelSize: tp, pipelineParallelSize: pp } = s.serving;
+  return [
+    {
+      file,
+      path: ['serving', 'pipelineParallelSize'],
+      message:
+        `expected TP x PP to divide the cluster's ${total} GPUs (${plural(s.cluster.nodes, 'node')} x ${s.cluster.gpusPerNode}), ` +
+        `got TP ${tp} x PP ${pp} = ${shape} GPUs per replica`,
+    },
+  ];
+}
+
+/** replicas x TP x PP <= total GPUs. */
+export function replicasFitCluster(s: Scenario, file: string): ScenarioIssue[] {
+  const total = totalGpus(s);
+  const shape = gpusPerReplica(s);
+  if (shape > total) return []; // replicaShapeTilesCluster already names the shape
+  const most = Math.floor(total / shape);
+  if (s.serving.replicas <= most) return [];
+  return [
+    {
+      file,
+      path: ['serving', 'replicas'],
+      message: `expected at most ${most} (${total} GPUs / ${shape} GPUs per replica), got ${s.serving.replicas}`,
+    },
+  ];
+}
+
+/** vLLM: attention heads divide over TP ranks; KV heads divide over them or are replicated. */
+export function headsSplitAcrossTensorParallel(s: Scenario, file: string): ScenarioIssue[] {
+  const m = s.model;
+  const tp = s.serving.tensorParallelSize;
+  const issues: ScenarioIssue[] = [];
+  if (!tensorParallelFits(s)) return issues; // tensorParallelFitsInNode names TP already
+  if (m.heads % tp !== 0) {
+    issues.push({
+      file,
+      path: ['serving', 'tensorParallelSize'],
+      message: `expected a divisor of ${m.id}'s ${m.heads} attention heads (vLLM shards heads evenly), got ${tp}`,
+    });
+  } else if (m.attention.kind === 'gqa' && m.kvHeads % tp !== 0 && tp % m.kvHeads !== 0) {
+    issues.push({
+      file,
+      path: ['serving', 'tensorParallelSize'],
+      message: `expected a divisor or multiple of ${m.id}'s ${m.kvHeads} KV heads, got ${tp}`,
+    });
+  }
+  return issues;
+}
+
+/** Every pipeline stage holds at least one layer. */
+export function layersSplitAcrossPipeline(s: Scenario, file: string): ScenarioIssue[] {
+  const pp = s.serving.pipelineParallelSize;
+  if (pp <= s.model.layers) return [];
+  return [
+    {
+      file,
+      path: ['serving', 'pipelineParallelSize'],
+      message: `expected at most ${s.model.id}'s ${s.model.layers} layers (one per stage at least), got ${pp}`,
+    },
+  ];
+}
+
+/** A replica spread over several nodes needs an inter-node fabric to talk over. */
+export function multiNodeReplicaHasFabric(s: Scenario, file: string): ScenarioIssue[] {
+  const shape = gpusPerReplica(s);
+  if (shape <= s.cluster.gpusPerNode || s.cluster.fabric.interNode !== null) return [];
+  if (shape > totalGpus(s)) return [];
+  return [
+    {
+      file,
+      path: ['cluster', 'fabric', 'interNode'],
+      message:
+        `expected an inter-node fabric such as { kind: infiniband-ndr } (a replica of ${shape} GPUs spans ` +
+        `nodes of ${s.cluster.gpusPerNode}), got nothing`,
+    },
+  ];
+}
+
+/** vLLM: max_model_len may not exceed the model's context length. */
+export function maxModelLenWithinContext(s: Scenario, file: string): ScenarioIssue[] {
+  if (s.serving.maxModelLen <= s.model.maxContext) return [];
+  return [
+    {
+      file,
+      path: ['serving', 'maxModelLen'],
+      message: `expected at most ${s.model.id}'s context of ${s.model.maxContext} tokens, got ${s.serving.maxModelLen}`,
+    },
+  ];
+}
+
+function gib(bytes: number): string {
+  const v = bytes / GIB;
+  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1);
+}
+
+export function replicaMemoryPlan(s: Scenario): MemoryPlan {
+  return planReplicaMemory({
+    model: s.model,
+    gpu: s.cluster.gpu,
+    tensorParallelSize: s.serving.tensorParallelSize,
+    pipelineParallelSize: s.serving.pipelineParallelSize,
+    weightDtype: s.serving.quantization,
+    kvCacheDtype: s.serving.kvCacheDtype,
+    gpuMemoryUtilization: s.serving.gpuMemoryUtilization,
+    blockSize: s.serving.blockSize,
+    maxNumBatchedTokens: s.serving.maxNumBatchedTokens,
+    maxNumSeqs: s.serving.maxNumSeqs,
+  });
+}
+
+/** What would make weights fit: more TP (inside a node), more PP, a narrower dtype, more HBM. */
+function fitSuggestions(s: Scenario, activationsToo: boolean): string {
+  const { tensorParallelSize: tp, pipelineParallelSize: pp, quantization, gpuMemoryUtilization } = s.serving;
+  const out: string[] = [];
+  // TP first (stays in a node, no pipeline bubbles); PP only when TP cannot grow in this cluster.
+  if (tp * 2 <= s.cluster.gpusPerNode) out.push('raise serving.tensorParallelSize');
+  else if (tp * pp * 2 <= totalGpus(s)) out.push('raise serving.pipelineParallelSize');
+  if (quantization === 'bf16') out.push('use quantization fp8');
+  else if (quantization === 'fp8') out.push('use quantization int4');
+  if (activationsToo) out.push('lower serving.maxNumBatchedTokens');
+  if (activationsToo && gpuMemoryUtilization < 0.95) out.push('raise serving.gpuMemoryUtilization');
+  if (out.length === 0) out.push('use a GPU with more memory');
+  return out.join(' or ');
+}
+
+/**
+ * The model fits: weights and the activation reserve leave room in HBM x gpuMemoryUtilization
+ * for the KV cache of at least one maxModelLen sequence. vLLM refuses to start otherwise
+ * ("No available memory for the cache blocks" / "The model's max seq len is larger than the
+ * maximum number of tokens that can be stored in KV cache").
+ */
+export function modelFitsInMemory(s: Scenario, file: string): ScenarioIssue[] {
+  const plan = replicaMemoryPlan(s);
+  const { model, cluster, serving } = s;
+  const gpu = cluster.gpu;
+  const shape = `TP${serving.tensorParallelSize} PP${serving.pipelineParallelSize}`;
+  const usable = `${gib(plan.budgetBytesPerGpu)} GiB usable (${serving.gpuMemoryUtilization} x ${gib(gpu.hbmGiB * GIB)} GiB)`;
+  if (!plan.fits) {
+    const total = plan.weightBytesPerGpu * serving.tensorParallelSize * serving.pipelineParallelSize;
+    const weightsAlone = plan.weightBytesPerGpu >= plan.budgetBytesPerGpu;
+    const needs =
+      `${model.id} needs ${gib(total)} GiB of ${serving.quantization} weights = ` +
+      `${gib(plan.weightBytesPerGpu)} GiB per GPU at ${shape}` +
+      (weightsAlone ? '' : ` plus ${gib(plan.activationBytesPerGpu)} GiB of activations and runtime reserve`);
+    const leaves = weightsAlone ? '' : ', leaving no room for the KV cache';
+    return [
+      {
+        file,
+        path: ['model'],
+        message: `${needs}, but ${gpu.id} has ${usable}${leaves}; ${fitSuggestions(s, !weightsAlone)}`,
+      },
+    ];
+  }
+  if (plan.kvTokens < serving.maxModelLen) {
+    return [
+      {
+        file,
+        path: ['serving', 'maxModelLen'],
+        message:
+          `expected at most ${plan.kvTokens} tokens, the KV cache one replica holds ` +
+          `(${gib(plan.kvBytesPerGpu)} GiB per GPU left of ${usable} after ${gib(plan.weightBytesPerGpu)} GiB of weights ` +
+          `and ${gib(plan.activationBytesPerGpu)} GiB of activations at ${shape}), got ${serving.maxModelLen}; ` +
+          `lower serving.maxModelLen or ${fitSuggestions(s, false)}`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** uniform { min, max } has min <= max. */
+export function uniformRangesOrdered(s: Scenario, file: string): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  for (const key of ['inputTokens', 'outputTokens'] as const) {
+    const spec = s.workload[key];
+    if (spec.dist === 'uniform' && spec.min > spec.max) {
+      issues.push({
+        file,
+        path: ['workload', key, 'min'],
+        message: `expected at most max (${spec.max}), got ${spec.min}`,
+      });
+    }
+  }
+  return issues;
+}
+
+/**
+ * vLLM (SchedulerConfig): without chunked prefill a whole prompt must fit one step, so
+ * max_num_batched_tokens >= max_model_len.
+ */
+export function batchedTokensCoverModelLen(s: Scenario, file: string): ScenarioIssue[] {
+  const { enableChunkedPrefill, maxNumBatchedTokens, maxModelLen } = s.serving;
+  if (enableChunkedPrefill || maxNumBatchedTokens >= maxModelLen) return [];
+  return [
+    {
+      file,
+      path: ['serving', 'maxNumBatchedTokens'],
+      message:
+        `expected at least serving.maxModelLen (${maxModelLen}) when serving.enableChunkedPrefill is false ` +
+        `(a prompt must fit one step), got ${maxNumBatchedTokens}; raise serving.maxNumBatchedTokens, ` +
+        `lower serving.maxModelLen or enable chunked prefill`,
+    },
+  ];
+}
+
+/** vLLM (SchedulerConfig): max_num_batched_tokens >= max_num_seqs (each sequence needs a token slot). */
+export function batchedTokensCoverSeqs(s: Scenario, file: string): ScenarioIssue[] {
+  const { maxNumBatchedTokens, maxNumSeqs } = s.serving;
+  if (maxNumBatchedTokens >= maxNumSeqs) return [];
+  return [
+    {
+      file,
+      path: ['serving', 'maxNumBatchedTokens'],
+      message: `expected at least serving.maxNumSeqs (${maxNumSeqs}), got ${maxNumBatchedTokens}`,
+    },
+  ];
+}
+
+function shortest(spec: LengthSpec): number | null {
+  if (spec.dist === 'fixed') return spec.value;
+  if (spec.dist === 'uniform') return spec.min;
+  return null;
+}
+
+/** Some request must fit maxModelLen: a workload whose every request is longer would drop them all. */
+export function shortestRequestFitsModelLen(s: Scenario, file: string): ScenarioIssue[] {
+  if (s.workload.arrival.process === 'trace') return [];
+  const input = shortest(s.workload.inputTokens);
+  const output = shortest(s.workload.outputTokens);
+  if (input === null || output === null || input + output <= s.serving.maxModelLen) return [];
+  return [
+    {
+      file,
+      path: ['workload', 'inputTokens'],
+      message:
+        `expected requests that fit serving.maxModelLen (${s.serving.maxModelLen} tokens), got at least ` +
+        `${input} input + ${output} output tokens each; every request would be dropped`,
+    },
+  ];
+}
+
+/** Every rule, in the order their issues are reported. */
+export const SCENARIO_RULES: readonly ScenarioRule[] = [
+  stopIsReachable,
+  tensorParallelFitsInNode,
+  replicaShapeTilesCluster,
+  replicasFitCluster,
+  headsSplitAcrossTensorParallel,
+  layersSplitAcrossPipeline,
+  multiNodeReplicaHasFabric,
+  maxModelLenWithinContext,
+  modelFitsInMemory,
+  uniformRangesOrdered,
+  batchedTokensCoverModelLen,
+  batchedTokensCoverSeqs,
+  shortestRequestFitsModelLen,
+];
+
+/** checkScenarioRules(scenario, file) -> every rule's issues, in SCENARIO_RULES order. */
+export function checkScenarioRules(scenario: Scenario, file: string): ScenarioIssue[] {
+  return SCENARIO_RULES.flatMap((rule) => rule(scenario, file));
+}

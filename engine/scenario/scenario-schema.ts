@@ -1,0 +1,522 @@
+import { isAbsolute, resolve } from 'node:path';
+import * as z from 'zod';
+import type { Dtype, FabricSpec, GpuSpec, ModelSpec } from '../catalog/catalog-types.js';
+import { fabricIds, findFabric, findGpu, findModel, gpuIds, modelIds } from '../catalog/lookup.js';
+import { totalParams } from '../catalog/model-arithmetic.js';
+import { parseDuration } from './duration.js';
+import { describeValue } from './format-issues.js';
+import {
+  ROUTER_KINDS,
+  SCHEDULER_KINDS,
+  SLO_METRICS,
+  SLO_STATS,
+  type Scenario,
+  type SloKey,
+  type SloSpec,
+} from './scenario-types.js';
+
+/**
+ * The scenario file format as a zod schema. `z.input` of it is what a user writes
+ * (`WrittenScenario`: durations as "250ms", catalog ids as strings, defaults left out); `z.output`
+ * is the normalized `Scenario` (seconds, catalog specs, absolute file paths, every default filled).
+ *
+ * Shape: z.strictObject everywhere (an unknown key is an error), discriminated unions for the
+ * arrival process and the length distributions. Field-level transforms resolve catalog ids and
+ * parse durations, so an unknown id is reported together with every other field error; one final
+ * transform fills the defaults that depend on other fields (replicas, maxModelLen,
+ * maxNumBatchedTokens, quantization, the intra-node fabric). Cross-field *checks* are not here:
+ * they live in scenario-rules.ts and run on the normalized Scenario.
+ *
+ * Messages set here read "expected X, got Y"; validate-scenario.ts words every other zod issue the
+ * same way and never shows zod's own text.
+ */
+
+/** Upper (and lower) bounds that turn absurd values into errors naming the bound. */
+export const SCENARIO_BOUNDS = {
+  maxNameLength: 200,
+  maxDescriptionLength: 10_000,
+  maxSeed: 2 ** 32 - 1,
+  maxStopRequests: 1e8,
+  maxRate: 1e5,
+  maxCv: 100,
+  maxConcurrency: 1e6,
+  maxTimeScale: 1e6,
+  maxTokens: 10_000_000,
+  maxParallelSize: 64,
+  maxGpusPerNode: 72,
+  maxNodes: 100_000,
+  maxReplicas: 1_000_000,
+  maxNumSeqs: 65_536,
+  maxEventBudget: 1e12,
+  maxPathLength: 4096,
+} as const;
+
+/** Default stop rule when a scenario states none. */
+export const DEFAULT_STOP = { requests: 10_000 } as const;
+/** vLLM's --max-num-batched-tokens default for online serving with chunked prefill. */
+export const DEFAULT_MAX_NUM_BATCHED_TOKENS = 8192;
+/** Cap on the default maxModelLen (a model's full context is rarely what a deployment serves). */
+export const DEFAULT_MAX_MODEL_LEN_CAP = 131_072;
+/** Context length assumed for an inline architecture that states none. */
+export const DEFAULT_INLINE_MAX_CONTEXT = 8192;
+/** Scale-up fabric assumed for an inline GPU that states none (the conservative choice). */
+export const DEFAULT_INLINE_INTRA_NODE_FABRIC = 'pcie5';
+
+export const BLOCK_SIZES = [8, 16, 32, 64, 128] as const;
+export const DTYPES = ['bf16', 'fp8', 'int4'] as const satisfies readonly Dtype[];
+export const KV_CACHE_DTYPES = ['auto', 'bf16', 'fp8'] as const;
+export const SLO_KEYS: readonly SloKey[] = SLO_METRICS.flatMap((metric) =>
+  SLO_STATS.map((stat) => `${metric}${stat}` as SloKey),
+);
+
+/** An error option whose message is "expected <text>, got <what was there>". */
+function expecting(text: string) {
+  return { error: (issue: { input?: unknown }) => `expected ${text}, got ${describeValue(issue.input)}` };
+}
+
+/** An integer in [min, max]. */
+function count(min: number, max: number) {
+  return z.int().min(min).max(max);
+}
+
+/** A duration ("250ms", "2s", "10m", "1h" or seconds) -> seconds. */
+function duration() {
+  return z.custom<string | number>().transform((value, ctx) => {
+    const parsed = parseDuration(value);
+    if (parsed.ok) return parsed.seconds;
+    ctx.addIssue({ code: 'custom', message: `expected ${parsed.expected}, got ${describeValue(value)}`, input: value });
+    return z.NEVER;
+  });
+}
+
+function positiveDuration() {
+  return duration().pipe(z.number().gt(0, expecting('a duration longer than 0 seconds')));
+}
+
+/** A catalog id resolved to its spec; an unknown id lists the valid ones. */
+function catalogRef<T>(kind: string, find: (id: string) => T | undefined, ids: () => string[]) {
+  return z.string().transform((id, ctx): T => {
+    const found = find(id);
+    if (found !== undefined) return found;
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown ${kind} ${describeValue(id)}; expected one of ${ids().join(', ')}`,
+      input: id,
+    });
+    return z.NEVER;
+  });
+}
+
+function fabricIdsOfScope(scope: FabricSpec['scope']): string[] {
+  return fabricIds().filter((id) => findFabric(id)?.scope === scope);
+}
+
+/** A fabric id of the given scope (intra-node or inter-node), resolved to its spec. */
+function fabricRef(scope: FabricSpec['scope']) {
+  return z.string().transform((id, ctx): FabricSpec => {
+    const fabric = findFabric(id);
+    if (fabric !== undefined && fabric.scope === scope) return fabric;
+    const valid = fabricIdsOfScope(scope).join(', ');
+    const message =
+      fabric === undefined
+        ? `unknown fabric ${describeValue(id)}; expected one of ${valid}`
+        : `expected an ${scope} fabric, one of ${valid}; got ${describeValue(id)}, an ${fabric.scope} fabric`;
+    ctx.addIssue({ code: 'custom', message, input: id });
+    return z.NEVER;
+  });
+}
+
+/** A file path, made absolute against the scenario file's directory (existence is not checked). */
+function filePath(baseDir: string) {
+  return z
+    .string()
+    .min(1)
+    .max(SCENARIO_BOUNDS.maxPathLength)
+    .transform((path) => (isAbsolute(path) ? path : resolve(baseDir, path)));
+}
+
+const positiveTokens = () => count(1, SCENARIO_BOUNDS.maxTokens);
+
+// ---------------------------------------------------------------------------------------------
+// Catalog entries written inline
+
+const inlineGpuSchema = z
+  .strictObject({
+    name: z.string().min(1).max(SCENARIO_BOUNDS.maxNameLength).optional(),
+    hbmGiB: z.number().gt(0).max(10_000),
+    hbmTBps: z.number().gt(0).max(1000),
+    bf16Tflops: z.number().gt(0).max(1e6),
+    fp8Tflops: z.number().min(0).max(1e6).optional(),
+    intraNodeFabric: fabricRef('intra-node').optional(),
+    intraNodeGBps: z.number().gt(0).max(1e5).optional(),
+  })
+  .transform((g, ctx): GpuSpec => {
+    const fabric = g.intraNodeFabric ?? findFabric(DEFAULT_INLINE_INTRA_NODE_FABRIC);
+    if (fabric === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['intraNodeFabric'], message: 'expected an intra-node fabric id, got nothing' });
+      return z.NEVER;
+    }
+    return {
+      id: 'custom',
+      name: g.name ?? 'custom',
+      vendor: 'nvidia',
+      hbmGiB: g.hbmGiB,
+      hbmTBps: g.hbmTBps,
+      bf16Tflops: g.bf16Tflops,
+      fp8Tflops: g.fp8Tflops ?? 0,
+      intraNodeFabric: fabric.id,
+      intraNodeGBps: g.intraNodeGBps ?? fabric.GBpsPerGpu,
+      source: 'inline GPU in the scenario file',
+    };
+  });
+
+const attentionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('gqa') }),
+  z.strictObject({
+    kind: z.literal('mla'),
+    qLoraRank: count(0, 1e6),
+    kvLoraRank: count(1, 1e6),
+    qkNopeHeadDim: count(0, 1e5),
+    qkRopeHeadDim: count(0, 1e5),
+    vHeadDim: count(1, 1e5),
+  }),
+]);
+
+const inlineModelSchema = z
+  .strictObject({
+    layers: count(1, 10_000),
+    hidden: count(1, 1e6),
+    heads: count(1, 100_000),
+    kvHeads: count(1, 100_000).optional(),
+    headDim: count(1, 100_000).optional(),
+    ffn: count(1, 1e7),
+    vocab: count(1, 1e7),
+    experts: count(0, 100_000).default(0),
+    activeExperts: count(0, 100_000).default(0),
+    sharedExperts: count(0, 100_000).default(0),
+    expertFfn: count(1, 1e7).optional(),
+    denseLayers: count(0, 10_000).default(0),
+    gatedMlp: z.boolean().default(true),
+    tiedEmbeddings: z.boolean().default(false),
+    attention: attentionSchema.default({ kind: 'gqa' }),
+    weightDtype: z.enum(DTYPES).default('bf16'),
+    maxContext: count(1, SCENARIO_BOUNDS.maxTokens).default(DEFAULT_INLINE_MAX_CONTEXT),
+  })
+  .transform((m, ctx): ModelSpec => {
+    const kvHeads = m.kvHeads ?? m.heads;
+    if (kvHeads > m.heads || m.heads % kvHeads !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kvHeads'],
+        message: `expected a divisor of heads (${m.heads}), got ${kvHeads}`,
+      });
+    }
+    let headDim = m.headDim;
+    if (headDim === undefined) {
+      if (m.hidden % m.heads === 0) headDim = m.hidden / m.heads;
+      else {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['headDim'],
+          message: `expected a head width (required: hidden ${m.hidden} is not a multiple of heads ${m.heads}), got nothing`,
+        });
+        headDim = 1;
+      }
+    }
+    if (m.experts > 0 && (m.activeExperts < 1 || m.activeExperts > m.experts)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['activeExperts'],
+        message: `expected 1 to ${m.experts} (the experts each token is routed to), got ${m.activeExperts}`,
+      });
+    }
+    if (m.experts === 0 && (m.activeExperts > 0 || m.sharedExperts > 0)) {
+      const key = m.activeExperts > 0 ? 'activeExperts' : 'sharedExperts';
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `expected 0 for a dense model (experts is 0), got ${m[key]}`,
+      });
+    }
+    if (m.denseLayers > m.layers) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['denseLayers'],
+        message: `expected at most layers (${m.layers}), got ${m.denseLayers}`,
+      });
+    }
+    const spec: ModelSpec = {
+      id: 'custom',
+      name: 'custom',
+      layers: m.layers,
+      hidden: m.hidden,
+      heads: m.heads,
+      kvHeads,
+      headDim,
+      ffn: m.ffn,
+      vocab: m.vocab,
+      experts: m.experts,
+      activeExperts: m.activeExperts,
+      sharedExperts: m.sharedExperts,
+      expertFfn: m.expertFfn ?? (m.experts > 0 ? m.ffn : 0),
+      denseLayers: m.experts > 0 ? m.denseLayers : 0,
+      gatedMlp: m.gatedMlp,
+      tiedEmbeddings: m.tiedEmbeddings,
+      attention: m.attention,
+      weightDtype: m.weightDtype,
+      maxContext: m.maxContext,
+      publishedParamsB: 0,
+      source: 'inline architecture in the scenario file; publishedParamsB computed from it',
+    };
+    spec.publishedParamsB = totalParams(spec) / 1e9;
+    return spec;
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Workload
+
+function arrivalSchema(baseDir: string) {
+  const rate = () =>
+    z
+      .number()
+      .gt(0, expecting('a rate above 0 requests per second'))
+      .max(SCENARIO_BOUNDS.maxRate, expecting(`at most ${SCENARIO_BOUNDS.maxRate} requests per second`));
+  return z.discriminatedUnion('process', [
+    z.strictObject({ process: z.literal('poisson'), rate: rate() }),
+    z.strictObject({
+      process: z.literal('gamma'),
+      rate: rate(),
+      cv: z.number().gt(0).max(SCENARIO_BOUNDS.maxCv),
+    }),
+    z.strictObject({
+      process: z.literal('trace'),
+      file: filePath(baseDir),
+      timeScale: z.number().gt(0).max(SCENARIO_BOUNDS.maxTimeScale).default(1),
+    }),
+    z.strictObject({
+      process: z.literal('closed'),
+      concurrency: count(1, SCENARIO_BOUNDS.maxConcurrency),
+      thinkTime: duration().default(0),
+    }),
+  ]);
+}
+
+function lengthSchema(baseDir: string) {
+  return z.discriminatedUnion('dist', [
+    z.strictObject({ dist: z.literal('fixed'), value: positiveTokens() }),
+    z.strictObject({ dist: z.literal('uniform'), min: positiveTokens(), max: positiveTokens() }),
+    z.strictObject({
+      dist: z.literal('lognormal'),
+      mean: z.number().min(1).max(SCENARIO_BOUNDS.maxTokens),
+      sd: z.number().min(0).max(SCENARIO_BOUNDS.maxTokens),
+    }),
+    z.strictObject({ dist: z.literal('empirical'), file: filePath(baseDir) }),
+  ]);
+}
+
+function workloadSchema(baseDir: string) {
+  return z
+    .strictObject({
+      arrival: arrivalSchema(baseDir),
+      inputTokens: lengthSchema(baseDir).optional(),
+      outputTokens: lengthSchema(baseDir).optional(),
+    })
+    .transform((w, ctx) => {
+      const isTrace = w.arrival.process === 'trace';
+      for (const key of ['inputTokens', 'outputTokens'] as const) {
+        if (w[key] === undefined && !isTrace) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'expected a length distribution such as { dist: fixed, value: 512 } (required unless arrival is a trace), got nothing',
+          });
+        }
+      }
+      // A trace carries its own lengths; the placeholders are never sampled.
+      const unused = { dist: 'fixed', value: 1 } as const;
+      return { arrival: w.arrival, inputTokens: w.inputTokens ?? unused, outputTokens: w.outputTokens ?? unused };
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// SLO
+
+type SloShape = { [K in SloKey]: z.ZodOptional<ReturnType<typeof duration>> };
+
+function sloSchema() {
+  const shape = Object.fromEntries(SLO_KEYS.map((key) => [key, duration().optional()])) as SloShape;
+  return z.strictObject(shape);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole file
+
+function writtenScenarioSchema(baseDir: string) {
+  const union = <A extends z.ZodType, B extends z.ZodType>(a: A, b: B, text: string) =>
+    z.union([a, b], expecting(text));
+  return z.strictObject({
+    name: z.string().min(1).max(SCENARIO_BOUNDS.maxNameLength),
+    description: z.string().max(SCENARIO_BOUNDS.maxDescriptionLength).default(''),
+    seed: count(0, SCENARIO_BOUNDS.maxSeed).default(0),
+    stop: z
+      .strictObject({
+        requests: count(1, SCENARIO_BOUNDS.maxStopRequests).optional(),
+        duration: positiveDuration().optional(),
+      })
+      .prefault({ ...DEFAULT_STOP }),
+    model: union(
+      catalogRef('model', findModel, modelIds),
+      inlineModelSchema,
+      'a catalog model id (e.g. llama-3.1-8b) or an inline architecture map { layers, hidden, heads, ffn, vocab, ... }',
+    ),
+    cluster: z.strictObject({
+      gpu: union(
+        catalogRef('GPU', findGpu, gpuIds),
+        inlineGpuSchema,
+        'a catalog GPU id (e.g. h100-sxm) or an inline GPU map { hbmGiB, hbmTBps, bf16Tflops, ... }',
+      ),
+      nodes: count(1, SCENARIO_BOUNDS.maxNodes).default(1),
+      gpusPerNode: count(1, SCENARIO_BOUNDS.maxGpusPerNode).default(8),
+      fabric: z
+        .strictObject({
+          intraNode: fabricRef('intra-node').optional(),
+          interNode: z
+            .strictObject({
+              kind: fabricRef('inter-node'),
+              /** Gigabits per second per GPU (a NIC's line rate, e.g. 400 for NDR). */
+              gbpsPerGpu: z.number().gt(0).max(1e5).optional(),
+              oversubscription: z.number().min(1).max(1000).default(1),
+            })
+            .optional(),
+        })
+        .optional(),
+    }),
+    serving: z
+      .strictObject({
+        tensorParallelSize: count(1, SCENARIO_BOUNDS.maxParallelSize).default(1),
+        pipelineParallelSize: count(1, SCENARIO_BOUNDS.maxParallelSize).default(1),
+        replicas: count(1, SCENARIO_BOUNDS.maxReplicas).optional(),
+        scheduler: z.enum(SCHEDULER_KINDS).default('continuous'),
+        maxNumSeqs: count(1, SCENARIO_BOUNDS.maxNumSeqs).default(256),
+        maxNumBatchedTokens: count(1, SCENARIO_BOUNDS.maxTokens).optional(),
+        enableChunkedPrefill: z.boolean().default(true),
+        blockSize: z.literal(BLOCK_SIZES).default(16),
+        gpuMemoryUtilization: z.number().gt(0).max(1).default(0.9),
+        quantization: z.enum(DTYPES).optional(),
+        kvCacheDtype: z.enum(KV_CACHE_DTYPES).default('auto'),
+        router: z.enum(ROUTER_KINDS).default('least-outstanding'),
+        maxModelLen: count(1, SCENARIO_BOUNDS.maxTokens).optional(),
+      })
+      .prefault({}),
+    workload: workloadSchema(baseDir),
+    slo: sloSchema().optional(),
+    limits: z.strictObject({ eventBudget: count(1, SCENARIO_BOUNDS.maxEventBudget).default(2e8) }).prefault({}),
+  });
+}
+
+type ParsedScenario = z.output<ReturnType<typeof writtenScenarioSchema>>;
+
+/**
+ * normalizeScenario(parsed) -> Scenario: fills the defaults that depend on other keys. Runs only
+ * when every field parsed; adds an issue (never throws) if the catalog is inconsistent.
+ */
+function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
+  const { model, cluster, serving } = s;
+  const tp = serving.tensorParallelSize;
+  const pp = serving.pipelineParallelSize;
+  const totalGpus = cluster.nodes * cluster.gpusPerNode;
+
+  let intraNode = cluster.fabric?.intraNode ?? findFabric(cluster.gpu.intraNodeFabric);
+  if (intraNode === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cluster', 'fabric', 'intraNode'],
+      message: `expected an intra-node fabric id (${cluster.gpu.id}'s catalog fabric ${describeValue(cluster.gpu.intraNodeFabric)} is unknown), got nothing`,
+    });
+    intraNode = { id: '', name: '', kind: 'pcie', scope: 'intra-node', GBpsPerGpu: 1, latencyUs: 1, source: '' };
+  }
+  const written = cluster.fabric?.interNode;
+  const interNode =
+    written === undefined
+      ? null
+      : {
+          fabric: written.kind,
+          // Fabric bandwidth is catalogued in GB/s; the scenario key is in Gb/s like a NIC's rating.
+          gbpsPerGpu: written.gbpsPerGpu ?? written.kind.GBpsPerGpu * 8,
+          oversubscription: written.oversubscription,
+        };
+
+  // Without chunked prefill a prompt must fit one step, so when the scenario caps the step
+  // (maxNumBatchedTokens) but not the context, the context defaults to what one step can take.
+  const defaultMaxModelLen = Math.min(model.maxContext, DEFAULT_MAX_MODEL_LEN_CAP);
+  const maxModelLen =
+    serving.maxModelLen ??
+    (!serving.enableChunkedPrefill && serving.maxNumBatchedTokens !== undefined
+      ? Math.min(defaultMaxModelLen, serving.maxNumBatchedTokens)
+      : defaultMaxModelLen);
+  const maxNumBatchedTokens =
+    serving.maxNumBatchedTokens ??
+    (serving.enableChunkedPrefill
+      ? DEFAULT_MAX_NUM_BATCHED_TOKENS
+      : Math.max(DEFAULT_MAX_NUM_BATCHED_TOKENS, maxModelLen));
+
+  const slo: SloSpec | null = s.slo === undefined ? null : {};
+  if (slo !== null && s.slo !== undefined) {
+    for (const key of SLO_KEYS) {
+      const seconds = s.slo[key];
+      if (seconds !== undefined) slo[key] = seconds;
+    }
+  }
+
+  return {
+    name: s.name,
+    description: s.description,
+    seed: s.seed,
+    stop: { requests: s.stop.requests ?? null, duration: s.stop.duration ?? null },
+    model,
+    cluster: {
+      gpu: cluster.gpu,
+      nodes: cluster.nodes,
+      gpusPerNode: cluster.gpusPerNode,
+      fabric: { intraNode, interNode },
+    },
+    serving: {
+      tensorParallelSize: tp,
+      pipelineParallelSize: pp,
+      // As many whole replicas as the cluster holds (at least one: the rules report a shape that
+      // does not fit at all).
+      replicas: serving.replicas ?? Math.max(1, Math.floor(totalGpus / (tp * pp))),
+      scheduler: serving.scheduler,
+      maxNumSeqs: serving.maxNumSeqs,
+      maxNumBatchedTokens,
+      enableChunkedPrefill: serving.enableChunkedPrefill,
+      blockSize: serving.blockSize,
+      gpuMemoryUtilization: serving.gpuMemoryUtilization,
+      quantization: serving.quantization ?? model.weightDtype,
+      // 'auto' is the activation dtype, which is bf16 for every model here.
+      kvCacheDtype: serving.kvCacheDtype === 'auto' ? 'bf16' : serving.kvCacheDtype,
+      router: serving.router,
+      maxModelLen,
+    },
+    workload: s.workload,
+    slo,
+    limits: { eventBudget: s.limits.eventBudget },
+  };
+}
+
+/**
+ * createScenarioSchema({ baseDir }) -> the zod schema from a written scenario to a Scenario.
+ * `baseDir` is the directory relative file paths (trace, empirical lengths) resolve against.
+ */
+export function createScenarioSchema(opts: { baseDir: string }) {
+  return writtenScenarioSchema(opts.baseDir).transform(normalizeScenario);
+}
+
+export type ScenarioSchema = ReturnType<typeof createScenarioSchema>;
+/** What a scenario file holds: durations as "2s", catalog ids as strings, defaults optional. */
+export type WrittenScenario = z.input<ScenarioSchema>;
+
+// The schema's output is exactly the contract type (a compile error here means they drifted).
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const outputIsScenario: Equals<z.output<ScenarioSchema>, Scenario> = true;
+void outputIsScenario;

@@ -1,0 +1,90 @@
+/**
+ * Times of the collectives a replica issues, as closed-form alpha-beta models: a fixed launch
+ * cost, a per-step link latency, and the bytes each link carries over its effective bandwidth.
+ *
+ * Conventions for every function here:
+ * - `bytes` is the logical message (what `torch.distributed` is handed), not what a link carries.
+ * - `linkGBps` is one direction of one GPU's link, GB/s (1e9 bytes/s), as catalog fabrics give it.
+ * - `bandwidthEfficiency` is the fraction of `linkGBps` the collective achieves on large messages.
+ * - `fixedSeconds` is a per-call cost independent of the ring length: kernel launch and
+ *   synchronisation. Vidur's single-node all-reduce profiles show a floor of 28-40 us that does not
+ *   grow with the number of GPUs (see step-time-calibration.ts), so it is not a per-hop latency.
+ * - A collective over one GPU, or of zero bytes, costs 0: nothing is sent.
+ * These run on every simulated step, so they check their arguments with comparisons only.
+ */
+
+function checkArguments(name: string, bytes: number, n: number, linkGBps: number): void {
+  if (!(bytes >= 0) || !(n >= 1) || !(linkGBps > 0)) {
+    throw new RangeError(
+      `${name}: expected bytes >= 0, n >= 1 and linkGBps > 0, got bytes=${bytes}, n=${n}, linkGBps=${linkGBps}`,
+    );
+  }
+}
+
+/**
+ * Ring all-reduce of `bytes` over `n` GPUs: reduce-scatter then all-gather, 2(n-1) steps, each
+ * moving bytes/n over every link, so 2(n-1)/n of the message crosses each link.
+ */
+export function ringAllReduceSeconds(
+  bytes: number,
+  n: number,
+  linkGBps: number,
+  latencySeconds: number,
+  bandwidthEfficiency = 1,
+  fixedSeconds = 0,
+): number {
+  checkArguments('ringAllReduceSeconds', bytes, n, linkGBps);
+  if (n === 1 || bytes === 0) return 0;
+  const steps = 2 * (n - 1);
+  return fixedSeconds + steps * latencySeconds + ((steps / n) * bytes) / (linkGBps * 1e9 * bandwidthEfficiency);
+}
+
+/**
+ * Ring all-gather (or reduce-scatter) whose *gathered* result is `bytes`: n-1 steps, (n-1)/n of the
+ * result crosses each link. Half an all-reduce.
+ */
+export function allGatherSeconds(
+  bytes: number,
+  n: number,
+  linkGBps: number,
+  latencySeconds: number,
+  bandwidthEfficiency = 1,
+  fixedSeconds = 0,
+): number {
+  checkArguments('allGatherSeconds', bytes, n, linkGBps);
+  if (n === 1 || bytes === 0) return 0;
+  const steps = n - 1;
+  return fixedSeconds + steps * latencySeconds + ((steps / n) * bytes) / (linkGBps * 1e9 * bandwidthEfficiency);
+}
+
+/**
+ * All-to-all where each GPU holds `bytes` to scatter evenly over all `n` GPUs (expert-parallel
+ * dispatch or combine): (n-1)/n of it leaves over the GPU's link; pairwise exchanges run as n-1
+ * steps, each paying the link latency. Assumes a switched fabric (NVSwitch, a non-blocking
+ * spine): every GPU sends at its full link rate at once.
+ */
+export function allToAllSeconds(
+  bytes: number,
+  n: number,
+  linkGBps: number,
+  latencySeconds: number,
+  bandwidthEfficiency = 1,
+  fixedSeconds = 0,
+): number {
+  checkArguments('allToAllSeconds', bytes, n, linkGBps);
+  if (n === 1 || bytes === 0) return 0;
+  const steps = n - 1;
+  return fixedSeconds + steps * latencySeconds + ((steps / n) * bytes) / (linkGBps * 1e9 * bandwidthEfficiency);
+}
+
+/** Point-to-point send of `bytes` from one GPU to another (pipeline activations, KV transfer). */
+export function sendRecvSeconds(
+  bytes: number,
+  linkGBps: number,
+  latencySeconds: number,
+  bandwidthEfficiency = 1,
+): number {
+  checkArguments('sendRecvSeconds', bytes, 2, linkGBps);
+  if (bytes === 0) return 0;
+  return latencySeconds + bytes / (linkGBps * 1e9 * bandwidthEfficiency);
+}

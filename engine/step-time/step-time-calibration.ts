@@ -1,0 +1,167 @@
+import type { GpuSpec } from '../catalog/catalog-types.js';
+
+/**
+ * The efficiency factors and fixed costs that turn the roofline's peak-rate arithmetic into
+ * measured time. Fractions are of the GPU's (or link's) catalog peak; times are seconds.
+ *
+ * The linear-layer and collective constants are fitted on real measurements by
+ * test/engine/step-time/fit-step-time.ts (re-run it with `npx tsx test/engine/step-time/fit-step-time.ts`);
+ * test/engine/step-time/fit-step-time.test.ts refits them and fails when the constants below drift
+ * from what the data gives, or stop reproducing it.
+ */
+export interface StepTimeCalibration {
+  /** Where these numbers come from, in a few words (shown by `headroom steptime`). */
+  fittedOn: string;
+  /** Fraction of peak tensor FLOP/s that the linear-layer GEMMs reach when compute-bound. */
+  computeEfficiency: number;
+  /** Fraction of peak HBM bandwidth at which the GEMMs stream their weights and activations. */
+  memoryEfficiency: number;
+  /**
+   * Exponent p of the smooth roofline (a^p + b^p)^(1/p) joining compute and memory time;
+   * Infinity = the hard max(). Fitted: real GEMMs are slower than max() near the ridge point.
+   */
+  rooflineSharpness: number;
+  /** Fraction of HBM bandwidth reached by element-wise kernels (RMSNorm, rotary, SiLU-and-mul, residual add). */
+  elementwiseEfficiency: number;
+  /** Fixed time per kernel (launch, tail, synchronisation gaps); a dense layer runs 9 outside attention. */
+  perOpOverheadSeconds: number;
+  /** Fraction of peak BF16 FLOP/s that prefill (and MLA decode) attention reaches. */
+  attentionComputeEfficiency: number;
+  /** Fraction of HBM bandwidth at which decode attention reads the paged KV cache. */
+  attentionMemoryEfficiency: number;
+  /** Fraction of the link's one-direction bandwidth that a ring all-reduce's data phase reaches. */
+  allReduceBandwidthEfficiency: number;
+  /** Latency per ring step (2(n-1) steps per all-reduce) inside a node. */
+  allReduceLatencySeconds: number;
+  /** Fixed cost of one all-reduce call, whatever the ring length (launch, NCCL setup, sync). */
+  allReduceFixedSeconds: number;
+  /** Fraction of the link's bandwidth a point-to-point send reaches. */
+  sendRecvBandwidthEfficiency: number;
+  /** Fixed cost of one point-to-point send inside a node. */
+  sendRecvLatencySeconds: number;
+  /** Once per iteration: scheduling, input preparation, sampling, output processing on the CPU. */
+  stepOverheadSeconds: number;
+}
+
+/** Which fitted family a GPU takes its constants from. */
+export type CalibrationFamily = 'a100' | 'h100';
+
+/*
+ * Data the constants come from (all under ../shared/data, read in place; see each SOURCE.md):
+ * - VIDUR_LINEAR: profiling/vidur/compute/{a100,h100}/meta-llama/Llama-2-7b-hf/mlp.csv, 1044 rows each
+ *   (num_tokens 1..4096, TP 1/2/4/8; sum of the medians of the 9 non-embedding ops = one layer's
+ *   linear time). Held out: profiling/vidur/compute/a100/meta-llama/Meta-Llama-3-8B/mlp.csv (1824 rows,
+ *   num_tokens 1..32768). Fitted jointly (5 constants per family, least squares on log ratios) by
+ *   fitLinear in test/engine/step-time/fit-step-time.ts, through the roofline model itself.
+ * - VIDUR_ALL_REDUCE: profiling/vidur/network/{a100,h100}_dgx/all_reduce.csv, single-node rows
+ *   (devices_per_node == num_workers: 2, 4, 8 GPUs, 2 KiB..64 MiB); fitted on the even-indexed rows
+ *   in size order, checked on the odd ones (fitAllReduce).
+ * - VIDUR_SEND_RECV: profiling/vidur/network/{a100,h100}_dgx/send_recv.csv, the 994 single-node rows.
+ * - AZURE: fabric/azure-ai-benchmarking-guide_ND_{A100_v4,H100_v5,H200_v5}_results.md: Flash
+ *   Attention 2.0 TFLOPS (batch 2, sequence 8192) and STREAM HBM TB/s.
+ * Errors are |predicted / measured - 1| over the rows named, as median / p90, for the constants as
+ * written here (test/engine/step-time/step-time-calibration.test.ts prints them on every run).
+ */
+
+const A100: StepTimeCalibration = {
+  fittedOn: 'A100-SXM4-80GB: Vidur Llama-2-7B layer profiles and DGX A100 NCCL profiles; Azure ND A100 v4 benchmarks',
+  // VIDUR_LINEAR A100 Llama-2-7B (training): median 3.4%, p90 9.4%; A100 Llama-3-8B (held out):
+  // median 3.5%, p90 7.2%. The five linear constants are one joint fit; read them together.
+  // 0.715 x 312 = 223 TFLOP/s of BF16 GEMM (asymptotic; the smooth roofline lowers it near the ridge).
+  computeEfficiency: 0.715,
+  // 0.855 x 2.039 = 1.74 TB/s; AZURE STREAM on ND A100 v4 measures 1.61 (copy) to 1.75 (dot) TB/s.
+  memoryEfficiency: 0.855,
+  rooflineSharpness: 1.51,
+  elementwiseEfficiency: 0.697,
+  // x 9 kernels = 40 us per dense layer.
+  perOpOverheadSeconds: 4.4e-6,
+  // Not fitted (no attention profile in the shared data): AZURE Flash Attention 2.0 on ND A100 v4,
+  // 179.5 / 312 TFLOP/s. That benchmark uses head dimension 64; Llama's 128 runs somewhat faster.
+  attentionComputeEfficiency: 0.575,
+  // Not fitted: AZURE STREAM copy 1.61 / 2.039 TB/s, taken as the rate paged decode attention
+  // streams the KV cache at (an optimistic proxy at short contexts, where perOpOverheadSeconds rules).
+  attentionMemoryEfficiency: 0.79,
+  // VIDUR_ALL_REDUCE a100_dgx over nvlink3's 300 GB/s: training median 7.7%, p90 19.8%; held out
+  // median 7.9%, p90 19.8% (2 GPUs 4.4%/13.2%, 4 GPUs 9.4%/21.6%, 8 GPUs 11.1%/21.4%). The
+  // floor of 40 us does not grow with the ring length, so it is a fixed cost, and the per-step
+  // latency the fit leaves is tiny.
+  allReduceBandwidthEfficiency: 0.532,
+  allReduceLatencySeconds: 2.5e-7,
+  allReduceFixedSeconds: 3.99e-5,
+  // VIDUR_SEND_RECV a100_dgx: median 11.2%, p90 14.9%.
+  sendRecvBandwidthEfficiency: 0.933,
+  sendRecvLatencySeconds: 1.34e-5,
+  // Not fitted: the shared data has no per-iteration CPU profile (scheduling, input preparation,
+  // sampling). 0.3 ms is an assumption for a vLLM-style engine with CUDA graphs; `headroom calibrate`
+  // fits it from a deployment's own telemetry.
+  stepOverheadSeconds: 3e-4,
+};
+
+const H100: StepTimeCalibration = {
+  fittedOn: 'H100-SXM5-80GB: Vidur Llama-2-7B layer profiles and DGX H100 NCCL profiles; Azure ND H100 v5 benchmarks',
+  // VIDUR_LINEAR H100 Llama-2-7B (training): median 3.1%, p90 8.9%. H100 has no second model
+  // profile, so nothing is held out for this family beyond the A100 check of the model's form.
+  // 0.824 x 989.5 = 815 TFLOP/s asymptotic; with p = 1.29 a 4096-token layer reaches 640 TFLOP/s.
+  computeEfficiency: 0.824,
+  // 0.887 x 3.35 = 2.97 TB/s, exactly AZURE STREAM triad on ND H100 v5 (2.90 copy .. 3.18 dot).
+  memoryEfficiency: 0.887,
+  rooflineSharpness: 1.29,
+  elementwiseEfficiency: 0.467,
+  // x 9 kernels = 30 us per dense layer.
+  perOpOverheadSeconds: 3.34e-6,
+  // Not fitted: AZURE Flash Attention 2.0 on ND H100 v5, 327.9 / 989.5 TFLOP/s (head dim 128).
+  // FlashAttention-3, which vLLM uses on Hopper, is faster: this errs slow for long prefills.
+  attentionComputeEfficiency: 0.331,
+  // Not fitted: AZURE STREAM copy 2.90 / 3.35 TB/s (see A100).
+  attentionMemoryEfficiency: 0.866,
+  // VIDUR_ALL_REDUCE h100_dgx over nvlink4's 450 GB/s: training median 6.6%, p90 20.8%; held out
+  // median 6.8%, p90 18.9% (2 GPUs 10.1%/27.3%, 4 GPUs 6.6%/21.7%, 8 GPUs 3.7%/10.8%).
+  allReduceBandwidthEfficiency: 0.783,
+  allReduceLatencySeconds: 2.4e-7,
+  allReduceFixedSeconds: 2.78e-5,
+  // VIDUR_SEND_RECV h100_dgx: median 1.8%, p90 7.8%.
+  sendRecvBandwidthEfficiency: 0.795,
+  sendRecvLatencySeconds: 7.67e-6,
+  // Not fitted: see A100.
+  stepOverheadSeconds: 3e-4,
+};
+
+/**
+ * H200: the H100 die and clocks with faster HBM3e. No layer profile exists, so it takes the H100 fit
+ * with the bandwidth-bound efficiencies scaled by AZURE STREAM triad, H200 4.15/4.8 = 0.865 against
+ * H100 2.97/3.35 = 0.887 (x 0.975), and the attention figures from AZURE ND H200 v5 (Flash Attention
+ * 2.0 329.3 TFLOP/s, STREAM copy 4.01 TB/s).
+ */
+const H200: StepTimeCalibration = {
+  ...H100,
+  fittedOn: 'H200: the H100 fit, with bandwidth efficiencies rescaled by Azure ND H200 v5 STREAM and attention from its Flash Attention 2.0 run',
+  memoryEfficiency: 0.865,
+  elementwiseEfficiency: 0.455,
+  attentionComputeEfficiency: 0.333,
+  attentionMemoryEfficiency: 0.835,
+};
+
+/** The constants the fit produced, one entry per family that has profiles. */
+export const FITTED_CALIBRATIONS: Readonly<Record<CalibrationFamily, StepTimeCalibration>> = { a100: A100, h100: H100 };
+
+/**
+ * The fitted family whose constants a GPU uses when it has no data of its own:
+ * - a100-*: its own fit.
+ * - h100-*, and b200 (Blackwell, the newest family next to Hopper, with the same kind of
+ *   asynchronous tensor-core GEMMs), and any GPU not named here: the H100 fit.
+ * - l40s (Ada: no Hopper-style asynchronous GEMMs, kernels behave like Ampere's) and AMD GPUs
+ *   (mi300x: published measurements reach a smaller fraction of peak than Hopper does): the A100 fit,
+ *   the more conservative of the two. Its all-reduce constants were fitted on NVLink, not PCIe or
+ *   Infinity Fabric; only the link bandwidth comes from the GPU's own fabric.
+ * h200 has a derived calibration of its own (see defaultCalibration).
+ */
+export function calibrationFamily(gpu: GpuSpec): CalibrationFamily {
+  if (gpu.id.startsWith('a100') || gpu.id.startsWith('l40') || gpu.vendor === 'amd') return 'a100';
+  return 'h100';
+}
+
+/** Fitted constants for this GPU: its own family's where the data has it, else the closest family's. */
+export function defaultCalibration(gpu: GpuSpec): StepTimeCalibration {
+  if (gpu.id.startsWith('h200')) return H200;
+  return FITTED_CALIBRATIONS[calibrationFamily(gpu)];
+}

@@ -1,0 +1,60 @@
+/**
+ * One benchmark case, run in its own process so wall time and peak RSS are its own:
+ *   node dist/test/bench/bench-case.js <case>
+ * Prints one JSON line of figures. Never asserted anywhere: benchmarks print, tests check.
+ */
+import { existsSync } from 'node:fs';
+import { loadScenario } from '../../engine/scenario/load-scenario.js';
+import { simulate } from '../../engine/simulate.js';
+
+const CASES: Record<string, { file: string; sets: string[]; needsShared: boolean }> = {
+  // Vidur's standard workload, replayed from ../shared/data (see the scenario's comment).
+  'vidur-trace': { file: 'scenarios/vidur-benchmark-llama-2-7b-a100.yaml', sets: [], needsShared: true },
+  // A million chat requests on 8 replicas of Llama-3.1-8B (one H100 each), ~75% loaded.
+  'million-chat': {
+    file: 'scenarios/llama-3.1-8b-h100-chat.yaml',
+    sets: [
+      'cluster.gpusPerNode=8',
+      'serving.replicas=8',
+      'stop.requests=1000000',
+      'workload.arrival.rate=96',
+      'limits.eventBudget=1000000000',
+    ],
+    needsShared: false,
+  },
+};
+
+const name = process.argv[2] ?? '';
+const spec = CASES[name];
+if (!spec) {
+  console.error(`unknown case "${name}"; expected one of ${Object.keys(CASES).join(', ')}`);
+  process.exit(2);
+}
+if (spec.needsShared && !existsSync('../shared/data')) {
+  console.log(JSON.stringify({ case: name, skipped: '../shared/data not found beside the project' }));
+  process.exit(0);
+}
+const t0 = performance.now();
+const { scenario, data } = loadScenario(spec.file, { sets: spec.sets });
+const t1 = performance.now();
+const result = simulate(scenario, data);
+const t2 = performance.now();
+const l = result.latency;
+console.log(
+  JSON.stringify({
+    case: name,
+    processWallSeconds: t2 / 1000, // performance.now() counts from process start
+    loadSeconds: (t1 - t0) / 1000,
+    simulateSeconds: (t2 - t1) / 1000,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    requests: result.requests.completed,
+    events: result.run.events,
+    steps: result.run.steps,
+    eventsPerSecond: result.run.events / ((t2 - t1) / 1000),
+    requestsPerSecond: result.requests.completed / ((t2 - t1) / 1000),
+    ttft: { p50: l.ttft.p50, p99: l.ttft.p99 },
+    tpot: { p50: l.tpot.p50, p99: l.tpot.p99 },
+    e2e: { p50: l.e2e.p50, p99: l.e2e.p99 },
+    preempted: result.requests.preempted,
+  }),
+);

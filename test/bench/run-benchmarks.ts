@@ -1,0 +1,26 @@
+/**
+ * npm run bench: runs each case in a fresh process and prints its figures. Nothing is asserted.
+ */
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cases = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['vidur-trace', 'million-chat'];
+const ms = (s: number | null) => (s === null ? '-' : `${(s * 1000).toFixed(1)} ms`);
+
+for (const name of cases) {
+  const out = execFileSync(process.execPath, [join(here, 'bench-case.js'), name], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const f = JSON.parse(out.trim().split('\n').pop()!);
+  if (f.skipped) {
+    console.log(`${name}: skipped (${f.skipped})`);
+    continue;
+  }
+  console.log(`${name}:`);
+  console.log(`  whole process ${f.processWallSeconds.toFixed(2)} s, simulation ${f.simulateSeconds.toFixed(3)} s, loading ${f.loadSeconds.toFixed(3)} s, peak RSS ${f.peakRssMiB.toFixed(0)} MiB`);
+  console.log(
+    `  ${f.requests.toLocaleString('en-US')} requests, ${f.steps.toLocaleString('en-US')} steps, ${f.events.toLocaleString('en-US')} events: ` +
+      `${Math.round(f.eventsPerSecond).toLocaleString('en-US')} events/s, ${Math.round(f.requestsPerSecond).toLocaleString('en-US')} requests/s simulated`,
+  );
+  console.log(`  predicted TTFT p50 ${ms(f.ttft.p50)} p99 ${ms(f.ttft.p99)}; TPOT p50 ${ms(f.tpot.p50)} p99 ${ms(f.tpot.p99)}; e2e p50 ${ms(f.e2e.p50)} p99 ${ms(f.e2e.p99)}; ${f.preempted} preemptions`);
+}
