@@ -10,7 +10,7 @@ import { Sequence } from './replica/sequence.js';
 import type { Scenario } from './scenario/scenario-types.js';
 import type { SimulationResult } from './simulation-result.js';
 import { createRooflineStepTime } from './step-time/roofline-step-time.js';
-import type { StepTimeModel } from './step-time/step-time-model.js';
+import type { StepBatch, StepTimeModel } from './step-time/step-time-model.js';
 import { interarrivalSampler } from './workload/arrivals.js';
 import { lengthSampler } from './workload/token-lengths.js';
 import { NO_WORKLOAD_DATA, type WorkloadData } from './workload/workload-data.js';
@@ -26,6 +26,10 @@ export const STREAMS = {
 export interface SimulateOptions {
   /** Replaces the roofline model (e.g. a table-driven model from profiles). */
   stepTimeModel?: StepTimeModel;
+  /** Called for every arrival, after routing (tests and traces; not part of the result). */
+  onArrival?: (seq: Sequence, replica: Replica, time: number) => void;
+  /** Called after every step of every replica, before its next step starts. */
+  afterStep?: (replica: Replica, time: number, batch: Readonly<StepBatch>) => void;
 }
 
 /** The step-time model and memory plan of a scenario's replicas. */
@@ -74,6 +78,7 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
     maxModelLen: serving.maxModelLen,
   };
   const replicas = Array.from({ length: serving.replicas }, (_, i) => new Replica(i, kernel, replicaConfig, stepModel, metrics));
+  if (options.afterStep) for (const r of replicas) r.afterStep = options.afterStep;
   const router = ROUTERS[serving.router]();
 
   const maxRequests = stop.requests ?? Infinity;
@@ -84,6 +89,7 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
     const replica = replicas[router.pick(replicas)]!;
     replica.enqueue(seq);
     metrics.onArrival(replica, kernel.now);
+    options.onArrival?.(seq, replica, kernel.now);
   };
   const mayArrive = (time: number): boolean => nextId < maxRequests && time <= endOfArrivals;
 

@@ -24,16 +24,12 @@ function statistic(summary: LatencySummary, stat: string): number | null {
 }
 
 function seriesSet(s: ReplicaSeries, end: number): SeriesSet {
-  const width = s.tokens.bucketSeconds;
   return {
     queueDepth: s.queueDepth.values(end),
     running: s.running.values(end),
     kvOccupancy: s.kvOccupancy.values(end),
-    tokensPerSecond: s.tokens.values(end).map((v, i) => {
-      // values() divides by the covered span; amounts are per bucket, so rescale to per second.
-      const span = Math.min(end, (i + 1) * width) - i * width;
-      return span > 0 ? (v * span) / width / width : 0;
-    }),
+    // Token amounts per bucket divided by the bucket's span: tokens per second.
+    tokensPerSecond: s.tokens.values(end),
   };
 }
 

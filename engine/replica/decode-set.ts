@@ -86,7 +86,7 @@ export class DecodeSet {
   /** Completes one decode step; calls `onFinished` for each sequence that produced its last token. */
   advance(onFinished: (seq: Sequence) => void): void {
     this.step++;
-    this.joinedSinceLastStep.length = 0;
+    if (this.joinedSinceLastStep.length > 0) this.joinedSinceLastStep.length = 0;
     const keys = this.heapKeys;
     while (keys.length > 0 && keys[0]! <= this.step) {
       const seq = this.heapSeqs[0]!;

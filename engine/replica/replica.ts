@@ -47,8 +47,11 @@ export class StepPlan {
   };
 
   clear(): void {
-    this.prefillSeqs.length = 0;
-    this.prefillChunks.length = 0;
+    // Truncating an empty array is not free in V8; most steps have no prefill.
+    if (this.prefillSeqs.length > 0) {
+      this.prefillSeqs.length = 0;
+      this.prefillChunks.length = 0;
+    }
     this.decodes = false;
     const b = this.batch;
     b.prefillTokens = b.prefillSeqs = b.prefillAttentionPairs = b.prefillContextTokens = 0;
@@ -72,10 +75,15 @@ export class Replica {
   private readonly policy: BatchPolicy;
   private busy = false;
   private lastDecodeEnd = 0;
+  private stepStart = 0;
+  /** One handler for every step end (no closure per step on the hot path). */
+  private readonly onStepEnd = (): void => this.endStep();
   busySeconds = 0;
   steps = 0;
   preemptions = 0;
   completedCount = 0;
+  /** Called after every step with the replica in its post-step state (audits, traces). */
+  afterStep: ((replica: Replica, time: number, batch: Readonly<StepBatch>) => void) | null = null;
 
   constructor(
     readonly index: number,
@@ -200,12 +208,13 @@ export class Replica {
     }
     this.busy = true;
     const time = this.stepModel.stepTime(plan.batch);
-    const start = this.kernel.now;
-    this.kernel.after(time.stepSeconds, 'step-end', () => this.endStep(start), PRIORITY.COMPLETION);
+    this.stepStart = this.kernel.now;
+    this.kernel.after(time.stepSeconds, 'step-end', this.onStepEnd, PRIORITY.COMPLETION);
   }
 
-  private endStep(start: number): void {
+  private endStep(): void {
     const now = this.kernel.now;
+    const start = this.stepStart;
     const plan = this.plan;
     this.steps++;
     this.busySeconds += now - start;
@@ -241,6 +250,7 @@ export class Replica {
       else this.decoding.add(seq, seq.prefillTarget, seq.generated);
     }
     const prefillTokens = plan.batch.prefillTokens;
+    this.afterStep?.(this, now, plan.batch);
     // Start the next step first, so the observer sees the levels the coming step runs with.
     this.startStep();
     this.observer.onStepEnd(this, start, now, prefillTokens, decodeTokens);

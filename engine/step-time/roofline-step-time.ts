@@ -61,6 +61,8 @@ const EXTRA_OPS_PER_MOE_LAYER = 2;
 const SHARED_EXPERT_OPS = 3;
 /** Head kernels per step: embedding lookup, final norm, LM head GEMM, logits processing. */
 const HEAD_OPS = 4;
+/** Token counts up to this are memoised (steps hold at most maxNumBatchedTokens tokens). */
+const LINEAR_MEMO_SIZE = 1 << 16;
 
 /** (a^p + b^p)^(1/p), computed without overflow; p = Infinity gives max(a, b). */
 export function smoothMax(a: number, b: number, p: number): number {
@@ -270,12 +272,15 @@ export function createRooflineStepTime(
     ringAllReduceSeconds(bytes, tp, linkGBps, allReduceStepLatency, cal.allReduceBandwidthEfficiency, cal.allReduceFixedSeconds);
   const layersPerSlowestStage = Math.ceil(layers / pp);
 
-  function stepTime(batch: StepBatch): StepTime {
-    const { prefillTokens, prefillSeqs, prefillAttentionPairs, prefillContextTokens, decodeSeqs, decodeContextTokens } =
-      batch;
-    const tokens = checkedTokens(batch);
+  // Memo of the per-token-count parts of a step (a hot path: one call per simulated iteration).
+  const memoLinear = new Float64Array(LINEAR_MEMO_SIZE).fill(Number.NaN);
+  const memoCompute = new Float64Array(LINEAR_MEMO_SIZE);
+  const memoMemory = new Float64Array(LINEAR_MEMO_SIZE);
+  const memoCommunication = new Float64Array(LINEAR_MEMO_SIZE);
+  const scratch = { linearTotal: 0, computeSeconds: 0, memorySeconds: 0, communicationSeconds: 0 };
 
-    // Linear layers.
+  /** Linear-layer totals over all layers and the per-layer TP all-reduce time for `tokens` tokens. */
+  function linearParts(tokens: number): void {
     const activationBytes = tokens * ACTIVATION_BYTES;
     let computeSeconds = 0;
     let memorySeconds = 0;
@@ -300,6 +305,49 @@ export function createRooflineStepTime(
       memorySeconds += moeLayers * b;
       linearTotal += moeLayers * layer;
     }
+    const communicationSeconds = tp > 1 ? 2 * allReduce(tokens * m.hidden * ACTIVATION_BYTES) : 0;
+    if (tokens < LINEAR_MEMO_SIZE) {
+      memoLinear[tokens] = linearTotal;
+      memoCompute[tokens] = computeSeconds;
+      memoMemory[tokens] = memorySeconds;
+      memoCommunication[tokens] = communicationSeconds;
+    } else {
+      scratch.linearTotal = linearTotal;
+      scratch.computeSeconds = computeSeconds;
+      scratch.memorySeconds = memorySeconds;
+      scratch.communicationSeconds = communicationSeconds;
+    }
+  }
+
+  const memoLmHead = new Float64Array(LINEAR_MEMO_SIZE).fill(Number.NaN);
+
+  /** LM head GEMM roofline for the sequences that sample (memoised per count). */
+  function lmHeadSeconds(samplingSeqs: number): number {
+    if (samplingSeqs < LINEAR_MEMO_SIZE) {
+      const known = memoLmHead[samplingSeqs]!;
+      if (!Number.isNaN(known)) return known;
+    }
+    const headCompute = (2 * lmHeadParamsPerGpu * samplingSeqs) / bf16Flops;
+    const headMemory =
+      (lmHeadWeightBytes + samplingSeqs * (m.hidden * ACTIVATION_BYTES + vocabPerGpu * LOGIT_BYTES)) / weightBandwidth;
+    const seconds = smoothMax(headCompute, headMemory, p);
+    if (samplingSeqs < LINEAR_MEMO_SIZE) memoLmHead[samplingSeqs] = seconds;
+    return seconds;
+  }
+
+  function stepTime(batch: StepBatch): StepTime {
+    const { prefillTokens, prefillSeqs, prefillAttentionPairs, prefillContextTokens, decodeSeqs, decodeContextTokens } =
+      batch;
+    const tokens = checkedTokens(batch);
+
+    // Linear layers and TP all-reduces depend on the token count alone: memoised per count.
+    const activationBytes = tokens * ACTIVATION_BYTES;
+    const memo = tokens < LINEAR_MEMO_SIZE;
+    if (!memo || Number.isNaN(memoLinear[tokens]!)) linearParts(tokens);
+    const linearTotal = memo ? memoLinear[tokens]! : scratch.linearTotal;
+    const computeSeconds = memo ? memoCompute[tokens]! : scratch.computeSeconds;
+    const memorySeconds = memo ? memoMemory[tokens]! : scratch.memorySeconds;
+    const communicationSeconds = memo ? memoCommunication[tokens]! : scratch.communicationSeconds;
     const linearSeconds = linearTotal / layers;
 
     // Attention: prefill and decode parts on their own rooflines, plus the KV-cache write kernel.
@@ -317,16 +365,10 @@ export function createRooflineStepTime(
       attentionSeconds += smoothMax(c, b, p) + perOp;
     }
 
-    const communicationSeconds = tp > 1 ? 2 * allReduce(tokens * m.hidden * ACTIVATION_BYTES) : 0;
-
     // Head: LM head for the sampling sequences (every prefilling sequence counted as sampling, an
     // upper bound: only a prompt's last chunk samples), embedding lookup and final norm.
     const samplingSeqs = decodeSeqs + prefillSeqs;
-    const headCompute = (2 * lmHeadParamsPerGpu * samplingSeqs) / bf16Flops;
-    const headMemory =
-      (lmHeadWeightBytes + samplingSeqs * (m.hidden * ACTIVATION_BYTES + vocabPerGpu * LOGIT_BYTES)) / weightBandwidth;
-    let headSeconds =
-      smoothMax(headCompute, headMemory, p) + (4 * m.hidden * activationBytes) / elementwiseBandwidth + HEAD_OPS * perOp;
+    let headSeconds = lmHeadSeconds(samplingSeqs) + (4 * m.hidden * activationBytes) / elementwiseBandwidth + HEAD_OPS * perOp;
     if (tp > 1) {
       headSeconds +=
         allReduce(tokens * m.hidden * ACTIVATION_BYTES) +

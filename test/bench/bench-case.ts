@@ -16,7 +16,7 @@ const CASES: Record<string, { file: string; sets: string[]; needsShared: boolean
     sets: [
       'cluster.gpusPerNode=8',
       'serving.replicas=8',
-      'stop.requests=1000000',
+      `stop.requests=${process.env.BENCH_REQUESTS ?? 1000000}`,
       'workload.arrival.rate=96',
       'limits.eventBudget=1000000000',
     ],

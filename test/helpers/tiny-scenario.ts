@@ -26,14 +26,15 @@ export function tinyScenario(overrides: Record<string, unknown> = {}): Scenario 
   return result.scenario;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Merges objects key by key; a distribution ({ dist } or { process }) replaces the old one whole. */
 function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
-    out[k] =
-      v !== null && typeof v === 'object' && !Array.isArray(v) && prev !== null && typeof prev === 'object' && !Array.isArray(prev)
-        ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
-        : v;
+    const replaces = isPlainObject(v) && ('dist' in v || 'process' in v);
+    out[k] = isPlainObject(v) && isPlainObject(prev) && !replaces ? deepMerge(prev, v) : v;
   }
   return out;
 }
