@@ -7,7 +7,7 @@ import { buildProgram } from './program.js';
 
 /** The one place that turns errors into messages and exit codes. */
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
   try {
     await program.parseAsync(argv);
     return process.exitCode === undefined ? EXIT.OK : Number(process.exitCode);

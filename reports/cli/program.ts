@@ -19,7 +19,9 @@ const DTYPES = ['bf16', 'fp8', 'int4'];
  * `--help` and small commands start fast.
  */
 export function buildProgram(): Command {
+  // exitOverride first: subcommands inherit it only from settings made before they are added.
   const program = new Command('headroom')
+    .exitOverride()
     .description('Capacity and failure simulator for LLM inference clusters.')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(

@@ -18,7 +18,7 @@ export function formatSimulationSummary(result: SimulationResult): string {
   const lines: string[] = [];
   lines.push(`Headroom simulation: ${s.name} (seed ${result.seed})`);
   lines.push(
-    `  ${s.model.name} on ${gpus} x ${s.cluster.gpu.name}: ${sv.replicas} replica(s) at TP${sv.tensorParallelSize} PP${sv.pipelineParallelSize}, ` +
+    `  ${s.model.name} on ${gpus} x ${s.cluster.gpu.name}: ${sv.replicas} ${sv.replicas === 1 ? 'replica' : 'replicas'} at TP${sv.tensorParallelSize} PP${sv.pipelineParallelSize}, ` +
       `${sv.quantization} weights, ${sv.scheduler} batching (maxNumSeqs ${sv.maxNumSeqs}, maxNumBatchedTokens ${sv.maxNumBatchedTokens}` +
       `${sv.enableChunkedPrefill ? ', chunked prefill' : ''}), router ${sv.router}`,
   );
