@@ -4,7 +4,7 @@ import { PRIORITY } from './kernel/event-queue.js';
 import { ROUTERS } from './cluster/router.js';
 import { RunMetrics } from './metrics/run-metrics.js';
 import { buildResult } from './metrics/build-result.js';
-import { planReplicaMemory } from './replica/memory-plan.js';
+import { replicaMemoryPlan, replicaShapeOf } from './replica/replica-shape.js';
 import { Replica } from './replica/replica.js';
 import { Sequence } from './replica/sequence.js';
 import type { Scenario } from './scenario/scenario-types.js';
@@ -32,20 +32,6 @@ export interface SimulateOptions {
   afterStep?: (replica: Replica, time: number, batch: Readonly<StepBatch>) => void;
 }
 
-/** The step-time model and memory plan of a scenario's replicas. */
-export function replicaShapeOf(scenario: Scenario) {
-  const { serving, cluster, model } = scenario;
-  return {
-    model,
-    gpu: cluster.gpu,
-    tensorParallelSize: serving.tensorParallelSize,
-    pipelineParallelSize: serving.pipelineParallelSize,
-    weightDtype: serving.quantization,
-    kvCacheDtype: serving.kvCacheDtype,
-    tensorParallelFabric: cluster.fabric.intraNode,
-  };
-}
-
 /**
  * One seeded run of a scenario: a pure function of (scenario, workload data). No I/O, no wall
  * clock, no Math.random: the same inputs give the same result, byte for byte.
@@ -54,18 +40,8 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   const { serving, workload, stop } = scenario;
   const kernel = new Kernel();
   const streams = createRandomStreams(scenario.seed);
-  const memory = planReplicaMemory({
-    model: scenario.model,
-    gpu: scenario.cluster.gpu,
-    tensorParallelSize: serving.tensorParallelSize,
-    pipelineParallelSize: serving.pipelineParallelSize,
-    weightDtype: serving.quantization,
-    kvCacheDtype: serving.kvCacheDtype,
-    gpuMemoryUtilization: serving.gpuMemoryUtilization,
-    blockSize: serving.blockSize,
-    maxNumBatchedTokens: serving.maxNumBatchedTokens,
-    maxNumSeqs: serving.maxNumSeqs,
-  });
+  const memory = replicaMemoryPlan(scenario);
+
   const stepModel = options.stepTimeModel ?? createRooflineStepTime(replicaShapeOf(scenario));
   const metrics = new RunMetrics(scenario);
   const replicaConfig = {

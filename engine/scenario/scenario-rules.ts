@@ -1,4 +1,5 @@
-import { planReplicaMemory, GIB, type MemoryPlan } from '../replica/memory-plan.js';
+import { GIB } from '../replica/memory-plan.js';
+import { replicaMemoryPlan } from '../replica/replica-shape.js';
 import type { ScenarioIssue } from './scenario-issue.js';
 import type { LengthSpec, Scenario } from './scenario-types.js';
 
@@ -161,21 +162,6 @@ export function maxModelLenWithinContext(s: Scenario, file: string): ScenarioIss
 function gib(bytes: number): string {
   const v = bytes / GIB;
   return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1);
-}
-
-export function replicaMemoryPlan(s: Scenario): MemoryPlan {
-  return planReplicaMemory({
-    model: s.model,
-    gpu: s.cluster.gpu,
-    tensorParallelSize: s.serving.tensorParallelSize,
-    pipelineParallelSize: s.serving.pipelineParallelSize,
-    weightDtype: s.serving.quantization,
-    kvCacheDtype: s.serving.kvCacheDtype,
-    gpuMemoryUtilization: s.serving.gpuMemoryUtilization,
-    blockSize: s.serving.blockSize,
-    maxNumBatchedTokens: s.serving.maxNumBatchedTokens,
-    maxNumSeqs: s.serving.maxNumSeqs,
-  });
 }
 
 /** What would make weights fit: more TP (inside a node), more PP, a narrower dtype, more HBM. */
