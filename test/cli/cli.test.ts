@@ -368,15 +368,18 @@ describe('usage errors', () => {
     expect(run.stderr).toContain('frobnicate');
   });
 
-  // KNOWN BUG (reported): usage errors inside a subcommand (unknown option, missing argument,
-  // invalid --seed, missing --model) exit 1, the "check failed" code, instead of 2, because
-  // main.ts applies exitOverride() to the root program after program.ts has created the
-  // subcommands, so they do not inherit it and commander calls process.exit(1) itself.
-  // When that is fixed this test starts failing: drop `.fails`.
-  it.fails('`simulate <scenario> --bogus` (unknown option) exits 2', () => {
+  // Usage errors inside a subcommand must exit 2 as well (commander's own exit code is 1, the
+  // "check failed" code; exitOverride has to reach the subcommands).
+  it('`simulate <scenario> --bogus` (unknown option) exits 2', () => {
     const run = runCli('simulate', CHAT, '--bogus');
-    expect(run.stderr).toContain('--bogus');
     expectInvalid(run);
+    expect(run.stderr).toContain('--bogus');
+  });
+
+  it('`simulate <scenario> --seed abc` (invalid option value) exits 2 naming --seed', () => {
+    const run = runCli('simulate', CHAT, '--seed', 'abc');
+    expectInvalid(run);
+    expect(run.stderr).toContain('--seed');
   });
 });
 
