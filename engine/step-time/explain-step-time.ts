@@ -187,5 +187,5 @@ export function formatStepTimeExplanation(e: StepTimeExplanation): string {
     `weights ${gigabytes(e.weightBytesPerGpu)} per GPU resident, ${gigabytes(e.weightBytesReadPerGpu)} read; KV ${gigabytes(e.kvBytesPerGpu)} read per GPU`,
     `calibration: ${e.calibration.fittedOn}`,
   );
-  return lines.join('\n');
+  return `${lines.join('\n')}\n`;
 }

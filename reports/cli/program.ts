@@ -1,4 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+
+/** The package version, read from package.json beside the built dist/ or the sources. */
+function packageVersion(): string {
+  const url = new URL(import.meta.url.includes('/dist/') ? '../../../package.json' : '../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+}
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -22,6 +29,7 @@ export function buildProgram(): Command {
   // exitOverride first: subcommands inherit it only from settings made before they are added.
   const program = new Command('headroom')
     .exitOverride()
+    .version(packageVersion())
     .description('Capacity and failure simulator for LLM inference clusters.')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(

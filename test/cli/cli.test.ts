@@ -381,6 +381,25 @@ describe('usage errors', () => {
     expectInvalid(run);
     expect(run.stderr).toContain('--seed');
   });
+
+  it('`simulate <scenario> -o <folder>` exits 2 before simulating, saying it is a folder', () => {
+    const run = runCli('simulate', CHAT, '-o', dir);
+    expectInvalid(run);
+    expect(run.stderr).toContain('is a folder');
+  });
+
+  it('`simulate <scenario> -o <file>/x.json` exits 2: a file stands where a folder should be', () => {
+    const file = scenarioFile('not-a-folder.yaml', BASE);
+    const run = runCli('simulate', CHAT, '-o', join(file, 'x.json'));
+    expectInvalid(run);
+    expect(run.stderr).toContain('not a folder');
+  });
+
+  it('`headroom --version` prints the package version and exits 0', () => {
+    const run = runCli('--version');
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).version);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -423,6 +442,7 @@ describe('steptime', () => {
     expect(run.stdout).toMatch(/linear/);
     expect(run.stdout).toMatch(/attention/);
     expect(run.stdout).toMatch(/all-reduce|communication/);
+    expect(run.stdout.endsWith("\n")).toBe(true);
     expect(run.stdout).toMatch(/memory-bound|compute-bound/);
   });
 
