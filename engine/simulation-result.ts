@@ -19,6 +19,8 @@ export interface SeriesSet {
   kvOccupancy: number[];
   /** Prefill + decode tokens processed per second. */
   tokensPerSecond: number[];
+  /** Requests completed per second. */
+  completedPerSecond: number[];
 }
 
 export interface ReplicaUtilization {
@@ -63,6 +65,13 @@ export interface SimulationResult {
   };
   utilization: {
     gpuBusyFraction: number;
+    /** Share of the replicas' busy time spent in tensor-parallel communication. */
+    communicationShare: number;
+    /**
+     * Fraction of the run (mean over replicas) during which requests waited, by what kept them out:
+     * every maxNumSeqs slot taken, the maxNumBatchedTokens budget spent, or KV blocks short.
+     */
+    admissionBlocked: { batchLimit: number; tokenBudget: number; kvMemory: number };
     kvOccupancyMean: number;
     kvOccupancyPeak: number;
     perReplica: ReplicaUtilization[];
@@ -77,6 +86,8 @@ export interface SimulationResult {
   run: {
     /** Simulated time from 0 to the last event (drain included). */
     simulatedSeconds: number;
+    /** Time of the last arrival: the end of the offered-load window. */
+    lastArrivalSeconds: number;
     events: number;
     steps: number;
   };

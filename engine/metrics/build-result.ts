@@ -30,6 +30,7 @@ function seriesSet(s: ReplicaSeries, end: number): SeriesSet {
     kvOccupancy: s.kvOccupancy.values(end),
     // Token amounts per bucket divided by the bucket's span: tokens per second.
     tokensPerSecond: s.tokens.values(end),
+    completedPerSecond: s.completions.values(end),
   };
 }
 
@@ -42,6 +43,7 @@ function sumSeries(sets: SeriesSet[], averageKv: boolean): SeriesSet {
     running: add((s) => s.running),
     kvOccupancy: averageKv ? kv.map((v) => v / sets.length) : kv,
     tokensPerSecond: add((s) => s.tokensPerSecond),
+    completedPerSecond: add((s) => s.completedPerSecond),
   };
 }
 
@@ -65,6 +67,7 @@ export function buildResult({ scenario, metrics, replicas, memory, end, events }
       kvOccupancyPeak: r.kv.peak / r.kv.capacity,
     };
   });
+  const busy = replicas.reduce((a, r) => a + r.busySeconds, 0);
   const gpus = scenario.serving.replicas * scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize;
   const summaries = { ttft: metrics.ttft, tpot: metrics.tpot, itl: metrics.itl, e2e: metrics.e2e, queueWait: metrics.queueWait };
 
@@ -111,6 +114,12 @@ export function buildResult({ scenario, metrics, replicas, memory, end, events }
     slo,
     utilization: {
       gpuBusyFraction: mean(perReplica.map((r) => r.busyFraction)),
+      communicationShare: busy > 0 ? replicas.reduce((a, r) => a + r.communicationSeconds, 0) / busy : 0,
+      admissionBlocked: {
+        batchLimit: mean(replicas.map((r) => r.admissionBlocked.batchLimit / span)),
+        tokenBudget: mean(replicas.map((r) => r.admissionBlocked.tokenBudget / span)),
+        kvMemory: mean(replicas.map((r) => r.admissionBlocked.kvMemory / span)),
+      },
       kvOccupancyMean: mean(perReplica.map((r) => r.kvOccupancyMean)),
       kvOccupancyPeak: Math.max(...perReplica.map((r) => r.kvOccupancyPeak)),
       perReplica,
@@ -122,7 +131,12 @@ export function buildResult({ scenario, metrics, replicas, memory, end, events }
       kvBlocksPerReplica: memory.kvBlocks,
       kvTokensPerReplica: memory.kvTokens,
     },
-    run: { simulatedSeconds: end, events, steps: replicas.reduce((a, r) => a + r.steps, 0) },
+    run: {
+      simulatedSeconds: end,
+      lastArrivalSeconds: metrics.lastArrival,
+      events,
+      steps: replicas.reduce((a, r) => a + r.steps, 0),
+    },
     timeSeries: {
       bucketSeconds: metrics.series[0]!.tokens.bucketSeconds,
       total: sumSeries(perReplicaSeries, true),

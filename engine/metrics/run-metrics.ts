@@ -14,11 +14,12 @@ export interface ReplicaSeries {
   running: TimeSeries;
   kvOccupancy: TimeSeries;
   tokens: TimeSeries;
+  completions: TimeSeries;
 }
 
 function newReplicaSeries(): ReplicaSeries {
   const make = () => new TimeSeries(TIME_SERIES_BUCKETS, 0.25);
-  return { queueDepth: make(), running: make(), kvOccupancy: make(), tokens: make() };
+  return { queueDepth: make(), running: make(), kvOccupancy: make(), tokens: make(), completions: make() };
 }
 
 /**
@@ -56,9 +57,12 @@ export class RunMetrics implements ReplicaObserver {
     return this.droppedByReason['exceeds-max-model-len'] + this.droppedByReason['exceeds-kv-capacity'];
   }
 
+  lastArrival = 0;
+
   /** After a request was routed to `replica` (and possibly admitted at once). */
   onArrival(replica: Replica, time: number): void {
     this.arrived++;
+    this.lastArrival = time;
     const s = this.series[replica.index]!;
     s.queueDepth.setLevel(time, replica.waiting.length);
     s.running.setLevel(time, replica.running.length);
@@ -72,8 +76,9 @@ export class RunMetrics implements ReplicaObserver {
     this.ttft.record(time - seq.arrivalTime);
   }
 
-  onCompleted(seq: Sequence, time: number): void {
+  onCompleted(seq: Sequence, time: number, replica: Replica): void {
     this.completed++;
+    this.series[replica.index]!.completions.addAmount(time, 1);
     this.lastCompletion = time;
     this.inputTokensCompleted += seq.promptTokens;
     this.outputTokensCompleted += seq.outputTokens;
@@ -114,6 +119,7 @@ export class RunMetrics implements ReplicaObserver {
       s.running.advance(end);
       s.kvOccupancy.advance(end);
       s.tokens.advance(end);
+      s.completions.advance(end);
     }
   }
 

@@ -22,13 +22,16 @@ export interface ReplicaConfig {
 export interface ReplicaObserver {
   onScheduled(seq: Sequence, time: number): void;
   onFirstToken(seq: Sequence, time: number): void;
-  onCompleted(seq: Sequence, time: number): void;
+  onCompleted(seq: Sequence, time: number, replica: Replica): void;
   onDropped(seq: Sequence, time: number, reason: DropReason): void;
   onPreempted(seq: Sequence, time: number): void;
   /** Inter-token gaps: `count` tokens each produced `gapSeconds` after their sequence's previous one. */
   onTokenGaps(gapSeconds: number, count: number): void;
   onStepEnd(replica: Replica, start: number, end: number, prefillTokens: number, decodeTokens: number): void;
 }
+
+/** What keeps a waiting request from joining the batch. */
+export type AdmissionBlock = 'batchLimit' | 'tokenBudget' | 'kvMemory';
 
 export type DropReason = 'exceeds-max-model-len' | 'exceeds-kv-capacity';
 
@@ -79,6 +82,10 @@ export class Replica {
   /** One handler for every step end (no closure per step on the hot path). */
   private readonly onStepEnd = (): void => this.endStep();
   busySeconds = 0;
+  /** Stepping time during which requests waited, by what kept them out. */
+  readonly admissionBlocked: Record<AdmissionBlock, number> = { batchLimit: 0, tokenBudget: 0, kvMemory: 0 };
+  /** Part of busySeconds spent in tensor-parallel communication. */
+  communicationSeconds = 0;
   steps = 0;
   preemptions = 0;
   completedCount = 0;
@@ -208,8 +215,25 @@ export class Replica {
     }
     this.busy = true;
     const time = this.stepModel.stepTime(plan.batch);
+    this.communicationSeconds += time.layers * time.perLayer.communicationSeconds;
+    if (this.waiting.length > 0) this.admissionBlocked[this.blockedBy()] += time.stepSeconds;
     this.stepStart = this.kernel.now;
     this.kernel.after(time.stepSeconds, 'step-end', this.onStepEnd, PRIORITY.COMPLETION);
+  }
+
+  /**
+   * Why the step just planned left requests waiting: every sequence slot taken, the token budget
+   * spent, or (neither) KV blocks short of the admission watermark.
+   */
+  private blockedBy(): AdmissionBlock {
+    const { maxNumSeqs, maxNumBatchedTokens, scheduler } = this.config;
+    if (this.running.length >= maxNumSeqs || (scheduler === 'static' && this.running.length > 0)) return 'batchLimit';
+    const b = this.plan.batch;
+    const used = b.prefillTokens + b.decodeSeqs;
+    const next = this.waiting.peekFront()!;
+    const needs = this.config.enableChunkedPrefill ? 1 : next.prefillTarget;
+    if (b.prefillSeqs > 0 && used + needs > maxNumBatchedTokens) return 'tokenBudget';
+    return 'kvMemory';
   }
 
   private endStep(): void {
@@ -262,6 +286,6 @@ export class Replica {
     this.running.remove(seq);
     seq.phase = 'done';
     this.completedCount++;
-    this.observer.onCompleted(seq, now);
+    this.observer.onCompleted(seq, now, this);
   }
 }

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { RunSummary } from './run-summary.js';
+import { runJob, type SimulationJob } from './simulation-job.js';
+
+export interface JobRunner {
+  /** Runs the jobs and returns their summaries in the jobs' order, whatever order they finish in. */
+  run(jobs: readonly SimulationJob[]): Promise<RunSummary[]>;
+  /** Simulations finished so far. */
+  readonly completed: number;
+  close(): Promise<void>;
+}
+
+export interface RunnerOptions {
+  /** Worker threads; 1 runs inline on the calling thread. Default: available cores. */
+  workers?: number;
+  /** Called after every finished simulation. */
+  onProgress?: (completed: number) => void;
+}
+
+/**
+ * The compiled worker script. Beside this module when running from dist/; when running from the
+ * TypeScript sources (vitest), the build's copy (npm test builds first).
+ */
+function workerScript(): string {
+  const beside = fileURLToPath(new URL('./simulate-worker.js', import.meta.url));
+  if (existsSync(beside)) return beside;
+  const built = fileURLToPath(new URL('../dist/analyzers/simulate-worker.js', import.meta.url));
+  if (existsSync(built)) return built;
+  throw new Error(`worker script not found at ${beside} or ${built}: run npm run build`);
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/**
+ * Runs simulation jobs inline or on a piscina pool of worker threads. Each job is a pure function
+ * of its inputs and results are put back in index order, so the output is byte-identical for any
+ * number of workers.
+ */
+export function createJobRunner(options: RunnerOptions = {}): JobRunner {
+  const workers = options.workers ?? defaultWorkers();
+  let completed = 0;
+  const done = (): void => {
+    completed++;
+    options.onProgress?.(completed);
+  };
+  if (workers <= 1) {
+    return {
+      async run(jobs) {
+        const out: RunSummary[] = [];
+        for (const job of jobs) {
+          out.push(runJob(job));
+          done();
+          // Let signals (Ctrl-C) and timers through between simulations.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        return out;
+      },
+      get completed() {
+        return completed;
+      },
+      async close() {},
+    };
+  }
+  const pool = new Piscina({
+    filename: workerScript(),
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 60_000,
+  });
+  return {
+    async run(jobs) {
+      return Promise.all(
+        jobs.map(async (job) => {
+          const summary = (await pool.run(job)) as RunSummary;
+          done();
+          return summary;
+        }),
+      );
+    },
+    get completed() {
+      return completed;
+    },
+    async close() {
+      await pool.destroy();
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import type { LoadedScenario } from '../../engine/scenario/load-scenario.js';
+import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
+import { createJobRunner, type JobRunner } from '../run-points.js';
+import { replicationSeed, type SimulationJob } from '../simulation-job.js';
+import { nameBottleneck } from './bottleneck.js';
+import { buildPoint, sloMargin } from './build-point.js';
+import { findKnee, firstCrossing } from './find-knee.js';
+import { rateKnobOf } from './rate-knob.js';
+import { SATURATION_RESULT_VERSION, type SaturationPoint, type SaturationResult } from './saturation-result.js';
+
+export const DEFAULT_REPLICATIONS = 3;
+export const DEFAULT_PRECISION = 0.02;
+/** Search bounds, relative to the starting rate and absolute (the scenario schema's own cap). */
+const MAX_RATE = 1e5;
+const MIN_RATE_FACTOR = 1 / 1024;
+
+export interface SaturationOptions {
+  /** Evaluate exactly these rates (a sweep) instead of searching. */
+  rates?: number[];
+  replications?: number;
+  /** Relative precision of the bisection (search mode). */
+  precision?: number;
+  /** Worker threads (ignored when `runner` is given). */
+  workers?: number;
+  /** A runner to share between analyses (the --vary comparison). */
+  runner?: JobRunner;
+  onProgress?: (completed: number) => void;
+  /** The scenario file, to name it in errors. */
+  file?: string;
+}
+
+/**
+ * The Inference Saturation analysis: at what offered rate does the deployment stop meeting its
+ * SLO, where does state pressure begin, what saturates first, and how much headroom is left at
+ * the scenario's own rate. Every rate runs `replications` seeded simulations; replication i uses
+ * the same seed at every rate (common random numbers), so curves are smooth and comparable.
+ */
+export async function analyzeSaturation(loaded: LoadedScenario, options: SaturationOptions = {}): Promise<SaturationResult> {
+  const { scenario, data } = loaded;
+  const file = options.file ?? scenario.name;
+  const replications = options.replications ?? DEFAULT_REPLICATIONS;
+  const precision = options.precision ?? DEFAULT_PRECISION;
+  const knob = rateKnobOf(scenario, data, file);
+  const hasSlo = scenario.slo !== null && Object.keys(scenario.slo).length > 0;
+  if (options.rates === undefined && !hasSlo) {
+    throw new ScenarioError([
+      { file, path: ['slo'], message: 'expected an slo (e.g. { ttftP99: 2s }) to search for the rate that breaks it, got none; or give --rates to sweep a grid' },
+    ]);
+  }
+  const runner = options.runner ?? createJobRunner({ ...(options.workers !== undefined ? { workers: options.workers } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  let simulations = 0;
+  const evaluated = new Map<number, SaturationPoint>();
+
+  const jobsFor = (rate: number): SimulationJob[] =>
+    Array.from({ length: replications }, (_, i) => ({ scenario: knob.withRate(rate), seed: replicationSeed(scenario.seed, i) }));
+  /** Evaluates the rates not seen yet, all their replications at once (parallel on the pool). */
+  const evaluate = async (rates: number[]): Promise<void> => {
+    const fresh = [...new Set(rates)].filter((r) => !evaluated.has(r));
+    const runs = await runner.run(fresh.flatMap(jobsFor));
+    simulations += runs.length;
+    fresh.forEach((rate, k) => evaluated.set(rate, buildPoint(rate, runs.slice(k * replications, (k + 1) * replications), scenario)));
+  };
+  const pointAt = async (rate: number): Promise<SaturationPoint> => {
+    await evaluate([rate]);
+    return evaluated.get(rate)!;
+  };
+
+  try {
+    let searchFailure: string | null = null;
+    if (options.rates !== undefined) {
+      await evaluate(options.rates);
+    } else {
+      const knee = await findKnee({
+        start: knob.currentRate,
+        precision,
+        minRate: knob.currentRate * MIN_RATE_FACTOR,
+        maxRate: MAX_RATE,
+        meets: async (rate) => (await pointAt(rate)).meetsSlo === true,
+      });
+      if (!knee.found) searchFailure = knee.reason;
+      await findPressureOnset(evaluated, precision, knob.currentRate * MIN_RATE_FACTOR, pointAt);
+    }
+    const points = [...evaluated.values()].sort((a, b) => a.rate - b.rate);
+    return assemble(points, simulations, searchFailure);
+  } finally {
+    if (options.runner === undefined) await runner.close();
+  }
+
+  function assemble(points: SaturationPoint[], sims: number, searchFailure: string | null): SaturationResult {
+    let saturationRate: SaturationResult['saturationRate'] = null;
+    let saturationReason: string | null = null;
+    if (!hasSlo) saturationReason = 'the scenario states no slo: there is no latency target to saturate';
+    else if (searchFailure !== null) saturationReason = searchFailure;
+    else {
+      const curve = (side: 'mean' | 'low' | 'high') => points.map((p) => ({ rate: p.rate, value: sloMargin(p, side) }));
+      const mean = firstCrossing(curve('mean'));
+      if (mean === null) saturationReason = `the SLO holds at every rate swept (up to ${points.at(-1)?.rate.toPrecision(3)} req/s)`;
+      else if (mean.rate <= points[0]!.rate && sloMargin(points[0]!, 'mean') > 1)
+        saturationReason = `the SLO is already broken at the lowest rate swept (${points[0]!.rate.toPrecision(3)} req/s)`;
+      else {
+        // The pessimistic curve (upper confidence bound of each statistic) crosses first.
+        const low = firstCrossing(curve('high'))?.rate ?? mean.rate;
+        const high = firstCrossing(curve('low'))?.rate ?? points.at(-1)!.rate;
+        saturationRate = { mean: mean.rate, low: Math.min(low, mean.rate), high: Math.max(high, mean.rate) };
+      }
+    }
+    const meeting = saturationRate === null ? [] : points.filter((p) => p.rate <= saturationRate!.mean && p.meetsSlo);
+    const atKnee = meeting.at(-1) ?? null;
+    const firstBroken = points.find((p) => p.meetsSlo === false) ?? points.at(-1)!;
+    const onset = points.find((p) => p.pressure.pressured.length > 0) ?? null;
+    const pressureOnsetRate = onset?.rate ?? null;
+    return {
+      kind: 'saturation',
+      version: SATURATION_RESULT_VERSION,
+      seed: scenario.seed,
+      scenario,
+      currentRate: knob.currentRate,
+      method: {
+        mode: options.rates !== undefined ? 'sweep' : 'search',
+        replications,
+        precision: options.rates !== undefined ? null : precision,
+        simulations: sims,
+        rateKnob: knob.name,
+      },
+      saturationRate,
+      saturationReason,
+      goodputAtSaturation: atKnee?.goodputRequestsPerSecond?.mean ?? null,
+      pressureOnsetRate,
+      pressureOnsetReason:
+        onset === null ? `no pressure signal (queue growth, KV occupancy, preemptions, batch slots) up to ${points.at(-1)!.rate.toPrecision(3)} req/s` : null,
+      pressureLeadPercent:
+        saturationRate !== null && pressureOnsetRate !== null ? (100 * (saturationRate.mean - pressureOnsetRate)) / saturationRate.mean : null,
+      bottleneck: nameBottleneck(firstBroken, scenario.serving.maxNumSeqs),
+      headroom:
+        saturationRate === null
+          ? null
+          : {
+              percent: (100 * (saturationRate.mean - knob.currentRate)) / saturationRate.mean,
+              requestsPerSecond: saturationRate.mean - knob.currentRate,
+            },
+      points,
+    };
+  }
+}
+
+/**
+ * Narrows the lowest pressured rate by bisection between it and the evaluated rate below it (or
+ * halving downward when even the lowest evaluated rate shows pressure).
+ */
+async function findPressureOnset(
+  evaluated: Map<number, SaturationPoint>,
+  precision: number,
+  minRate: number,
+  pointAt: (rate: number) => Promise<SaturationPoint>,
+): Promise<void> {
+  const sorted = () => [...evaluated.values()].sort((a, b) => a.rate - b.rate);
+  const pressured = (p: SaturationPoint) => p.pressure.pressured.length > 0;
+  const points = sorted();
+  const hiIndex = points.findIndex(pressured);
+  if (hiIndex < 0) return;
+  let hi = points[hiIndex]!.rate;
+  let lo: number;
+  if (hiIndex === 0) {
+    lo = hi / 2;
+    while (lo >= minRate && pressured(await pointAt(lo))) {
+      hi = lo;
+      lo = hi / 2;
+    }
+    if (lo < minRate) return;
+  } else lo = points[hiIndex - 1]!.rate;
+  while ((hi - lo) / lo > precision) {
+    const mid = (lo + hi) / 2;
+    if (pressured(await pointAt(mid))) hi = mid;
+    else lo = mid;
+  }
+}

@@ -1,0 +1,95 @@
+import { loadScenario } from '../../engine/scenario/load-scenario.js';
+import { createJobRunner } from '../run-points.js';
+import { analyzeSaturation, type SaturationOptions } from './analyze-saturation.js';
+import type { SaturationComparison, SaturationResult } from './saturation-result.js';
+
+/** One `--vary key=v1,v2` axis. */
+export interface VaryAxis {
+  key: string;
+  values: string[];
+}
+
+/** Parses `key.path=v1,v2,...`; returns null when malformed. */
+export function parseVary(text: string): VaryAxis | null {
+  const eq = text.indexOf('=');
+  if (eq <= 0) return null;
+  const values = text
+    .slice(eq + 1)
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+  return values.length === 0 ? null : { key: text.slice(0, eq).trim(), values };
+}
+
+/** Every combination of the axes' values, first axis varying slowest. */
+export function combinations(axes: readonly VaryAxis[]): Record<string, string>[] {
+  return axes.reduce<Record<string, string>[]>((acc, axis) => acc.flatMap((c) => axis.values.map((v) => ({ ...c, [axis.key]: v }))), [{}]);
+}
+
+/** The point at the saturation rate: the highest rate that still met the SLO. */
+function kneePoint(result: SaturationResult) {
+  if (result.saturationRate === null) return null;
+  const sat = result.saturationRate.mean;
+  return result.points.filter((p) => p.meetsSlo && p.rate <= sat).at(-1) ?? null;
+}
+
+/**
+ * Runs the saturation analysis for each configuration (every combination of the --vary values)
+ * on one shared worker pool, and compares them at their saturation rates: tokens per second per
+ * GPU (what the deployment costs) against tokens per second per user (what a user feels), with
+ * the Pareto front of the two marked.
+ */
+export async function compareConfigurations(
+  file: string,
+  axes: readonly VaryAxis[],
+  options: SaturationOptions & { sets?: string[]; seed?: number },
+): Promise<SaturationComparison> {
+  const runner = createJobRunner({ ...(options.workers !== undefined ? { workers: options.workers } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  try {
+    const configs = combinations(axes);
+    // Validate every configuration before simulating any.
+    const loaded = configs.map((overrides) =>
+      loadScenario(file, {
+        sets: [...(options.sets ?? []), ...Object.entries(overrides).map(([k, v]) => `${k}=${v}`)],
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      }),
+    );
+    const configurations: SaturationComparison['configurations'] = [];
+    for (let i = 0; i < configs.length; i++) {
+      const overrides = configs[i]!;
+      const l = loaded[i]!;
+      const result = await analyzeSaturation(l, { ...options, runner, file });
+      const sv = l.scenario.serving;
+      const gpus = sv.replicas * sv.tensorParallelSize * sv.pipelineParallelSize;
+      const knee = kneePoint(result);
+      configurations.push({
+        label: Object.entries(overrides)
+          .map(([k, v]) => `${k.split('.').at(-1)}=${v}`)
+          .join(' '),
+        overrides,
+        gpus,
+        saturationRate: result.saturationRate?.mean ?? null,
+        goodputAtSaturation: result.goodputAtSaturation,
+        tokensPerSecondPerGpu: knee === null ? null : knee.throughput.outputTokensPerSecond.mean / gpus,
+        tokensPerSecondPerUser: knee?.latency.tpot.mean ? 1 / knee.latency.tpot.mean : null,
+        paretoOptimal: false,
+        result,
+      });
+    }
+    for (const c of configurations) {
+      if (c.tokensPerSecondPerGpu === null || c.tokensPerSecondPerUser === null) continue;
+      c.paretoOptimal = !configurations.some(
+        (o) =>
+          o !== c &&
+          o.tokensPerSecondPerGpu !== null &&
+          o.tokensPerSecondPerUser !== null &&
+          o.tokensPerSecondPerGpu >= c.tokensPerSecondPerGpu! &&
+          o.tokensPerSecondPerUser >= c.tokensPerSecondPerUser! &&
+          (o.tokensPerSecondPerGpu > c.tokensPerSecondPerGpu! || o.tokensPerSecondPerUser > c.tokensPerSecondPerUser!),
+      );
+    }
+    return { kind: 'saturation-comparison', version: 1, seed: loaded[0]!.scenario.seed, configurations };
+  } finally {
+    await runner.close();
+  }
+}

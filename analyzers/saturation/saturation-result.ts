@@ -1,0 +1,113 @@
+import type { LatencyStats } from '../../engine/metrics/latency-summary.js';
+import type { Scenario, SloKey } from '../../engine/scenario/scenario-types.js';
+
+export const SATURATION_RESULT_VERSION = 1;
+
+/** What saturates first, as serving engineers name it. */
+export const BOTTLENECKS = ['queue', 'compute', 'kv-memory', 'batch-limit', 'communication'] as const;
+export type BottleneckName = (typeof BOTTLENECKS)[number];
+
+/** A mean over replications with its 95% confidence interval (Student t); low = high = mean for one replication. */
+export interface Estimate {
+  mean: number;
+  low: number;
+  high: number;
+}
+
+/** A latency statistic's mean over replications (null where a replication had no sample). */
+export type LatencyEstimate = { [K in keyof Omit<LatencyStats, 'count'>]: number | null };
+
+/** Signals of state pressure at one rate: they rise before latency breaks. */
+export interface PressureSignals {
+  /** Waiting requests (mean over the second half of the arrival window), summed over replicas. */
+  queueDepth: number;
+  /** Growth of the waiting queue over the arrival window, requests per second (> 0: not draining). */
+  queueGrowthPerSecond: number;
+  /** Mean fraction of KV blocks in use over the arrival window. */
+  kvOccupancy: number;
+  kvOccupancyPeak: number;
+  /** Preemptions per completed request. */
+  preemptionsPerRequest: number;
+  /** Mean running sequences as a fraction of maxNumSeqs x replicas. */
+  batchFill: number;
+  /** Fraction of time replicas spent stepping. */
+  busyFraction: number;
+  /** Share of step time spent in tensor-parallel communication. */
+  communicationShare: number;
+  /** Fraction of time requests waited, by what kept them out of the batch (see SimulationResult). */
+  admissionBlocked: { batchLimit: number; tokenBudget: number; kvMemory: number };
+  /** Names of the signals past their thresholds at this rate. */
+  pressured: string[];
+}
+
+/** One offered rate of the sweep, averaged over its replications. */
+export interface SaturationPoint {
+  rate: number;
+  replications: number;
+  latency: { ttft: LatencyEstimate; tpot: LatencyEstimate; itl: LatencyEstimate; e2e: LatencyEstimate; queueWait: LatencyEstimate };
+  /** Throughput while the load was offered (second half of the arrival window, before the drain). */
+  throughput: { requestsPerSecond: Estimate; outputTokensPerSecond: Estimate };
+  /** Each SLO bound's statistic at this rate, with its interval, and whether the mean meets it. */
+  slo: { key: SloKey; bound: number; observed: Estimate | null; met: boolean }[];
+  /** True when every bound's mean holds (null without an SLO). */
+  meetsSlo: boolean | null;
+  attainment: Estimate | null;
+  goodputRequestsPerSecond: Estimate | null;
+  preemptions: Estimate;
+  pressure: PressureSignals;
+}
+
+export interface SaturationResult {
+  kind: 'saturation';
+  version: number;
+  seed: number;
+  scenario: Scenario;
+  /** The offered rate of the scenario itself ("today's load"), req/s; null for closed workloads. */
+  currentRate: number | null;
+  method: {
+    /** 'search': doubling then bisection; 'sweep': the --rates grid. */
+    mode: 'search' | 'sweep';
+    replications: number;
+    /** Relative precision the bisection stopped at (search mode). */
+    precision: number | null;
+    simulations: number;
+    /** How a rate is imposed: the arrival process's rate, or the trace's timeScale. */
+    rateKnob: 'arrival.rate' | 'arrival.timeScale';
+  };
+  /** Highest rate meeting the SLO, or null with the reason when it could not be found. */
+  saturationRate: Estimate | null;
+  saturationReason: string | null;
+  goodputAtSaturation: number | null;
+  /** Lowest rate where state pressure shows, or null with the reason. */
+  pressureOnsetRate: number | null;
+  pressureOnsetReason: string | null;
+  /** How far the pressure onset sits below the saturation rate, percent of the saturation rate. */
+  pressureLeadPercent: number | null;
+  bottleneck: { name: BottleneckName; evidence: string } | null;
+  /** Capacity left at the scenario's own rate: (saturation - current) / saturation. */
+  headroom: { percent: number; requestsPerSecond: number } | null;
+  /** Every evaluated rate, ascending. */
+  points: SaturationPoint[];
+}
+
+/** `--vary` runs one analysis per configuration and compares them. */
+export interface SaturationComparison {
+  kind: 'saturation-comparison';
+  version: number;
+  seed: number;
+  /** One entry per configuration, in the order the --vary values were given. */
+  configurations: {
+    label: string;
+    overrides: Record<string, string>;
+    gpus: number;
+    saturationRate: number | null;
+    goodputAtSaturation: number | null;
+    /** Output tokens per second per GPU at the saturation rate. */
+    tokensPerSecondPerGpu: number | null;
+    /** Output tokens per second one user sees at the saturation rate (1 / mean TPOT). */
+    tokensPerSecondPerUser: number | null;
+    /** Not beaten on both tokens/s/GPU and tokens/s/user by another configuration. */
+    paretoOptimal: boolean;
+    result: SaturationResult;
+  }[];
+}

@@ -1,0 +1,74 @@
+import { analyzeSaturation, DEFAULT_REPLICATIONS } from '../../../analyzers/saturation/analyze-saturation.js';
+import { compareConfigurations, parseVary } from '../../../analyzers/saturation/compare-configurations.js';
+import { loadScenario } from '../../../engine/scenario/load-scenario.js';
+import { formatComparison, formatSaturation } from '../../writers/saturation-table.js';
+import { EXIT, ExitError } from '../exit-codes.js';
+import { checkOutputPath, emit } from '../output.js';
+import { createProgress, exitOnInterrupt } from '../progress.js';
+
+export interface SaturationCommandOptions {
+  rates?: string;
+  replications?: number;
+  precision?: number;
+  workers?: number;
+  vary: string[];
+  set: string[];
+  seed?: number;
+  json?: boolean;
+  output?: string;
+}
+
+/** Parses `from:to:step` (inclusive) or a comma list `2,4,8` into ascending rates. */
+export function parseRates(text: string): number[] {
+  const bad = (why: string): never => {
+    throw new ExitError(EXIT.INVALID_INPUT, `--rates ${text}: ${why}`);
+  };
+  let rates: number[];
+  if (text.includes(':')) {
+    const parts = text.split(':').map(Number);
+    if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x))) bad('expected from:to:step, e.g. 2:40:2');
+    const [from, to, step] = parts as [number, number, number];
+    if (!(from > 0 && to >= from && step > 0)) bad('expected 0 < from <= to and step > 0');
+    const n = Math.floor((to - from) / step + 1e-9) + 1;
+    if (n > 1000) bad(`expected at most 1000 rates, got ${n}`);
+    rates = Array.from({ length: n }, (_, i) => Number((from + i * step).toPrecision(12)));
+  } else {
+    rates = text.split(',').map(Number);
+    if (rates.some((r) => !(Number.isFinite(r) && r > 0))) bad('expected positive rates, e.g. 2,4,8 or 2:40:2');
+  }
+  return [...new Set(rates)].sort((a, b) => a - b);
+}
+
+/** `headroom saturation <scenario>`: the Inference Saturation analysis, or a --vary comparison. */
+export async function saturationCommand(file: string, options: SaturationCommandOptions): Promise<void> {
+  checkOutputPath(options.output);
+  const rates = options.rates === undefined ? undefined : parseRates(options.rates);
+  const axes = options.vary.map((v) => parseVary(v) ?? (() => { throw new ExitError(EXIT.INVALID_INPUT, `--vary ${v}: expected key.path=value1,value2`); })());
+  const seedOption = options.seed !== undefined ? { seed: options.seed } : {};
+  const replications = options.replications ?? DEFAULT_REPLICATIONS;
+  const estimate = (rates?.length ?? 14) * replications * Math.max(1, axes.reduce((n, a) => n * a.values.length, 1));
+  const progress = createProgress('saturation', estimate);
+  exitOnInterrupt(() => progress.stop());
+  const common = {
+    ...(rates !== undefined ? { rates } : {}),
+    replications,
+    ...(options.precision !== undefined ? { precision: options.precision } : {}),
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    onProgress: (done: number) => progress.update(done),
+    file,
+  };
+  try {
+    if (axes.length > 0) {
+      const comparison = await compareConfigurations(file, axes, { ...common, sets: options.set, ...seedOption });
+      progress.stop();
+      emit(comparison, () => formatComparison(comparison), options);
+      return;
+    }
+    const loaded = loadScenario(file, { sets: options.set, ...seedOption });
+    const result = await analyzeSaturation(loaded, common);
+    progress.stop();
+    emit(result, () => formatSaturation(result), options);
+  } finally {
+    progress.stop();
+  }
+}

@@ -1,0 +1,75 @@
+import Table from 'cli-table3';
+import type { SaturationComparison, SaturationResult } from '../../analyzers/saturation/saturation-result.js';
+import { formatPercent, formatRate, formatSeconds } from './format-units.js';
+
+const rate = (r: number | null) => (r === null ? '-' : formatRate(r, 'req/s'));
+
+/** The saturation curve as a table, with the knee, the pressure onset and today's rate marked. */
+export function formatSaturation(result: SaturationResult): string {
+  const { scenario: s, method, saturationRate: sat } = result;
+  const lines: string[] = [];
+  lines.push(`Headroom saturation analysis: ${s.name} (seed ${result.seed})`);
+  lines.push(
+    `  ${method.mode === 'search' ? `knee search (doubling, then bisection to ${((method.precision ?? 0) * 100).toFixed(0)}%)` : 'sweep of the given rates'}: ` +
+      `${method.simulations} simulations, ${method.replications} replication(s) per rate, rate set through workload.${method.rateKnob}`,
+  );
+  if (s.slo !== null) lines.push(`  SLO: ${result.points[0]?.slo.map((b) => `${b.key} <= ${formatSeconds(b.bound)}`).join(', ')}`);
+  const table = new Table({
+    head: ['rate req/s', 'TTFT p99', 'TPOT p99', 'E2E p99', 'tput req/s', 'KV mean', 'preempt', 'attain', 'SLO', 'pressure', ''],
+    colAligns: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left', 'left'],
+    style: { head: [], border: [] },
+  });
+  const knee = sat?.mean ?? null;
+  let kneeMarked = false;
+  for (const p of result.points) {
+    const marks: string[] = [];
+    if (result.currentRate !== null && Math.abs(p.rate - result.currentRate) < 1e-9 * p.rate) marks.push('<- today');
+    if (p.rate === result.pressureOnsetRate) marks.push('<- pressure onset');
+    if (!kneeMarked && knee !== null && p.rate > knee) {
+      marks.push(`<- SLO breaks (knee ${knee.toPrecision(3)})`);
+      kneeMarked = true;
+    }
+    table.push([
+      p.rate.toPrecision(4),
+      formatSeconds(p.latency.ttft.p99),
+      formatSeconds(p.latency.tpot.p99),
+      formatSeconds(p.latency.e2e.p99),
+      p.throughput.requestsPerSecond.mean.toPrecision(3),
+      formatPercent(p.pressure.kvOccupancy),
+      p.preemptions.mean.toFixed(0),
+      p.attainment === null ? '-' : formatPercent(p.attainment.mean),
+      p.meetsSlo === null ? '-' : p.meetsSlo ? 'met' : 'MISSED',
+      p.pressure.pressured.join(',') || '-',
+      marks.join(' '),
+    ]);
+  }
+  lines.push(table.toString());
+  if (sat !== null) {
+    lines.push(`  saturation rate: ${rate(sat.mean)} (95% CI ${sat.low.toPrecision(3)}-${sat.high.toPrecision(3)}), goodput there ${rate(result.goodputAtSaturation)}`);
+  } else lines.push(`  saturation rate: indeterminate: ${result.saturationReason}`);
+  if (result.pressureOnsetRate !== null) {
+    const lead = result.pressureLeadPercent === null ? '' : `, ${result.pressureLeadPercent.toFixed(0)}% below the SLO break`;
+    lines.push(`  pressure onset: ${rate(result.pressureOnsetRate)}${lead}`);
+  } else lines.push(`  pressure onset: none found (${result.pressureOnsetReason})`);
+  if (result.bottleneck !== null) lines.push(`  first bottleneck: ${result.bottleneck.name}: ${result.bottleneck.evidence}`);
+  if (result.headroom !== null && result.currentRate !== null) {
+    lines.push(
+      `  headroom at today's ${rate(result.currentRate)}: ${result.headroom.percent.toFixed(1)}% (${rate(result.headroom.requestsPerSecond)} more before the SLO breaks)`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The --vary comparison: one row per configuration, Pareto-optimal ones starred. */
+export function formatComparison(c: SaturationComparison): string {
+  const table = new Table({
+    head: ['configuration', 'GPUs', 'saturation req/s', 'goodput req/s', 'tok/s per GPU', 'tok/s per user', 'bottleneck', 'Pareto'],
+    style: { head: [], border: [] },
+  });
+  for (const k of c.configurations) {
+    const f = (v: number | null) => (v === null ? '-' : v.toPrecision(3));
+    table.push([k.label, k.gpus, f(k.saturationRate), f(k.goodputAtSaturation), f(k.tokensPerSecondPerGpu), f(k.tokensPerSecondPerUser), k.result.bottleneck?.name ?? '-', k.paretoOptimal ? '*' : '']);
+  }
+  const parts = c.configurations.map((k) => `\n== ${k.label}\n${formatSaturation(k.result)}`);
+  return `${parts.join('')}\nComparison at each configuration's saturation rate (* = Pareto-optimal in tokens/s per GPU vs per user):\n${table.toString()}\n`;
+}
