@@ -26,3 +26,4 @@ export { FABRICS } from './catalog/fabrics.js';
 export { findGpu, findModel, findFabric } from './catalog/lookup.js';
 export type { GpuSpec, ModelSpec, FabricSpec, Dtype } from './catalog/catalog-types.js';
 export { EventBudgetExceeded } from './kernel/kernel-errors.js';
+export { parseThreshold, formatThreshold, thresholdNeedsSaturation, THRESHOLD_FIELDS, type Threshold } from './scenario/threshold-expression.js';

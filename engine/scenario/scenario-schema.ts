@@ -5,6 +5,7 @@ import { fabricIds, findFabric, findGpu, findModel, gpuIds, modelIds } from '../
 import { totalParams } from '../catalog/model-arithmetic.js';
 import { parseDuration } from './duration.js';
 import { describeValue } from './format-issues.js';
+import { parseThreshold } from './threshold-expression.js';
 import {
   ROUTER_KINDS,
   SCHEDULER_KINDS,
@@ -49,6 +50,7 @@ export const SCENARIO_BOUNDS = {
   maxNumSeqs: 65_536,
   maxEventBudget: 1e12,
   maxPathLength: 4096,
+  maxChecks: 1000,
 } as const;
 
 /** Default stop rule when a scenario states none. */
@@ -349,6 +351,17 @@ function sloSchema() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Checks (`headroom check`)
+
+/** A threshold expression, kept as written once it parses; the parse message names the column. */
+function thresholdText() {
+  return z.string().superRefine((text, ctx) => {
+    const parsed = parseThreshold(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message, input: text });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // The whole file
 
 function writtenScenarioSchema(baseDir: string) {
@@ -410,6 +423,7 @@ function writtenScenarioSchema(baseDir: string) {
       .prefault({}),
     workload: workloadSchema(baseDir),
     slo: sloSchema().optional(),
+    checks: z.array(thresholdText()).max(SCENARIO_BOUNDS.maxChecks).default([]),
     limits: z.strictObject({ eventBudget: count(1, SCENARIO_BOUNDS.maxEventBudget).default(2e8) }).prefault({}),
   });
 }
@@ -500,6 +514,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
     },
     workload: s.workload,
     slo,
+    checks: s.checks,
     limits: { eventBudget: s.limits.eventBudget },
   };
 }

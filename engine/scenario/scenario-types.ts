@@ -15,6 +15,8 @@ export interface Scenario {
   workload: WorkloadSpec;
   /** Latency bounds; null when the scenario states no SLO. */
   slo: SloSpec | null;
+  /** Thresholds for `headroom check`, as written ("ttft.p99 < 2s"); each one parses (threshold-expression.ts). */
+  checks: string[];
   limits: { eventBudget: number };
 }
 

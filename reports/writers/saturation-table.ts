@@ -48,7 +48,13 @@ export function formatSaturation(result: SaturationResult): string {
     lines.push(`  saturation rate: ${rate(sat.mean)} (95% CI ${sat.low.toPrecision(3)}-${sat.high.toPrecision(3)}), goodput there ${rate(result.goodputAtSaturation)}`);
   } else lines.push(`  saturation rate: indeterminate: ${result.saturationReason}`);
   if (result.pressureOnsetRate !== null) {
-    const lead = result.pressureLeadPercent === null ? '' : `, ${result.pressureLeadPercent.toFixed(0)}% below the SLO break`;
+    const leadPct = result.pressureLeadPercent;
+    const lead =
+      leadPct === null
+        ? ''
+        : leadPct >= 0
+          ? `, ${leadPct.toFixed(0)}% below the SLO break: the early warning`
+          : `, ${(-leadPct).toFixed(0)}% above the SLO break: latency broke before state pressure built up (steps too slow, not a full queue or cache)`;
     lines.push(`  pressure onset: ${rate(result.pressureOnsetRate)}${lead}`);
   } else lines.push(`  pressure onset: none found (${result.pressureOnsetReason})`);
   if (result.bottleneck !== null) lines.push(`  first bottleneck: ${result.bottleneck.name}: ${result.bottleneck.evidence}`);

@@ -4,8 +4,36 @@
  * Prints one JSON line of figures. Never asserted anywhere: benchmarks print, tests check.
  */
 import { existsSync } from 'node:fs';
+import { analyzeSaturation } from '../../analyzers/saturation/analyze-saturation.js';
 import { loadScenario } from '../../engine/scenario/load-scenario.js';
 import { simulate } from '../../engine/simulate.js';
+
+/** Saturation search cases: `saturation-70b-w1`, `saturation-70b-w2` (workers). */
+const SATURATION_FILE = 'scenarios/llama-3.1-70b-h100-tp4.yaml';
+const saturationMatch = /^saturation-70b-w(\d+)$/.exec(process.argv[2] ?? '');
+if (saturationMatch) {
+  const workers = Number(saturationMatch[1]);
+  const t0 = performance.now();
+  const result = await analyzeSaturation(loadScenario(SATURATION_FILE), { replications: 5, workers, file: SATURATION_FILE });
+  const t1 = performance.now();
+  console.log(
+    JSON.stringify({
+      case: process.argv[2],
+      kind: 'saturation',
+      workers,
+      processWallSeconds: t1 / 1000,
+      analysisSeconds: (t1 - t0) / 1000,
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      simulations: result.method.simulations,
+      rates: result.points.length,
+      saturationRate: result.saturationRate,
+      pressureOnsetRate: result.pressureOnsetRate,
+      bottleneck: result.bottleneck?.name ?? null,
+      headroomPercent: result.headroom?.percent ?? null,
+    }),
+  );
+  process.exit(0);
+}
 
 const CASES: Record<string, { file: string; sets: string[]; needsShared: boolean }> = {
   // Vidur's standard workload, replayed from ../shared/data (see the scenario's comment).

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cases = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['vidur-trace', 'million-chat'];
+const cases = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['vidur-trace', 'million-chat', 'saturation-70b-w1', 'saturation-70b-w2'];
+const saturationWall: Record<number, number> = {};
 const ms = (s: number | null) => (s === null ? '-' : `${(s * 1000).toFixed(1)} ms`);
 
 for (const name of cases) {
@@ -14,6 +15,15 @@ for (const name of cases) {
   const f = JSON.parse(out.trim().split('\n').pop()!);
   if (f.skipped) {
     console.log(`${name}: skipped (${f.skipped})`);
+    continue;
+  }
+  if (f.kind === 'saturation') {
+    saturationWall[f.workers] = f.analysisSeconds;
+    const speedup = f.workers > 1 && saturationWall[1] ? ` (speedup ${(saturationWall[1] / f.analysisSeconds).toFixed(2)}x over 1 worker)` : '';
+    console.log(`${name}: knee search, Llama-3.1-70B TP4 on H100, 5 replications per rate, ${f.workers} worker(s):`);
+    console.log(`  ${f.simulations} simulations over ${f.rates} rates in ${f.analysisSeconds.toFixed(2)} s${speedup}, whole process ${f.processWallSeconds.toFixed(2)} s, peak RSS ${f.peakRssMiB.toFixed(0)} MiB`);
+    const sat = f.saturationRate;
+    console.log(`  saturation ${sat ? `${sat.mean.toFixed(2)} req/s (${sat.low.toFixed(2)}-${sat.high.toFixed(2)})` : 'indeterminate'}, pressure onset ${f.pressureOnsetRate?.toFixed(2) ?? '-'} req/s, bottleneck ${f.bottleneck}, headroom ${f.headroomPercent?.toFixed(1) ?? '-'}%`);
     continue;
   }
   console.log(`${name}:`);

@@ -122,13 +122,13 @@ describe('help', () => {
     const run = help();
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Examples?:$/m);
-    expect(listedCommands()).toEqual(expect.arrayContaining(['simulate', 'steptime', 'catalog']));
+    expect(listedCommands()).toEqual(expect.arrayContaining(['simulate', 'saturation', 'check', 'steptime', 'catalog']));
     const examples = exampleLines(run.stdout);
     expect(examples.length).toBeGreaterThan(0);
     for (const line of examples) expectRunnableExample(line);
   });
 
-  for (const command of ['simulate', 'steptime', 'catalog']) {
+  for (const command of ['simulate', 'saturation', 'check', 'steptime', 'catalog']) {
     it(`\`headroom ${command} --help\` exits 0 and shows an Example section of runnable ${command} lines`, () => {
       const run = help(command);
       expect(run.code).toBe(0);

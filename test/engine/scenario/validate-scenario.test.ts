@@ -101,7 +101,7 @@ describe('validateScenario(raw, { file, baseDir })', () => {
 
   it('validateScenario keys the normalized scenario in the contract order (stable JSON)', () => {
     expect(Object.keys(valid(minimal))).toEqual([
-      'name', 'description', 'seed', 'stop', 'model', 'cluster', 'serving', 'workload', 'slo', 'limits',
+      'name', 'description', 'seed', 'stop', 'model', 'cluster', 'serving', 'workload', 'slo', 'checks', 'limits',
     ]);
   });
 
@@ -303,7 +303,7 @@ describe('validateScenario(raw, { file, baseDir })', () => {
   });
 
   it('validateScenario never throws when one key of a valid scenario is replaced by anything', () => {
-    const keys = ['name', 'seed', 'stop', 'model', 'cluster', 'serving', 'workload', 'slo', 'limits'] as const;
+    const keys = ['name', 'seed', 'stop', 'model', 'cluster', 'serving', 'workload', 'slo', 'checks', 'limits'] as const;
     fc.assert(
       fc.property(fc.constantFrom(...keys), fc.anything(), (key, value) => {
         const result = validateScenario({ ...minimal, [key]: value }, opts);

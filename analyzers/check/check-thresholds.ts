@@ -1,0 +1,118 @@
+import {
+  compareThreshold,
+  LATENCY_STATS,
+  type LatencyField,
+  type LatencyStat,
+  type Threshold,
+  type ThresholdField,
+} from '../../engine/scenario/threshold-expression.js';
+import { SLO_METRICS, type SloMetric } from '../../engine/scenario/scenario-types.js';
+import type { SimulationResult } from '../../engine/simulation-result.js';
+import type { SaturationResult } from '../saturation/saturation-result.js';
+
+/** What a threshold is evaluated against: one simulation, and a saturation analysis when one ran. */
+export interface ThresholdSubject {
+  simulation: SimulationResult;
+  saturation: SaturationResult | null;
+  /** Why `saturation` is null, when the caller knows (e.g. the scenario states no SLO). */
+  saturationMissing?: string;
+}
+
+export interface ThresholdOutcome {
+  threshold: Threshold;
+  /** The field's value, normalized like threshold.value; null when the result has none. */
+  measured: number | null;
+  passed: boolean;
+  /** Why a threshold could not be measured (it then fails). */
+  reason?: string;
+}
+
+/** A field's value, or null with the reason it has none. */
+type Measurement = { value: number } | { value: null; reason: string };
+type FieldReader = (subject: ThresholdSubject) => Measurement;
+
+const measured = (value: number): Measurement => ({ value });
+const missing = (reason: string): Measurement => ({ value: null, reason });
+
+function latencyReader(metric: SloMetric, stat: LatencyStat): FieldReader {
+  return ({ simulation }) => {
+    const value = simulation.latency[metric][stat];
+    return value === null ? missing(`no ${metric} samples: no request in the run produced one`) : measured(value);
+  };
+}
+
+function latencyReaders(): Record<LatencyField, FieldReader> {
+  const out = {} as Record<LatencyField, FieldReader>;
+  for (const metric of SLO_METRICS) for (const stat of LATENCY_STATS) out[`${metric}.${stat}`] = latencyReader(metric, stat);
+  return out;
+}
+
+const NO_SLO = 'the scenario states no slo, so it is not measured (add e.g. slo: { ttftP99: 2s } to the scenario)';
+
+/** The saturation result, or the reason there is none (a caller that skipped the analysis). */
+function withSaturation(read: (s: SaturationResult) => Measurement): FieldReader {
+  return ({ saturation, saturationMissing }) =>
+    saturation === null ? missing(saturationMissing ?? 'no saturation analysis was run') : read(saturation);
+}
+
+/** Why the saturation rate (and everything derived from it) is unknown. */
+function saturationUnknown(s: SaturationResult): string {
+  if (s.scenario.slo === null) return `the saturation rate is indeterminate: ${NO_SLO}`;
+  return `the saturation rate is indeterminate: ${s.saturationReason ?? 'the analysis found no rate meeting the SLO'}`;
+}
+
+/**
+ * Where each field is read. A Record over every ThresholdField: a field added to the grammar
+ * without a reader here fails to compile.
+ */
+const FIELD_READERS: Record<ThresholdField, FieldReader> = {
+  ...latencyReaders(),
+  'slo.attainment': ({ simulation }) => (simulation.slo.attainment === null ? missing(NO_SLO) : measured(simulation.slo.attainment)),
+  'slo.goodput': ({ simulation }) =>
+    simulation.slo.goodputRequestsPerSecond === null ? missing(NO_SLO) : measured(simulation.slo.goodputRequestsPerSecond),
+  'throughput.requestsPerSecond': ({ simulation }) => measured(simulation.throughput.requestsPerSecond),
+  'throughput.outputTokensPerSecond': ({ simulation }) => measured(simulation.throughput.outputTokensPerSecond),
+  'throughput.outputTokensPerSecondPerGpu': ({ simulation }) => measured(simulation.throughput.outputTokensPerSecondPerGpu),
+  'requests.dropped': ({ simulation }) => measured(simulation.requests.dropped),
+  'requests.preempted': ({ simulation }) => measured(simulation.requests.preempted),
+  'utilization.kvOccupancyPeak': ({ simulation }) => measured(simulation.utilization.kvOccupancyPeak),
+  'utilization.kvOccupancyMean': ({ simulation }) => measured(simulation.utilization.kvOccupancyMean),
+  'utilization.gpuBusyFraction': ({ simulation }) => measured(simulation.utilization.gpuBusyFraction),
+  'saturation.rate': withSaturation((s) => (s.saturationRate === null ? missing(saturationUnknown(s)) : measured(s.saturationRate.mean))),
+  'saturation.headroom': withSaturation((s) => (s.headroom === null ? missing(headroomUnknown(s)) : measured(s.headroom.percent))),
+  'saturation.headroomRate': withSaturation((s) =>
+    s.headroom === null ? missing(headroomUnknown(s)) : measured(s.headroom.requestsPerSecond),
+  ),
+  'saturation.pressureOnset': withSaturation((s) =>
+    s.pressureOnsetRate === null
+      ? missing(`the pressure onset is indeterminate: ${s.pressureOnsetReason ?? 'no rate showed state pressure'}`)
+      : measured(s.pressureOnsetRate),
+  ),
+  'saturation.goodput': withSaturation((s) =>
+    s.goodputAtSaturation === null ? missing(saturationUnknown(s)) : measured(s.goodputAtSaturation),
+  ),
+};
+
+function headroomUnknown(s: SaturationResult): string {
+  if (s.currentRate === null) return 'headroom is unknown: the scenario has no offered rate of its own (a closed workload)';
+  if (s.saturationRate === null) return `headroom is unknown: ${saturationUnknown(s)}`;
+  return 'headroom is unknown';
+}
+
+/** measureField(field, subject) -> the field's normalized value, or null with the reason. */
+export function measureField(field: ThresholdField, subject: ThresholdSubject): Measurement {
+  return FIELD_READERS[field](subject);
+}
+
+/**
+ * evaluateThresholds(thresholds, { simulation, saturation }) -> one outcome per threshold, in
+ * order. Pure. A field the result has no value for (no SLO in the scenario, an indeterminate
+ * saturation rate, no samples) fails, with the reason: a gate that cannot measure does not pass.
+ */
+export function evaluateThresholds(thresholds: readonly Threshold[], subject: ThresholdSubject): ThresholdOutcome[] {
+  return thresholds.map((threshold) => {
+    const m = measureField(threshold.field, subject);
+    if (m.value === null) return { threshold, measured: null, passed: false, reason: m.reason };
+    return { threshold, measured: m.value, passed: compareThreshold(m.value, threshold.op, threshold.value) };
+  });
+}

@@ -1,0 +1,123 @@
+import { existsSync, statSync, accessSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Table from 'cli-table3';
+import { CheckInputError, parseFailOn, runChecks, type CheckReport, type ScenarioCheck } from '../../../analyzers/check/run-checks.js';
+import { formatMeasured } from '../../../engine/scenario/threshold-expression.js';
+import { writeJunit } from '../../writers/junit.js';
+import { writeMarkdownSummary } from '../../writers/markdown.js';
+import { EXIT, ExitError } from '../exit-codes.js';
+
+export interface CheckCommandOptions {
+  failOn: string[];
+  junit?: string;
+  summary?: string;
+  set: string[];
+  seed?: number;
+  workers?: number;
+  replications?: number;
+}
+
+/** Fails fast, before anything runs, when a report path could not be written. */
+function checkWritable(flag: string, path: string | undefined): void {
+  if (path === undefined) return;
+  const full = resolve(path);
+  const fail = (why: string): never => {
+    throw new ExitError(EXIT.INVALID_INPUT, `${flag} ${path}: cannot write there (${why})`);
+  };
+  if (existsSync(full) && statSync(full).isDirectory()) fail('it is a folder; give a file name');
+  let dir = dirname(full);
+  while (!existsSync(dir)) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) fail(`${dir} is a file, not a folder`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    fail(`${dir} is not writable`);
+  }
+}
+
+/** A malformed expression's message, with the expression and a caret under the column it failed at. */
+function pointAt(error: CheckInputError): string {
+  if (error.expression === null || error.column === null || /[\r\n]/.test(error.expression)) return error.message;
+  return `${error.message}\n  ${error.expression}\n  ${' '.repeat(Math.max(0, error.column - 1))}^`;
+}
+
+/** One scenario's thresholds as a terminal table: PASS/FAIL, measured value, and why when not measured. */
+function formatScenario(check: ScenarioCheck): string {
+  const table = new Table({
+    head: ['threshold', 'measured', 'result', 'from'],
+    colAligns: ['left', 'right', 'left', 'left'],
+    style: { head: [], border: [] },
+  });
+  for (const o of check.outcomes) {
+    table.push([
+      o.threshold.text,
+      formatMeasured(o.threshold, o.measured),
+      o.passed ? 'PASS' : o.measured === null ? 'FAIL (not measured)' : 'FAIL',
+      o.source === 'scenario' ? 'scenario checks' : '--fail-on',
+    ]);
+  }
+  const sat = check.saturation;
+  const extra = sat === null ? '' : `, saturation analysis of ${sat.method.simulations} simulations`;
+  return `${check.passed ? 'PASS' : 'FAIL'} ${check.name} (${check.file}, seed ${check.seed}${extra})\n${table.toString()}\n`;
+}
+
+export function formatCheckReport(report: CheckReport): string {
+  const parts = report.scenarios.map(formatScenario);
+  if (report.passed) {
+    parts.push(`all ${report.thresholds} ${report.thresholds === 1 ? 'threshold holds' : 'thresholds hold'}\n`);
+  } else {
+    const lines = [`${report.failed} of ${report.thresholds} ${report.thresholds === 1 ? 'threshold' : 'thresholds'} failed:`];
+    for (const s of report.scenarios) {
+      for (const o of s.outcomes.filter((x) => !x.passed)) {
+        const why = o.measured === null ? `not measured: ${o.reason ?? 'no value'}` : `measured ${formatMeasured(o.threshold, o.measured)}`;
+        lines.push(`  ${s.name}: ${o.threshold.text}: ${why}`);
+      }
+    }
+    parts.push(`${lines.join('\n')}\n`);
+  }
+  return parts.join('\n');
+}
+
+/**
+ * `headroom check <scenario...>`: runs each scenario (and a saturation analysis when a threshold
+ * needs one), evaluates its `checks:` and every `--fail-on`, prints a table per scenario, writes
+ * the JUnit and Markdown reports, and ends with exit 1 when any threshold fails.
+ */
+export async function checkCommand(files: string[], options: CheckCommandOptions): Promise<void> {
+  checkWritable('--junit', options.junit);
+  checkWritable('--summary', options.summary);
+  let report: CheckReport;
+  try {
+    parseFailOn(options.failOn);
+    report = await runChecks(files, {
+      failOn: options.failOn,
+      sets: options.set,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      ...(options.replications !== undefined ? { replications: options.replications } : {}),
+      onProgress: (event) => {
+        if (!process.stderr.isTTY) return;
+        if (event.stage === 'simulate') process.stderr.write(`checking ${event.file}\n`);
+        else if (event.simulations === 0) process.stderr.write(`  saturation analysis for ${event.file}\n`);
+      },
+    });
+  } catch (error) {
+    if (error instanceof CheckInputError) throw new ExitError(EXIT.INVALID_INPUT, pointAt(error));
+    throw error;
+  }
+  for (const [flag, path, write] of [
+    ['--junit', options.junit, writeJunit],
+    ['--summary', options.summary, writeMarkdownSummary],
+  ] as const) {
+    if (path === undefined) continue;
+    try {
+      write(report, path);
+    } catch (error) {
+      throw new ExitError(EXIT.INVALID_INPUT, `${flag} ${path}: cannot write (${(error as Error).message})`);
+    }
+  }
+  process.stdout.write(formatCheckReport(report));
+  if (options.junit !== undefined) process.stdout.write(`wrote ${options.junit}\n`);
+  if (options.summary !== undefined) process.stdout.write(`wrote ${options.summary}\n`);
+  if (!report.passed) process.exitCode = EXIT.CHECK_FAILED;
+}

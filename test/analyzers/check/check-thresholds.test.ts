@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateThresholds, type ThresholdSubject } from '../../../analyzers/check/check-thresholds.js';
+import type { SaturationResult } from '../../../analyzers/saturation/saturation-result.js';
+import { parseThreshold, THRESHOLD_FIELDS, type Threshold, type ThresholdField } from '../../../engine/scenario/threshold-expression.js';
+import { simulate } from '../../../engine/simulate.js';
+import { tinyScenario } from '../../helpers/tiny-scenario.js';
+
+function threshold(text: string): Threshold {
+  const result = parseThreshold(text);
+  if (!result.ok) throw new Error(result.message);
+  return result.threshold;
+}
+
+const withSlo = simulate(tinyScenario({ slo: { ttftP99: '2s' } }));
+const withoutSlo = simulate(tinyScenario());
+
+/** A saturation result as the analyzer shapes it, with the figures the check reads. */
+function saturationStub(overrides: Partial<SaturationResult> = {}): SaturationResult {
+  return {
+    kind: 'saturation',
+    version: 1,
+    seed: 1,
+    scenario: withSlo.scenario,
+    currentRate: 4,
+    method: { mode: 'search', replications: 2, precision: 0.02, simulations: 20, rateKnob: 'arrival.rate' },
+    saturationRate: { mean: 10, low: 9, high: 11 },
+    saturationReason: null,
+    goodputAtSaturation: 9.5,
+    pressureOnsetRate: 7,
+    pressureOnsetReason: null,
+    pressureLeadPercent: 30,
+    bottleneck: { name: 'compute', evidence: 'stub' },
+    headroom: { percent: 60, requestsPerSecond: 6 },
+    points: [],
+    ...overrides,
+  };
+}
+
+const subject = (saturation: SaturationResult | null = saturationStub()): ThresholdSubject => ({ simulation: withSlo, saturation });
+
+function outcomeOf(text: string, s: ThresholdSubject = subject()) {
+  const [outcome] = evaluateThresholds([threshold(text)], s);
+  if (outcome === undefined) throw new Error('no outcome');
+  return outcome;
+}
+
+describe('evaluateThresholds: each operator at the boundary', () => {
+  const p99 = withSlo.latency.ttft.p99!;
+  // The measured value written back as bare seconds, so the bound equals it exactly.
+  const at = String(p99);
+  const below = String(p99 * (1 - 1e-9));
+  const above = String(p99 * (1 + 1e-9));
+
+  it.each([
+    ['<', [false, false, true]],
+    ['<=', [true, false, true]],
+    ['>', [false, true, false]],
+    ['>=', [true, true, false]],
+    ['==', [true, false, false]],
+    ['!=', [false, true, true]],
+  ] as const)('ttft.p99 %s bound passes exactly when the comparison holds (bound = measured, just below, just above)', (op, expected) => {
+    const results = [at, below, above].map((bound) => outcomeOf(`ttft.p99 ${op} ${bound}`).passed);
+    expect(results).toEqual(expected);
+  });
+
+  it('a passing and a failing threshold report the measured value, normalized like the bound, and no reason', () => {
+    const pass = outcomeOf('ttft.p99 < 1h');
+    expect(pass).toEqual({ threshold: threshold('ttft.p99 < 1h'), measured: p99, passed: true });
+    const fail = outcomeOf('ttft.p99 < 1us');
+    expect(fail.passed).toBe(false);
+    expect(fail.measured).toBe(p99);
+    expect(fail.reason).toBeUndefined();
+  });
+
+  it('a percentage bound on a fraction compares as a fraction: slo.attainment >= 100% holds at attainment 1', () => {
+    expect(withSlo.slo.attainment).toBe(1);
+    expect(outcomeOf('slo.attainment >= 100%')).toMatchObject({ measured: 1, passed: true });
+    expect(outcomeOf('slo.attainment > 100%').passed).toBe(false);
+  });
+
+  it('outcomes come back one per threshold, in order', () => {
+    const texts = ['requests.dropped == 0', 'ttft.p99 < 1us', 'throughput.requestsPerSecond > 0'];
+    const outcomes = evaluateThresholds(texts.map(threshold), subject());
+    expect(outcomes.map((o) => [o.threshold.text, o.passed])).toEqual([
+      ['requests.dropped == 0', true],
+      ['ttft.p99 < 1us', false],
+      ['throughput.requestsPerSecond > 0', true],
+    ]);
+  });
+});
+
+describe('evaluateThresholds: where each field is read', () => {
+  it('simulation fields read the SimulationResult', () => {
+    const r = withSlo;
+    const cases: [string, number][] = [
+      ['tpot.mean', r.latency.tpot.mean!],
+      ['queueWait.p50', r.latency.queueWait.p50!],
+      ['e2e.max', r.latency.e2e.max!],
+      ['slo.attainment', r.slo.attainment!],
+      ['slo.goodput', r.slo.goodputRequestsPerSecond!],
+      ['throughput.requestsPerSecond', r.throughput.requestsPerSecond],
+      ['throughput.outputTokensPerSecond', r.throughput.outputTokensPerSecond],
+      ['throughput.outputTokensPerSecondPerGpu', r.throughput.outputTokensPerSecondPerGpu],
+      ['requests.dropped', r.requests.dropped],
+      ['requests.preempted', r.requests.preempted],
+      ['utilization.kvOccupancyPeak', r.utilization.kvOccupancyPeak],
+      ['utilization.kvOccupancyMean', r.utilization.kvOccupancyMean],
+      ['utilization.gpuBusyFraction', r.utilization.gpuBusyFraction],
+    ];
+    for (const [field, value] of cases) expect(outcomeOf(`${field} >= 0`).measured, field).toBe(value);
+  });
+
+  it('saturation fields read the SaturationResult: rate = saturationRate.mean, headroom = headroom.percent, ...', () => {
+    expect(outcomeOf('saturation.rate >= 10')).toMatchObject({ measured: 10, passed: true });
+    expect(outcomeOf('saturation.headroom >= 30%')).toMatchObject({ measured: 60, passed: true });
+    expect(outcomeOf('saturation.headroom >= 61%')).toMatchObject({ measured: 60, passed: false });
+    expect(outcomeOf('saturation.headroomRate > 6 req/s')).toMatchObject({ measured: 6, passed: false });
+    expect(outcomeOf('saturation.pressureOnset >= 7')).toMatchObject({ measured: 7, passed: true });
+    expect(outcomeOf('saturation.goodput < 9.5')).toMatchObject({ measured: 9.5, passed: false });
+  });
+
+  it('every field of the grammar is measured on a full subject (no field is left without a reader)', () => {
+    for (const field of Object.keys(THRESHOLD_FIELDS) as ThresholdField[]) {
+      expect(outcomeOf(`${field} >= -1`).measured, field).not.toBeNull();
+    }
+  });
+});
+
+describe('evaluateThresholds: a known field without a value fails, with the reason', () => {
+  it('slo.attainment and slo.goodput fail when the scenario states no slo', () => {
+    for (const field of ['slo.attainment', 'slo.goodput']) {
+      const o = outcomeOf(`${field} >= 0`, { simulation: withoutSlo, saturation: null });
+      expect(o.passed, field).toBe(false);
+      expect(o.measured).toBeNull();
+      expect(o.reason).toMatch(/states no slo/);
+    }
+  });
+
+  it('a latency statistic fails when no request produced a sample (a run too short for any arrival)', () => {
+    const empty = simulate(tinyScenario({ stop: { requests: 200, duration: '1ms' } }));
+    expect(empty.latency.ttft.p99).toBeNull();
+    const o = outcomeOf('ttft.p99 < 1h', { simulation: empty, saturation: null });
+    expect(o).toMatchObject({ measured: null, passed: false });
+    expect(o.reason).toMatch(/no ttft samples/);
+  });
+
+  it('saturation fields fail with the analysis\'s own reason when the saturation rate is indeterminate', () => {
+    const indeterminate = saturationStub({
+      saturationRate: null,
+      saturationReason: 'the SLO holds at every rate swept (up to 1.02e+5 req/s)',
+      goodputAtSaturation: null,
+      headroom: null,
+      pressureOnsetRate: null,
+      pressureOnsetReason: 'no pressure signal up to 1.02e+5 req/s',
+    });
+    for (const field of ['saturation.rate', 'saturation.headroom', 'saturation.headroomRate', 'saturation.goodput']) {
+      const o = outcomeOf(`${field} >= 0`, subject(indeterminate));
+      expect(o, field).toMatchObject({ measured: null, passed: false });
+      expect(o.reason, field).toContain('the SLO holds at every rate swept');
+    }
+    const onset = outcomeOf('saturation.pressureOnset >= 0', subject(indeterminate));
+    expect(onset.reason).toContain('no pressure signal');
+  });
+
+  it('saturation.headroom fails for a closed workload, which has no offered rate of its own', () => {
+    const closed = saturationStub({ currentRate: null, headroom: null });
+    expect(outcomeOf('saturation.headroom >= 10%', subject(closed)).reason).toMatch(/no offered rate/);
+  });
+
+  it('saturation fields fail with the caller\'s reason when no analysis ran', () => {
+    const o = outcomeOf('saturation.rate >= 1', { simulation: withoutSlo, saturation: null, saturationMissing: 'the scenario states no slo' });
+    expect(o).toEqual({ threshold: threshold('saturation.rate >= 1'), measured: null, passed: false, reason: 'the scenario states no slo' });
+    expect(outcomeOf('saturation.rate >= 1', subject(null)).reason).toBe('no saturation analysis was run');
+  });
+});
