@@ -15,6 +15,14 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
+function fraction(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${name} must be a number between 0 and 1`);
+    return n;
+  };
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -40,6 +48,8 @@ Exit codes: 0 ok, 1 an SLO or threshold check failed, 2 invalid input or usage, 
 Examples:
   headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml
   headroom simulate scenarios/llama-3.1-70b-h100-tp4.yaml --set workload.arrival.rate=20 --json -o result.json
+  headroom saturation scenarios/llama-3.1-8b-h100-chat.yaml --replications 5
+  headroom check scenarios/llama-3.1-8b-h100-chat.yaml --fail-on 'ttft.p99 < 2s' --fail-on 'saturation.headroom >= 30%'
   headroom steptime --model llama-3.1-70b --gpu h100-sxm --tp 4 --decode-seqs 64 --context 1024
   headroom catalog gpus`,
     );
@@ -63,6 +73,69 @@ Examples:
     .action(async (file: string, options) => {
       const { simulateCommand } = await import('./commands/simulate.js');
       simulateCommand(file, options);
+    });
+
+  program
+    .command('saturation')
+    .description(
+      'Find the offered rate where the SLO breaks, where state pressure (queue growth, KV occupancy, preemptions) begins, what saturates first, and the headroom at the scenario\'s own rate.',
+    )
+    .argument('<scenario>', 'scenario file (YAML or JSON) with an slo')
+    .option('--rates <from:to:step>', 'sweep these offered rates (req/s) instead of searching, e.g. 2:40:2 or 2,4,8')
+    .option('--replications <n>', 'seeded simulations per rate (common random numbers across rates)', integer('--replications', 1, 100))
+    .option('--precision <fraction>', 'relative precision of the knee search (default 0.02)', fraction('--precision'))
+    .option('--workers <n>', 'worker threads (default: CPU cores); results are identical for any number', integer('--workers', 1, 256))
+    .option('--vary <key=v1,v2>', 'compare configurations: any scenario key and its values (repeatable: every combination)', collect, [])
+    .option('--set <key.path=value>', 'override any scenario key (repeatable)', collect, [])
+    .option('--seed <n>', 'replace the scenario seed', integer('--seed', 0, 2 ** 32 - 1))
+    .option('--json', 'print the result JSON on stdout and nothing else')
+    .option('-o, --output <file>', 'write the result JSON to a file (atomically)')
+    .addHelpText(
+      'after',
+      `
+Without --rates the analysis searches: it doubles the rate from the scenario's own until the SLO
+breaks, then bisects to the stated precision, and says how many simulations it ran.
+
+Examples:
+  headroom saturation scenarios/llama-3.1-8b-h100-chat.yaml
+  headroom saturation scenarios/llama-3.1-8b-h100-chat.yaml --rates 4:40:4 --replications 5 --json -o out/sat.json
+  headroom saturation scenarios/llama-3.1-70b-h100-tp4.yaml --vary serving.tensorParallelSize=2,4,8 --set serving.replicas=1`,
+    )
+    .action(async (file: string, options) => {
+      const { saturationCommand } = await import('./commands/saturation.js');
+      await saturationCommand(file, options);
+    });
+
+  program
+    .command('check')
+    .description(
+      'Gate CI on thresholds: run each scenario (and a saturation analysis when a threshold needs one), evaluate its checks: and every --fail-on; exit 1 when any fails.',
+    )
+    .argument('<scenario...>', 'scenario files (YAML or JSON)')
+    .option('--fail-on <expr>', 'a threshold every scenario must meet, e.g. "ttft.p99 < 2s" (repeatable)', collect, [])
+    .option('--junit <file>', 'write JUnit XML: one testsuite per scenario, one testcase per threshold (atomically)')
+    .option('--summary <file>', 'write a Markdown summary, e.g. to append to $GITHUB_STEP_SUMMARY (atomically)')
+    .option('--set <key.path=value>', 'override any scenario key in every scenario (repeatable)', collect, [])
+    .option('--seed <n>', 'replace the scenarios\' seed', integer('--seed', 0, 2 ** 32 - 1))
+    .option('--replications <n>', 'seeded simulations per rate for saturation.* thresholds', integer('--replications', 1, 100))
+    .option('--workers <n>', 'worker threads for saturation.* thresholds (default: CPU cores)', integer('--workers', 1, 256))
+    .addHelpText(
+      'after',
+      `
+Thresholds read <field> <op> <value>[unit], ops < <= > >= == !=. Fields: <metric>.<stat> (metric
+ttft, tpot, itl, e2e, queueWait; stat mean, p50, p90, p95, p99, max; units us ms s m h), slo.attainment
+(0.99 or 99%), slo.goodput, throughput.requestsPerSecond, throughput.outputTokensPerSecond[PerGpu],
+requests.dropped, requests.preempted, utilization.kvOccupancyPeak|kvOccupancyMean|gpuBusyFraction,
+and saturation.rate|headroom (percent)|headroomRate|pressureOnset|goodput, which run a saturation
+analysis. Exit 0 when all hold, 1 when any fails, 2 on invalid input.
+
+Examples:
+  headroom check scenarios/llama-3.1-8b-h100-chat.yaml --fail-on 'ttft.p99 < 2s' --fail-on 'slo.attainment >= 99%'
+  headroom check scenarios/llama-3.1-8b-h100-chat.yaml --fail-on 'saturation.headroom >= 30%' --replications 3 --junit out/junit.xml --summary out/summary.md`,
+    )
+    .action(async (files: string[], options) => {
+      const { checkCommand } = await import('./commands/check.js');
+      await checkCommand(files, options);
     });
 
   program
@@ -99,6 +172,24 @@ Examples:
     .action(async (section: string | undefined, options) => {
       const { catalogCommand } = await import('./commands/catalog.js');
       catalogCommand(section, options);
+    });
+
+  program
+    .command('report')
+    .description('Write one self-contained HTML report (charts, no network, opens from disk) of one or more result files; several are compared.')
+    .argument('<result...>', 'result JSON files (simulate, saturation, saturation --vary); the first is the baseline of a comparison')
+    .requiredOption('-o, --output <file>', 'the HTML file to write (atomically)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml -o result.json && headroom report result.json -o report.html
+  headroom report tp4.json tp8.json h200.json -o compare.html
+  headroom saturation scenarios/llama-3.1-8b-h100-chat.yaml -o saturation.json && headroom report saturation.json -o saturation.html`,
+    )
+    .action(async (files: string[], options: { output: string }) => {
+      const { reportCommand } = await import('./commands/report.js');
+      reportCommand(files, { output: options.output, generator: `headroom ${program.version() ?? ''}`.trim() });
     });
 
   return program;
