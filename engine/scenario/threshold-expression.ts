@@ -1,4 +1,5 @@
 import { SLO_METRICS, type SloMetric } from './scenario-types.js';
+import { closestName } from './closest-name.js';
 
 /**
  * Thresholds for `headroom check`, in a k6-like grammar over result fields:
@@ -303,29 +304,5 @@ export function formatMeasured(t: Pick<Threshold, 'field' | 'unit'>, measured: n
 
 /** The known field nearest to `name`, when near enough to be a typo (or differing only in case). */
 function closestField(name: string): string | null {
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  const lower = name.toLowerCase();
-  for (const candidate of Object.keys(THRESHOLD_FIELDS)) {
-    const d = editDistance(lower, candidate.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return best !== null && bestDistance <= Math.max(1, Math.floor(name.length / 4)) ? best : null;
-}
-
-function editDistance(a: string, b: string): number {
-  if (a.length > 64 || b.length > 64) return Infinity;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? Infinity;
+  return closestName(name, Object.keys(THRESHOLD_FIELDS), 4);
 }

@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { closestName } from './closest-name.js';
 import { describeValue } from './format-issues.js';
 import { createScenarioSchema } from './scenario-schema.js';
 import type { ScenarioIssue } from './scenario-issue.js';
@@ -199,29 +200,5 @@ function unknownKeyMessage(key: string, path: readonly PropertyKey[], allowed: s
 
 /** The allowed key nearest to `key` by edit distance, when it is near enough to be a typo. */
 function closest(key: string, allowed: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  const lower = key.toLowerCase();
-  for (const candidate of allowed) {
-    const d = editDistance(lower, candidate.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return best !== null && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : null;
-}
-
-function editDistance(a: string, b: string): number {
-  if (a.length > 64 || b.length > 64) return Infinity;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? Infinity;
+  return closestName(key, allowed, 3);
 }

@@ -13,11 +13,11 @@ export interface OutputOptions {
  * Fails fast, before any simulation, when `-o path` could not be written: the path is a folder,
  * or its nearest existing ancestor is not a writable folder.
  */
-export function checkOutputPath(path: string | undefined): void {
+export function checkOutputPath(path: string | undefined, flag = '-o'): void {
   if (path === undefined) return;
   const full = resolve(path);
   const fail = (why: string): never => {
-    throw new ExitError(EXIT.INVALID_INPUT, `-o ${path}: cannot write there (${why})`);
+    throw new ExitError(EXIT.INVALID_INPUT, `${flag} ${path}: cannot write there (${why})`);
   };
   if (existsSync(full) && statSync(full).isDirectory()) fail('it is a folder; give a file name');
   let dir = dirname(full);

@@ -1,11 +1,10 @@
-import { existsSync, statSync, accessSync, constants } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { CheckInputError, parseFailOn, runChecks, type CheckReport, type ScenarioCheck } from '../../../analyzers/check/run-checks.js';
 import { formatMeasured } from '../../../engine/scenario/threshold-expression.js';
 import { writeJunit } from '../../writers/junit.js';
 import { writeMarkdownSummary } from '../../writers/markdown.js';
 import { EXIT, ExitError } from '../exit-codes.js';
+import { checkOutputPath } from '../output.js';
 
 export interface CheckCommandOptions {
   failOn: string[];
@@ -15,24 +14,6 @@ export interface CheckCommandOptions {
   seed?: number;
   workers?: number;
   replications?: number;
-}
-
-/** Fails fast, before anything runs, when a report path could not be written. */
-function checkWritable(flag: string, path: string | undefined): void {
-  if (path === undefined) return;
-  const full = resolve(path);
-  const fail = (why: string): never => {
-    throw new ExitError(EXIT.INVALID_INPUT, `${flag} ${path}: cannot write there (${why})`);
-  };
-  if (existsSync(full) && statSync(full).isDirectory()) fail('it is a folder; give a file name');
-  let dir = dirname(full);
-  while (!existsSync(dir)) dir = dirname(dir);
-  if (!statSync(dir).isDirectory()) fail(`${dir} is a file, not a folder`);
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    fail(`${dir} is not writable`);
-  }
 }
 
 /** A malformed expression's message, with the expression and a caret under the column it failed at. */
@@ -84,8 +65,8 @@ export function formatCheckReport(report: CheckReport): string {
  * the JUnit and Markdown reports, and ends with exit 1 when any threshold fails.
  */
 export async function checkCommand(files: string[], options: CheckCommandOptions): Promise<void> {
-  checkWritable('--junit', options.junit);
-  checkWritable('--summary', options.summary);
+  checkOutputPath(options.junit, '--junit');
+  checkOutputPath(options.summary, '--summary');
   let report: CheckReport;
   try {
     parseFailOn(options.failOn);
