@@ -34,8 +34,23 @@ export function ringAllReduceSeconds(
   fixedSeconds = 0,
 ): number {
   checkArguments('ringAllReduceSeconds', bytes, n, linkGBps);
+  return stepped(2 * (n - 1), bytes, n, linkGBps, latencySeconds, bandwidthEfficiency, fixedSeconds);
+}
+
+/**
+ * A collective run as `steps` rounds over n GPUs, each round paying the link latency and moving
+ * 1/n of `bytes` over every link: fixed + steps x latency + (steps / n) x bytes / bandwidth.
+ */
+function stepped(
+  steps: number,
+  bytes: number,
+  n: number,
+  linkGBps: number,
+  latencySeconds: number,
+  bandwidthEfficiency: number,
+  fixedSeconds: number,
+): number {
   if (n === 1 || bytes === 0) return 0;
-  const steps = 2 * (n - 1);
   return fixedSeconds + steps * latencySeconds + ((steps / n) * bytes) / (linkGBps * 1e9 * bandwidthEfficiency);
 }
 
@@ -52,9 +67,7 @@ export function allGatherSeconds(
   fixedSeconds = 0,
 ): number {
   checkArguments('allGatherSeconds', bytes, n, linkGBps);
-  if (n === 1 || bytes === 0) return 0;
-  const steps = n - 1;
-  return fixedSeconds + steps * latencySeconds + ((steps / n) * bytes) / (linkGBps * 1e9 * bandwidthEfficiency);
+  return stepped(n - 1, bytes, n, linkGBps, latencySeconds, bandwidthEfficiency, fixedSeconds);
 }
 
 /**
@@ -72,9 +85,7 @@ export function allToAllSeconds(
   fixedSeconds = 0,
 ): number {
   checkArguments('allToAllSeconds', bytes, n, linkGBps);
-  if (n === 1 || bytes === 0) return 0;
-  const steps = n - 1;
-  return fixedSeconds + steps * latencySeconds + ((steps / n) * bytes) / (linkGBps * 1e9 * bandwidthEfficiency);
+  return stepped(n - 1, bytes, n, linkGBps, latencySeconds, bandwidthEfficiency, fixedSeconds);
 }
 
 /** Point-to-point send of `bytes` from one GPU to another (pipeline activations, KV transfer). */
