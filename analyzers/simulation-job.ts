@@ -11,18 +11,24 @@ export interface SimulationJob {
 
 /**
  * Trace and length files are read once per thread and reused by every job naming them: they are
- * immutable inputs, never run state. Keyed by the workload spec, which names the files.
+ * immutable inputs, never run state. A trace is kept at its own pace (timeScale 1) and rescaled for
+ * each rate, so a sweep over a trace reads the file once.
  */
 const workloadCache = new Map<string, WorkloadData>();
 
 function workloadFor(scenario: Scenario): WorkloadData {
-  const key = JSON.stringify(scenario.workload);
+  const arrival = scenario.workload.arrival;
+  const timeScale = arrival.process === 'trace' ? arrival.timeScale : 1;
+  const atOwnPace: Scenario =
+    arrival.process === 'trace' ? { ...scenario, workload: { ...scenario.workload, arrival: { ...arrival, timeScale: 1 } } } : scenario;
+  const key = JSON.stringify(atOwnPace.workload);
   let data = workloadCache.get(key);
   if (data === undefined) {
-    data = loadWorkloadData(scenario);
+    data = loadWorkloadData(atOwnPace);
     workloadCache.set(key, data);
   }
-  return data;
+  if (data.trace === null || timeScale === 1) return data;
+  return { ...data, trace: { ...data.trace, arrivals: data.trace.arrivals.map((t) => t / timeScale) } };
 }
 
 /** Runs one job: the same function inline and in worker threads, so results cannot differ. */
