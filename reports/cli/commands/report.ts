@@ -1,0 +1,70 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import secureJsonParse from 'secure-json-parse';
+import type { ReportEntry } from '../../../web/src/payload.js';
+import { writeFileAtomically } from '../../write-file-atomically.js';
+import { htmlReport, ReportAppMissing, validateReportInput } from '../../writers/html.js';
+import { EXIT, ExitError } from '../exit-codes.js';
+import { checkOutputPath } from '../output.js';
+
+export interface ReportCommandOptions {
+  output: string;
+  /** "headroom 0.1.0", written into the page. */
+  generator: string;
+}
+
+/** Result files bigger than this are not results (the engine's are tens of kilobytes). */
+const MAX_INPUT_BYTES = 64 * 2 ** 20;
+
+/** Reads, parses (no prototype poisoning) and checks one result file; problems as message lines. */
+function readEntry(file: string): { entry: ReportEntry } | { issues: string[] } {
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_INPUT_BYTES) return { issues: [`${file}: ${size} bytes is too big for a result file (at most ${MAX_INPUT_BYTES})`] };
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    return { issues: [`${file}: cannot read (${why})`] };
+  }
+  let value: unknown;
+  try {
+    value = secureJsonParse.parse(text, null, { protoAction: 'error', constructorAction: 'error' });
+  } catch (error) {
+    return { issues: [`${file}: not valid JSON (${(error as Error).message})`] };
+  }
+  return validateReportInput(value, file);
+}
+
+/**
+ * `headroom report <result.json...> -o report.html`: one self-contained HTML page drawing every
+ * result given (several of one kind are compared, the first as the baseline). Every file is
+ * checked before anything is written; any problem ends with exit 2 and no output file.
+ */
+export function reportCommand(files: string[], options: ReportCommandOptions): void {
+  checkOutputPath(options.output);
+  const entries: ReportEntry[] = [];
+  const issues: string[] = [];
+  for (const file of files) {
+    const read = readEntry(file);
+    if ('entry' in read) entries.push({ ...read.entry, file: basename(file) });
+    else issues.push(...read.issues);
+  }
+  if (issues.length > 0) throw new ExitError(EXIT.INVALID_INPUT, `cannot write a report\n${issues.join('\n')}`);
+  let html: string;
+  try {
+    html = htmlReport(entries, options.generator);
+  } catch (error) {
+    if (error instanceof ReportAppMissing) throw new ExitError(EXIT.INTERNAL, error.message);
+    throw error;
+  }
+  try {
+    writeFileAtomically(options.output, html);
+  } catch (error) {
+    throw new ExitError(EXIT.INVALID_INPUT, `-o ${options.output}: cannot write (${(error as Error).message})`);
+  }
+  const kinds = entries.map((e) => e.result.kind);
+  const what = entries.length === 1 ? `a ${kinds[0]} result` : `${entries.length} results`;
+  process.stdout.write(`wrote ${options.output} (${what}, ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB); open it in a browser\n`);
+}

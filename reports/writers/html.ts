@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { describeValue, formatPath } from '../../engine/scenario/format-issues.js';
+import type { ReportEntry, ReportPayload } from '../../web/src/payload.js';
+
+/**
+ * The self-contained HTML report: the report app that `vite build` made from web/ (one file, its
+ * scripts and styles inlined) with the results embedded as JSON. Nothing in the page refers to
+ * another file or the network, and a Content-Security-Policy (the app's script by hash, no
+ * connections) makes sure nothing injected could run or fetch either.
+ */
+
+/** Where `npm run build` leaves the app: dist/report-app/index.html (web/vite.config.ts). */
+export function reportAppPath(): string {
+  const fromDist = import.meta.url.includes('/dist/reports/');
+  return fileURLToPath(new URL(fromDist ? '../../report-app/index.html' : '../../dist/report-app/index.html', import.meta.url));
+}
+
+/** The element of the built app that the payload goes into (web/index.html). */
+const PAYLOAD_SLOT = '<script type="application/json" id="headroom-data"></script>';
+
+export class ReportAppMissing extends Error {
+  constructor(path: string) {
+    super(`the report app is not built (${path} is missing): run npm run build`);
+    this.name = 'ReportAppMissing';
+  }
+}
+
+/** readReportApp() -> the built app's HTML; ReportAppMissing when the build has not run. */
+export function readReportApp(path = reportAppPath()): string {
+  if (!existsSync(path)) throw new ReportAppMissing(path);
+  return readFileSync(path, 'utf8');
+}
+
+/**
+ * embedJson(value) -> JSON that is safe inside a <script> element: `<`, `>` and `&` (and the two
+ * JavaScript line separators) become \u escapes, so no text in a result ("</script>", "<!--", a
+ * scenario named `<img src=x onerror=...>`) can end the element or open a comment. JSON.parse
+ * reads the escapes back as the same characters.
+ */
+export function embedJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/** The sha256 CSP source of each inline executable script in the app. */
+function scriptHashes(html: string): string[] {
+  const hashes: string[] = [];
+  for (const match of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+    const attributes = match[1] ?? '';
+    if (/type\s*=\s*"application\/json"/i.test(attributes)) continue;
+    if (/\bsrc\s*=/i.test(attributes)) throw new Error('the report app refers to an external script; it must be built with every script inlined');
+    hashes.push(`'sha256-${createHash('sha256').update(match[2] ?? '', 'utf8').digest('base64')}'`);
+  }
+  return hashes;
+}
+
+/**
+ * buildHtmlReport(app, payload) -> the report page: the app with a Content-Security-Policy that
+ * allows only its own inline scripts (by hash) and inline styles, and loads nothing, and the
+ * payload in the app's data element.
+ */
+export function buildHtmlReport(app: string, payload: ReportPayload): string {
+  // The HTML parser turns CRLF into LF before a browser hashes a script: do the same first.
+  const html = app.replace(/\r\n?/g, '\n');
+  const slots = html.split(PAYLOAD_SLOT).length - 1;
+  if (slots !== 1) throw new Error(`the report app has ${slots} data slots (expected exactly one ${PAYLOAD_SLOT})`);
+  const policy = ["default-src 'none'", `script-src ${scriptHashes(html).join(' ')}`, "style-src 'unsafe-inline'", 'img-src data:', "base-uri 'none'", "form-action 'none'"].join('; ');
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}" />`;
+  if (!/<meta charset="utf-8"\s*\/?>/i.test(html)) throw new Error('the report app has no <meta charset="utf-8"> to put the security policy after');
+  return html
+    .replace(/<meta charset="utf-8"\s*\/?>/i, (charset) => `${charset}\n    ${meta}`)
+    .replace(PAYLOAD_SLOT, () => `<script type="application/json" id="headroom-data">${embedJson(payload)}</script>`);
+}
+
+/** htmlReport(entries, generator) -> the page for these results, built from the installed app. */
+export function htmlReport(entries: ReportEntry[], generator: string): string {
+  return buildHtmlReport(readReportApp(), { format: 'headroom-report', version: 1, generator, entries });
+}
+
+// ---- What the report accepts: the result kinds it draws, checked before anything is written. ----
+
+/** Bounds that keep a report small and quick to draw whatever file it is given. */
+export const REPORT_LIMITS = { seriesPoints: 20_000, replicas: 4_096, points: 2_000, configurations: 64 } as const;
+
+const num = z.number();
+const maybe = num.nullable();
+const text = z.string();
+const latency = z.looseObject({ count: num.int().nonnegative(), mean: maybe, p50: maybe, p90: maybe, p95: maybe, p99: maybe, max: maybe });
+const series = z.array(num).max(REPORT_LIMITS.seriesPoints);
+const seriesSet = z.looseObject({ queueDepth: series, running: series, kvOccupancy: series, tokensPerSecond: series });
+const scenario = z.looseObject({
+  name: text,
+  description: text,
+  seed: num,
+  stop: z.looseObject({ requests: maybe, duration: maybe }),
+  model: z.looseObject({ name: text, publishedParamsB: num, layers: num, hidden: num, heads: num, kvHeads: num, experts: num, activeExperts: num, weightDtype: text }),
+  cluster: z.looseObject({
+    gpu: z.looseObject({ name: text, hbmGiB: num, hbmTBps: num }),
+    nodes: num.int().positive(),
+    gpusPerNode: num.int().positive(),
+    fabric: z.looseObject({
+      intraNode: z.looseObject({ name: text }),
+      interNode: z.looseObject({ fabric: z.looseObject({ name: text }), gbpsPerGpu: num, oversubscription: num }).nullable(),
+    }),
+  }),
+  serving: z.looseObject({
+    tensorParallelSize: num,
+    pipelineParallelSize: num,
+    replicas: num,
+    scheduler: text,
+    maxNumSeqs: num,
+    maxNumBatchedTokens: num,
+    enableChunkedPrefill: z.boolean(),
+    blockSize: num,
+    gpuMemoryUtilization: num,
+    quantization: text,
+    kvCacheDtype: text,
+    router: text,
+    maxModelLen: num,
+  }),
+  workload: z.looseObject({ arrival: z.looseObject({ process: text }), inputTokens: z.looseObject({ dist: text }), outputTokens: z.looseObject({ dist: text }) }),
+  slo: z.record(text, num).nullable(),
+});
+const replica = z.looseObject({ replica: num.int(), completed: num, steps: num, preemptions: num, busyFraction: num, kvOccupancyMean: num, kvOccupancyPeak: num });
+const simulation = z.looseObject({
+  kind: z.literal('simulation'),
+  version: z.literal(1),
+  seed: num,
+  scenario,
+  requests: z.looseObject({ arrived: num, completed: num, dropped: num, preempted: num, retried: num, droppedByReason: z.record(text, num) }),
+  latency: z.looseObject({ ttft: latency, tpot: latency, itl: latency, e2e: latency, queueWait: latency }),
+  throughput: z.looseObject({ requestsPerSecond: num, inputTokensPerSecond: num, outputTokensPerSecond: num, outputTokensPerSecondPerGpu: num }),
+  slo: z.looseObject({ attainment: maybe, goodputRequestsPerSecond: maybe, met: z.boolean().nullable(), bounds: z.array(z.looseObject({ key: text, bound: num, observed: maybe, met: z.boolean() })) }),
+  utilization: z.looseObject({ gpuBusyFraction: num, kvOccupancyMean: num, kvOccupancyPeak: num, perReplica: z.array(replica).max(REPORT_LIMITS.replicas) }),
+  memory: z.looseObject({ weightGiBPerGpu: num, activationGiBPerGpu: num, kvGiBPerGpu: num, kvBlocksPerReplica: num, kvTokensPerReplica: num }),
+  run: z.looseObject({ simulatedSeconds: num.nonnegative(), events: num, steps: num }),
+  timeSeries: z.looseObject({ bucketSeconds: num.positive(), total: seriesSet, perReplica: z.array(seriesSet).max(REPORT_LIMITS.replicas) }),
+});
+const estimate = z.looseObject({ mean: num, low: num, high: num });
+const latencyEstimate = z.looseObject({ mean: maybe, p50: maybe, p90: maybe, p95: maybe, p99: maybe, max: maybe });
+const point = z.looseObject({
+  rate: num,
+  replications: num.int(),
+  latency: z.looseObject({ ttft: latencyEstimate, tpot: latencyEstimate, itl: latencyEstimate, e2e: latencyEstimate, queueWait: latencyEstimate }),
+  throughput: z.looseObject({ requestsPerSecond: estimate, outputTokensPerSecond: estimate }),
+  slo: z.array(z.looseObject({ key: text, bound: num, observed: estimate.nullable(), met: z.boolean() })),
+  meetsSlo: z.boolean().nullable(),
+  attainment: estimate.nullable(),
+  goodputRequestsPerSecond: estimate.nullable(),
+  preemptions: estimate,
+  pressure: z.looseObject({ pressured: z.array(text) }),
+});
+const saturation = z.looseObject({
+  kind: z.literal('saturation'),
+  version: z.literal(1),
+  seed: num,
+  scenario,
+  currentRate: maybe,
+  method: z.looseObject({ mode: z.enum(['search', 'sweep']), replications: num, precision: maybe, simulations: num }),
+  saturationRate: estimate.nullable(),
+  saturationReason: text.nullable(),
+  goodputAtSaturation: maybe,
+  pressureOnsetRate: maybe,
+  pressureOnsetReason: text.nullable(),
+  pressureLeadPercent: maybe,
+  bottleneck: z.looseObject({ name: text, evidence: text }).nullable(),
+  headroom: z.looseObject({ percent: num, requestsPerSecond: num }).nullable(),
+  points: z.array(point).max(REPORT_LIMITS.points),
+});
+const comparison = z.looseObject({
+  kind: z.literal('saturation-comparison'),
+  version: z.literal(1),
+  seed: num,
+  configurations: z
+    .array(
+      z.looseObject({
+        label: text,
+        overrides: z.record(text, text),
+        gpus: num,
+        saturationRate: maybe,
+        goodputAtSaturation: maybe,
+        tokensPerSecondPerGpu: maybe,
+        tokensPerSecondPerUser: maybe,
+        paretoOptimal: z.boolean(),
+        result: saturation,
+      }),
+    )
+    .min(1)
+    .max(REPORT_LIMITS.configurations),
+});
+const SCHEMAS = { simulation, saturation, 'saturation-comparison': comparison } as const;
+const DRAWN = Object.keys(SCHEMAS).map((k) => JSON.stringify(k));
+
+/** The value at a key path (for "got ..." in messages). */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+/**
+ * validateReportInput(value, file) -> the entry the report will draw, or the problems as
+ * "file: key.path: expected X, got Y" lines (at most 10): not an object, a kind the report does
+ * not draw, another version, a missing or mistyped field, a series longer than REPORT_LIMITS.
+ */
+export function validateReportInput(value: unknown, file: string): { entry: ReportEntry } | { issues: string[] } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { issues: [`${file}: expected a Headroom result (a JSON object with "kind"), got ${describeValue(value)}`] };
+  }
+  const kind = (value as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !(kind in SCHEMAS)) {
+    const known = ['fabric', 'survivability', 'calibration'].includes(String(kind)) ? ` (the report does not draw ${String(kind)} results yet)` : '';
+    return { issues: [`${file}: kind: expected ${DRAWN.join(', ')}, got ${describeValue(kind)}${known}; is this a Headroom result file?`] };
+  }
+  const parsed = SCHEMAS[kind as keyof typeof SCHEMAS].safeParse(value);
+  if (parsed.success) return { entry: { file, result: value as ReportEntry['result'] } };
+  const issues = parsed.error.issues.slice(0, 10).map((issue) => {
+    const path = formatPath(issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)));
+    const got = describeValue(valueAt(value, issue.path));
+    const expected =
+      issue.code === 'invalid_type'
+        ? `expected ${issue.expected}`
+        : issue.code === 'invalid_value'
+          ? `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`
+          : issue.code === 'too_big'
+            ? `expected at most ${String(issue.maximum)}${issue.origin === 'array' ? ' entries' : ''}`
+            : issue.message.replace(/^Invalid input: /, '');
+    return `${file}: ${path === '' ? '(top level)' : path}: ${expected}, got ${got}`;
+  });
+  if (parsed.error.issues.length > 10) issues.push(`${file}: ... and ${parsed.error.issues.length - 10} more problems`);
+  return { issues };
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { buildHtmlReport, embedJson, htmlReport, REPORT_LIMITS, validateReportInput } from '../../reports/writers/html.js';
+import type { ReportPayload } from '../../web/src/payload.js';
+import { chatScenario, HOSTILE_NAME, saturationFixture, simulated, varyFixture } from '../web/fixtures/results.js';
+import { ensureReportApp } from './report-files.js';
+
+/** A stand-in for the built app: the same head and data slot as web/index.html, one inline script. */
+const APP = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Headroom report</title>
+    <script type="module" crossorigin>console.log("app")</script>
+  </head>
+  <body>
+    <main id="app"></main>
+    <script type="application/json" id="headroom-data"></script>
+  </body>
+</html>
+`;
+
+const payload = (name: string): ReportPayload => ({
+  format: 'headroom-report',
+  version: 1,
+  generator: 'headroom test',
+  entries: [{ file: 'r.json', result: { ...simulated(), scenario: { ...chatScenario(), name } } }],
+});
+
+describe('reports/writers/html', () => {
+  it('embedJson(value) leaves no "<", ">" or "&" in the text, so no label can close the script or open a comment', () => {
+    const value = { name: HOSTILE_NAME, sep: 'a\u2028b\u2029c' };
+    const text = embedJson(value);
+    expect(text).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(text)).toEqual(value);
+  });
+
+  it('buildHtmlReport(app, payload) fills the one data slot and adds a CSP that allows the app script by hash and no connection', () => {
+    const html = buildHtmlReport(APP, payload(HOSTILE_NAME));
+    const hash = createHash('sha256').update('console.log("app")').digest('base64');
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)" \/>/.exec(html)?.[1];
+    expect(csp).toBe(`default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`);
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<script'));
+    const data = /<script type="application\/json" id="headroom-data">([\s\S]*?)<\/script>/.exec(html)![1]!;
+    expect((JSON.parse(data) as ReportPayload).entries[0]!.result).toMatchObject({ scenario: { name: HOSTILE_NAME } });
+    expect(html).not.toContain('<img');
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
+  });
+
+  it('buildHtmlReport refuses an app without exactly one data slot or with an external script', () => {
+    expect(() => buildHtmlReport(APP.replace('id="headroom-data"', 'id="other"'), payload('x'))).toThrow(/0 data slots/);
+    expect(() => buildHtmlReport(APP.replace('<script type="module" crossorigin>', '<script type="module" src="https://cdn.example/app.js">'), payload('x'))).toThrow(/external script/);
+  });
+
+  it('htmlReport(entries) from the built app is one file under 2 MB that refers to nothing outside itself', () => {
+    ensureReportApp();
+    const html = htmlReport(payload('demo').entries, 'headroom test');
+    expect(Buffer.byteLength(html)).toBeLessThan(2_000_000);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=["']?https?:|src=["']https?:/i);
+    expect(html).not.toMatch(/\b(fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon)\s*\(/);
+  });
+
+  it('validateReportInput(value, file) accepts simulation, saturation and --vary comparison results', () => {
+    for (const result of [simulated(), saturationFixture(chatScenario()), varyFixture(chatScenario())]) {
+      expect(validateReportInput(JSON.parse(JSON.stringify(result)), 'r.json')).toHaveProperty('entry');
+    }
+  });
+
+  it('validateReportInput rejects foreign JSON with "file: key.path: expected X, got Y"', () => {
+    const issues = (value: unknown) => ('issues' in validateReportInput(value, 'x.json') ? (validateReportInput(value, 'x.json') as { issues: string[] }).issues : []);
+    expect(issues([1, 2])).toEqual(['x.json: expected a Headroom result (a JSON object with "kind"), got a list of 2']);
+    expect(issues({ hello: 'world' })[0]).toBe('x.json: kind: expected "simulation", "saturation", "saturation-comparison", got nothing; is this a Headroom result file?');
+    expect(issues({ kind: 'fabric' })[0]).toContain('(the report does not draw fabric results yet)');
+    const sim = JSON.parse(JSON.stringify(simulated())) as Record<string, unknown>;
+    expect(issues({ ...sim, version: 2 })).toEqual(['x.json: version: expected 1, got 2']);
+    expect(issues({ ...sim, latency: { ...(sim.latency as object), ttft: { count: 'many' } } })[0]).toMatch(/^x\.json: latency\.ttft\.count: expected number, got "many"$/);
+    const ts = sim.timeSeries as { total: Record<string, number[]> };
+    const long = { ...sim, timeSeries: { ...ts, total: { ...ts.total, running: new Array(REPORT_LIMITS.seriesPoints + 1).fill(1) } } };
+    expect(issues(long)[0]).toBe(`x.json: timeSeries.total.running: expected at most ${REPORT_LIMITS.seriesPoints} entries, got a list of ${REPORT_LIMITS.seriesPoints + 1}`);
+  });
+});

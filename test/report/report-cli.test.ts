@@ -1,0 +1,95 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, type CliRun } from '../cli/run-cli.js';
+
+/**
+ * `headroom report` as a user runs it: the built CLI on real result files (simulate, saturation,
+ * saturation --vary), and on files that are not results, which end with exit 2, a message naming
+ * the file, and no output file.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'headroom-report-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const CHAT = 'scenarios/llama-3.1-8b-h100-chat.yaml';
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function expectInvalid(run: CliRun, output: string, message: RegExp): void {
+  expect(run.code, run.stderr).toBe(2);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toMatch(message);
+  expect(existsSync(output)).toBe(false);
+}
+
+describe('headroom report', () => {
+  const sim = join(dir, 'sim.json');
+
+  it('`report <simulation.json> -o report.html` writes one self-contained page and says where', () => {
+    expect(runCli('simulate', CHAT, '--set', 'stop.requests=500', '-o', sim).code).toBe(0);
+    const out = join(dir, 'sim.html');
+    const run = runCli('report', sim, '-o', out);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^wrote .*sim\.html \(a simulation result, \d+ KiB\); open it in a browser\n$/);
+    const html = readFileSync(out, 'utf8');
+    expect(html.length).toBeLessThan(2_000_000);
+    expect(html).toContain('Content-Security-Policy');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=["']?https?:/i);
+  });
+
+  it('the same results give a byte-identical report', () => {
+    const a = join(dir, 'a.html');
+    const b = join(dir, 'b.html');
+    expect(runCli('report', sim, sim, '-o', a).code).toBe(0);
+    expect(runCli('report', sim, sim, '-o', b).code).toBe(0);
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+  });
+
+  it('`report` draws real saturation and --vary results from the analyzer', () => {
+    const sat = join(dir, 'sat.json');
+    const vary = join(dir, 'vary.json');
+    expect(runCli('saturation', CHAT, '--set', 'stop.requests=600', '--rates', '6:30:8', '--replications', '2', '-o', sat).code).toBe(0);
+    expect(runCli('saturation', CHAT, '--set', 'stop.requests=600', '--rates', '6:30:8', '--replications', '2', '--vary', 'serving.maxNumSeqs=32,256', '-o', vary).code).toBe(0);
+    const out = join(dir, 'all.html');
+    const run = runCli('report', sim, sat, vary, '-o', out);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('3 results');
+  });
+
+  it('invalid JSON exits 2 naming the file, and writes nothing', () => {
+    const out = join(dir, 'bad.html');
+    expectInvalid(runCli('report', file('broken.json', '{"kind": "simulation",'), '-o', out), out, /broken\.json: not valid JSON/);
+  });
+
+  it('foreign JSON exits 2 with what was expected', () => {
+    const out = join(dir, 'foreign.html');
+    expectInvalid(runCli('report', file('package.json', '{"name": "x", "version": "1.0.0"}'), '-o', out), out, /package\.json: kind: expected "simulation", "saturation", "saturation-comparison", got nothing/);
+    expectInvalid(runCli('report', file('partial.json', '{"kind": "simulation", "version": 1}'), '-o', out), out, /partial\.json: seed: expected number, got nothing/);
+  });
+
+  it('a __proto__ key, a missing file or a folder exits 2', () => {
+    const out = join(dir, 'proto.html');
+    expectInvalid(runCli('report', file('proto.json', '{"kind": "simulation", "__proto__": {"polluted": true}}'), '-o', out), out, /proto\.json: not valid JSON/);
+    expectInvalid(runCli('report', join(dir, 'missing.json'), '-o', out), out, /missing\.json: cannot read \(no such file\)/);
+    expectInvalid(runCli('report', dir, '-o', out), out, /cannot read \(it is a folder\)/);
+  });
+
+  it('one bad file among good ones stops the report: every problem is listed, nothing is written', () => {
+    const out = join(dir, 'mixed.html');
+    const run = runCli('report', sim, file('one.json', '[]'), file('two.json', '{"kind": "fabric"}'), '-o', out);
+    expectInvalid(run, out, /one\.json: expected a Headroom result.*\n.*two\.json: kind: .*does not draw fabric results yet/);
+  });
+
+  it('`report` without -o, or without a file, is a usage error (exit 2); --help has examples', () => {
+    expect(runCli('report', sim).code).toBe(2);
+    expect(runCli('report', '-o', join(dir, 'x.html')).code).toBe(2);
+    const help = runCli('report', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Examples:\n {2}headroom simulate .* && headroom report result\.json -o report\.html/);
+  });
+});

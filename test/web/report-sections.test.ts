@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { entryLabels, reportSections, withFile } from '../../web/src/shape/report-sections.js';
+import { chatScenario, saturationFixture, simulated, varyFixture } from './fixtures/results.js';
+
+describe('reportSections', () => {
+  it('reportSections(entries) groups results by kind in order of first appearance, keeping the command line order', () => {
+    const sim = simulated();
+    const sat = saturationFixture(chatScenario());
+    const vary = varyFixture(chatScenario());
+    const sections = reportSections([
+      { file: 'a.json', result: sim },
+      { file: 's.json', result: sat },
+      { file: 'b.json', result: sim },
+      { file: 'v.json', result: vary },
+    ]);
+    expect(sections.map((s) => [s.kind, s.entries.map((e) => e.file)])).toEqual([
+      ['simulation', ['a.json', 'b.json']],
+      ['saturation', ['s.json']],
+      ['saturation-comparison', ['v.json']],
+    ]);
+  });
+
+  it('entryLabels(entries) adds the file name only where two scenario names collide', () => {
+    const sim = simulated();
+    const other = simulated(['name=other']);
+    expect(
+      entryLabels([
+        { file: 'a.json', result: sim },
+        { file: 'b.json', result: sim },
+        { file: 'c.json', result: other },
+      ]),
+    ).toEqual(['llama-3.1-8b-h100-chat (a.json)', 'llama-3.1-8b-h100-chat (b.json)', 'other']);
+    expect(withFile({ label: 'x (a.json)', file: 'a.json' })).toBe('x (a.json)');
+    expect(withFile({ label: 'x', file: 'a.json' })).toBe('x (a.json)');
+  });
+});

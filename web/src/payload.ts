@@ -1,0 +1,28 @@
+import type { SaturationComparison, SaturationResult } from '../../analyzers/saturation/saturation-result.js';
+import type { SimulationResult } from '../../engine/simulation-result.js';
+
+/** A result the report can draw. */
+export type ReportableResult = SimulationResult | SaturationResult | SaturationComparison;
+
+/** One input file of `headroom report`, as given on the command line. */
+export interface ReportEntry {
+  /** The file's base name, shown beside the scenario name (text only, never HTML). */
+  file: string;
+  result: ReportableResult;
+}
+
+/**
+ * What reports/writers/html.ts embeds in the page (a `<script type="application/json">` element)
+ * and web/src/main.ts reads back. `entries` keep the command line's order: the first is the
+ * baseline of every comparison.
+ */
+export interface ReportPayload {
+  format: 'headroom-report';
+  version: 1;
+  /** "headroom 0.1.0": the version that wrote the report. */
+  generator: string;
+  entries: ReportEntry[];
+}
+
+/** The id of the element that holds the payload. */
+export const PAYLOAD_ELEMENT_ID = 'headroom-data';

@@ -1,0 +1,55 @@
+import type { SaturationComparison, SaturationResult } from '../../../analyzers/saturation/saturation-result.js';
+import type { SimulationResult } from '../../../engine/simulation-result.js';
+import type { ReportEntry } from '../payload.js';
+
+/** A result with the name the report calls it by (plain text; may be anything a scenario says). */
+export interface Labelled<R> {
+  label: string;
+  file: string;
+  result: R;
+}
+
+/**
+ * What the page shows, in order: simulations (one view, or a comparison of several), saturation
+ * results (likewise), and each `--vary` comparison on its own.
+ */
+export type ReportSection =
+  | { kind: 'simulation'; entries: Labelled<SimulationResult>[] }
+  | { kind: 'saturation'; entries: Labelled<SaturationResult>[] }
+  | { kind: 'saturation-comparison'; entries: [Labelled<SaturationComparison>] };
+
+/** entryLabels(entries) -> each scenario's name, with its file name added where two names collide. */
+export function entryLabels(entries: readonly ReportEntry[]): string[] {
+  const names = entries.map((e) => (e.result.kind === 'saturation-comparison' ? `comparison of ${e.result.configurations.length} configurations` : e.result.scenario.name));
+  return names.map((name, i) => (names.filter((n) => n === name).length > 1 ? `${name} (${entries[i]!.file})` : name));
+}
+
+/**
+ * reportSections(entries) -> results grouped by kind in order of first appearance; within a kind
+ * the command line's order is kept, so the first file is the baseline of a comparison.
+ */
+export function reportSections(entries: readonly ReportEntry[]): ReportSection[] {
+  const labels = entryLabels(entries);
+  const sections: ReportSection[] = [];
+  let simulations: Labelled<SimulationResult>[] | null = null;
+  let saturations: Labelled<SaturationResult>[] | null = null;
+  entries.forEach((entry, i) => {
+    const label = labels[i]!;
+    const { file, result } = entry;
+    if (result.kind === 'simulation') {
+      if (!simulations) sections.push({ kind: 'simulation', entries: (simulations = []) });
+      simulations.push({ label, file, result });
+    } else if (result.kind === 'saturation') {
+      if (!saturations) sections.push({ kind: 'saturation', entries: (saturations = []) });
+      saturations.push({ label, file, result });
+    } else {
+      sections.push({ kind: 'saturation-comparison', entries: [{ label, file, result }] });
+    }
+  });
+  return sections;
+}
+
+/** withFile(entry) -> "name (file.json)", once: a label that already names its file is kept. */
+export function withFile(entry: { label: string; file: string }): string {
+  return entry.label.endsWith(`(${entry.file})`) ? entry.label : `${entry.label} (${entry.file})`;
+}

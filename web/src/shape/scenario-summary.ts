@@ -1,0 +1,105 @@
+import type { ArrivalSpec, LengthSpec, Scenario } from '../../../engine/scenario/scenario-types.js';
+import { formatCount, formatGiB, formatNumber, formatRate, formatSeconds } from '../format.js';
+
+/** A titled group of label/value rows for the scenario panel (all plain text). */
+export interface ScenarioSection {
+  title: string;
+  rows: [label: string, value: string][];
+}
+
+/** How an arrival process reads: "Poisson, 12.0 req/s". */
+export function describeArrival(arrival: ArrivalSpec): string {
+  switch (arrival.process) {
+    case 'poisson':
+      return `Poisson, ${formatRate(arrival.rate, 'req/s')}`;
+    case 'gamma':
+      return `Gamma, ${formatRate(arrival.rate, 'req/s')}, CV ${formatNumber(arrival.cv)}`;
+    case 'trace':
+      return `Trace ${baseName(arrival.file)}${arrival.timeScale !== 1 ? `, ${formatNumber(arrival.timeScale)}× speed` : ''}`;
+    case 'closed':
+      return `Closed loop, ${formatCount(arrival.concurrency)} clients, think time ${formatSeconds(arrival.thinkTime)}`;
+    default:
+      return 'unknown';
+  }
+}
+
+/** How a length distribution reads: "lognormal, mean 1,024, sd 512 tokens". */
+export function describeLengths(lengths: LengthSpec): string {
+  switch (lengths.dist) {
+    case 'fixed':
+      return `${formatCount(lengths.value)} tokens each`;
+    case 'uniform':
+      return `uniform ${formatCount(lengths.min)}–${formatCount(lengths.max)} tokens`;
+    case 'lognormal':
+      return `lognormal, mean ${formatCount(lengths.mean)}, sd ${formatCount(lengths.sd)} tokens`;
+    case 'empirical':
+      return `empirical, from ${baseName(lengths.file)}`;
+    default:
+      return 'unknown';
+  }
+}
+
+/** The last part of a path: scenario paths are absolute on the machine that ran them. */
+function baseName(path: string): string {
+  const parts = String(path).split(/[\\/]/);
+  return parts[parts.length - 1] ?? String(path);
+}
+
+function onOff(flag: boolean): string {
+  return flag ? 'on' : 'off';
+}
+
+/** scenarioSections(scenario) -> model, hardware, parallelism, serving, workload, SLO and run rows. */
+export function scenarioSections(scenario: Scenario): ScenarioSection[] {
+  const { model, cluster, serving, workload, stop } = scenario;
+  const gpus = cluster.nodes * cluster.gpusPerNode;
+  const moe = model.experts > 0 ? `, MoE ${model.activeExperts} of ${model.experts} experts` : '';
+  const interNode = cluster.fabric.interNode;
+  const stopRule = [stop.requests !== null ? `${formatCount(stop.requests)} requests` : null, stop.duration !== null ? formatSeconds(stop.duration) : null]
+    .filter((s) => s !== null)
+    .join(' or ');
+  const slo = scenario.slo === null ? [] : Object.entries(scenario.slo).map(([key, bound]) => `${key} ≤ ${formatSeconds(bound)}`);
+  return [
+    {
+      title: 'Model',
+      rows: [
+        ['Model', `${model.name} (${formatNumber(model.publishedParamsB)}B parameters${moe})`],
+        ['Architecture', `${model.layers} layers, hidden ${formatCount(model.hidden)}, ${model.heads} heads / ${model.kvHeads} KV heads`],
+        ['Weights', `${serving.quantization} (checkpoint ${model.weightDtype}), KV cache ${serving.kvCacheDtype}`],
+      ],
+    },
+    {
+      title: 'Hardware',
+      rows: [
+        ['GPU', `${cluster.gpu.name}: ${formatGiB(cluster.gpu.hbmGiB)} HBM, ${formatNumber(cluster.gpu.hbmTBps)} TB/s`],
+        ['Cluster', `${cluster.nodes} node${cluster.nodes === 1 ? '' : 's'} × ${cluster.gpusPerNode} GPU${cluster.gpusPerNode === 1 ? '' : 's'} = ${gpus} GPU${gpus === 1 ? '' : 's'}`],
+        ['Fabric', `${cluster.fabric.intraNode.name} inside a node${interNode ? `; ${interNode.fabric.name} between nodes, ${formatNumber(interNode.gbpsPerGpu)} Gb/s per GPU, oversubscription ${formatNumber(interNode.oversubscription)}:1` : ''}`],
+      ],
+    },
+    {
+      title: 'Parallelism and serving',
+      rows: [
+        ['Parallelism', `TP ${serving.tensorParallelSize} × PP ${serving.pipelineParallelSize}, ${serving.replicas} replica${serving.replicas === 1 ? '' : 's'}`],
+        ['Scheduler', `${serving.scheduler} batching, maxNumSeqs ${formatCount(serving.maxNumSeqs)}, maxNumBatchedTokens ${formatCount(serving.maxNumBatchedTokens)}, chunked prefill ${onOff(serving.enableChunkedPrefill)}`],
+        ['KV cache', `block size ${serving.blockSize}, gpuMemoryUtilization ${formatNumber(serving.gpuMemoryUtilization)}, maxModelLen ${formatCount(serving.maxModelLen)}`],
+        ['Router', serving.router],
+      ],
+    },
+    {
+      title: 'Workload',
+      rows: [
+        ['Arrivals', describeArrival(workload.arrival)],
+        ['Input tokens', describeLengths(workload.inputTokens)],
+        ['Output tokens', describeLengths(workload.outputTokens)],
+        ['Stop after', stopRule || 'not set'],
+      ],
+    },
+    {
+      title: 'SLO and run',
+      rows: [
+        ['SLO', slo.length > 0 ? slo.join(', ') : 'none stated'],
+        ['Seed', String(scenario.seed)],
+      ],
+    },
+  ];
+}

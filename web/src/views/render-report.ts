@@ -1,0 +1,32 @@
+import type { ReportPayload } from '../payload.js';
+import { entryLabels, reportSections } from '../shape/report-sections.js';
+import { h } from '../ui/dom.js';
+import { saturationOverlayView } from './saturation-overlay-view.js';
+import { saturationView } from './saturation-view.js';
+import { simulationComparisonView } from './simulation-comparison-view.js';
+import { simulationView } from './simulation-view.js';
+import { varyComparisonView } from './vary-comparison-view.js';
+
+const KIND_NAMES = { simulation: 'simulation', saturation: 'saturation analysis', 'saturation-comparison': '--vary comparison' } as const;
+
+/** renderReport(root, payload) -> the whole page: header, one view per section, footer. */
+export function renderReport(root: HTMLElement, payload: ReportPayload): void {
+  const labels = entryLabels(payload.entries);
+  document.title = `Headroom report: ${labels.join(' vs ')}`;
+  const files = h('ul', { class: 'file-list' }, ...payload.entries.map((e, i) => h('li', {}, h('code', {}, e.file), ` ${KIND_NAMES[e.result.kind]}: ${labels[i]}`)));
+  root.replaceChildren(
+    h('header', { class: 'report-header' }, h('h1', {}, 'Headroom report'), files),
+  );
+  for (const section of reportSections(payload.entries)) {
+    if (section.kind === 'simulation') {
+      if (section.entries.length === 1) simulationView(root, section.entries[0]!);
+      else simulationComparisonView(root, section.entries);
+    } else if (section.kind === 'saturation') {
+      if (section.entries.length === 1) saturationView(root, section.entries[0]!);
+      else saturationOverlayView(root, section.entries, `${section.entries.length} saturation analyses compared`);
+    } else varyComparisonView(root, section.entries[0]);
+  }
+  root.appendChild(
+    h('footer', { class: 'report-footer' }, `Written by ${payload.generator}. This file is self-contained: it loads nothing from the network or disk, so it opens anywhere, offline, as it is.`),
+  );
+}
