@@ -1,4 +1,3 @@
-import type { LatencyStats } from '../../engine/metrics/latency-summary.js';
 import type { Scenario, SloKey } from '../../engine/scenario/scenario-types.js';
 
 export const SATURATION_RESULT_VERSION = 1;
@@ -14,8 +13,8 @@ export interface Estimate {
   high: number;
 }
 
-/** A latency statistic's mean over replications (null where a replication had no sample). */
-export type LatencyEstimate = { [K in keyof Omit<LatencyStats, 'count'>]: number | null };
+/** Each latency statistic's mean over replications (null where a replication had no sample). */
+export type LatencyEstimate = { [K in 'mean' | 'p50' | 'p90' | 'p95' | 'p99' | 'max']: number | null };
 
 /** Signals of state pressure at one rate: they rise before latency breaks. */
 export interface PressureSignals {

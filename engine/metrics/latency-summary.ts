@@ -1,5 +1,11 @@
 import * as hdr from 'hdr-histogram-js';
 
+/** A point of a cumulative distribution: `fraction` of the samples are at most `seconds`. */
+export interface CdfPoint {
+  fraction: number;
+  seconds: number;
+}
+
 /** A latency distribution as the result JSON reports it, in seconds. Null statistics when empty. */
 export interface LatencyStats {
   count: number;
@@ -9,7 +15,18 @@ export interface LatencyStats {
   p95: number | null;
   p99: number | null;
   max: number | null;
+  /** The distribution at fixed fractions (0, 0.02, ..., 0.98, 0.99, 0.995, 0.999, 1); empty when no samples. */
+  cdf: CdfPoint[];
 }
+
+/** Fractions the CDF is reported at: every 2%, then the tail in finer steps. */
+export const CDF_FRACTIONS: readonly number[] = [
+  ...Array.from({ length: 50 }, (_, i) => i / 50),
+  0.99,
+  0.995,
+  0.999,
+  1,
+];
 
 const MICROS = 1e6;
 
@@ -64,6 +81,7 @@ export class LatencySummary {
       p95: this.quantile(0.95),
       p99: this.quantile(0.99),
       max: this.n === 0 ? null : this.maximum,
+      cdf: this.n === 0 ? [] : CDF_FRACTIONS.map((fraction) => ({ fraction, seconds: this.quantile(fraction)! })),
     };
   }
 }

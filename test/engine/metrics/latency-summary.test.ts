@@ -5,7 +5,7 @@ import { LatencySummary } from '../../../engine/metrics/latency-summary.js';
 
 describe('LatencySummary', () => {
   it('summarize() of an empty summary reports count 0 and null statistics', () => {
-    expect(new LatencySummary().summarize()).toEqual({ count: 0, mean: null, p50: null, p90: null, p95: null, p99: null, max: null });
+    expect(new LatencySummary().summarize()).toEqual({ count: 0, mean: null, p50: null, p90: null, p95: null, p99: null, max: null, cdf: [] });
   });
 
   it('quantiles are within 0.1% (+1 us) of the exact sample quantiles, mean and max exact (property)', () => {

@@ -1,11 +1,7 @@
-import type { LatencyStats } from '../../../engine/metrics/latency-summary.js';
+import type { CdfPoint, LatencyStats } from '../../../engine/metrics/latency-summary.js';
 import type { SloBoundResult } from '../../../engine/simulation-result.js';
 
-/** One point of a cumulative distribution: a fraction of samples at or below `seconds`. */
-export interface CdfPoint {
-  seconds: number;
-  fraction: number;
-}
+export type { CdfPoint };
 
 /**
  * A latency distribution ready to draw. `from` says where the points came from: a result carrying
@@ -27,8 +23,8 @@ export const CDF_PERCENTILES = [
   ['max', 1],
 ] as const;
 
-/** A latency entry that may carry dense quantile points (an optional extension of LatencyStats). */
-export type LatencyStatsWithCdf = LatencyStats & { cdf?: CdfPoint[] };
+/** A latency entry, with its dense quantile points when the result has them (results before the `cdf` field do not). */
+export type LatencyStatsWithCdf = Omit<LatencyStats, 'cdf'> & { cdf?: CdfPoint[] };
 
 /** The latency metrics drawn as distributions, in display order. */
 export const CDF_METRICS = [
