@@ -15,7 +15,7 @@ export interface RunSummary {
   run: SimulationResult['run'];
   /** Sum over replicas of the total series, plus the bucket width. */
   series: SimulationResult['timeSeries']['total'] & { bucketSeconds: number };
-  /** Sequence slots the cluster has: maxNumSeqs x replicas. */
+  /** Sequence slots the cluster has: maxNumSeqs x replicas x pipeline engines. */
   slots: number;
   /**
    * Throughput while load was offered: completions per second over the second half of the arrival
@@ -40,6 +40,6 @@ export function summarizeRun(result: SimulationResult, scenario: Scenario): RunS
     utilization,
     run: result.run,
     series: { ...result.timeSeries.total, bucketSeconds: result.timeSeries.bucketSeconds },
-    slots: scenario.serving.maxNumSeqs * scenario.serving.replicas,
+    slots: scenario.serving.maxNumSeqs * scenario.serving.replicas * scenario.serving.pipelineParallelSize,
   };
 }

@@ -50,10 +50,13 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
     maxNumBatchedTokens: serving.maxNumBatchedTokens,
     enableChunkedPrefill: serving.enableChunkedPrefill,
     blockSize: serving.blockSize,
-    kvBlocks: memory.kvBlocks,
+    // With pipeline parallelism a replica runs one virtual engine per stage (vLLM's), each with
+    // its own scheduler and a share of the KV blocks, so PP micro-batches are in flight at once.
+    kvBlocks: Math.floor(memory.kvBlocks / serving.pipelineParallelSize),
     maxModelLen: serving.maxModelLen,
   };
-  const replicas = Array.from({ length: serving.replicas }, (_, i) => new Replica(i, kernel, replicaConfig, stepModel, metrics));
+  const engines = serving.replicas * serving.pipelineParallelSize;
+  const replicas = Array.from({ length: engines }, (_, i) => new Replica(i, kernel, replicaConfig, stepModel, metrics));
   if (options.afterStep) for (const r of replicas) r.afterStep = options.afterStep;
   const router = ROUTERS[serving.router]();
 

@@ -23,8 +23,13 @@ export interface SeriesSet {
   completedPerSecond: number[];
 }
 
+/**
+ * One scheduling engine: a replica, or with pipeline parallelism one of its PP virtual engines
+ * (`engine` 0..PP-1 of replica `replica`); the list has replicas x PP entries.
+ */
 export interface ReplicaUtilization {
   replica: number;
+  engine: number;
   completed: number;
   steps: number;
   preemptions: number;

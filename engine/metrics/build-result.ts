@@ -57,8 +57,10 @@ export function buildResult({ scenario, metrics, replicas, memory, end, events }
   const perReplicaSeries = metrics.series.map((s) => seriesSet(s, end));
   const perReplica = replicas.map((r, i) => {
     const kv = perReplicaSeries[i]!.kvOccupancy;
+    const pp = scenario.serving.pipelineParallelSize;
     return {
-      replica: i,
+      replica: Math.floor(i / pp),
+      engine: i % pp,
       completed: r.completedCount,
       steps: r.steps,
       preemptions: r.preemptions,

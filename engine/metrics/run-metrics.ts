@@ -47,7 +47,7 @@ export class RunMetrics implements ReplicaObserver {
   onRequestDone: ((seq: Sequence, time: number) => void) | null = null;
 
   constructor(scenario: Scenario) {
-    const n = scenario.serving.replicas;
+    const n = scenario.serving.replicas * scenario.serving.pipelineParallelSize;
     this.series = Array.from({ length: n }, newReplicaSeries);
     this.completedByReplica = new Array<number>(n).fill(0);
     this.targets = scenario.slo === null ? null : perRequestTargets(scenario.slo);

@@ -20,6 +20,7 @@ export function drawReplicaStrip(host: HTMLElement, width: number, strip: Replic
   const frame = chartFrame(host, cellsWidth + MARGIN.left + MARGIN.right, height, MARGIN, 'Utilisation per replica');
   const { plot } = frame;
   const replicaIds = strip.rows[0]?.cells.map((c) => c.replica) ?? [];
+  const labels = new Map(strip.rows[0]?.cells.map((c) => [c.replica, c.label]) ?? []);
   const x = scaleBand<number>().domain(replicaIds).range([0, cellsWidth]).paddingInner(0.06);
   const fraction = scaleSequential(interpolateCividis).domain([0, 1]);
   const share = scaleDiverging((t: number) => interpolatePuOr(1 - t)).domain([0.5, 1, 1.5]).clamp(true);
@@ -34,7 +35,7 @@ export function drawReplicaStrip(host: HTMLElement, width: number, strip: Replic
     .attr('x', (r) => (x(r) ?? 0) + x.bandwidth() / 2)
     .attr('y', -7)
     .attr('text-anchor', 'middle')
-    .text((r) => (showText ? `replica ${r}` : String(r)));
+    .text((r) => (showText ? `replica ${labels.get(r)}` : (labels.get(r) ?? String(r))));
 
   strip.rows.forEach((row, i) => {
     const g = plot.append('g').attr('class', 'strip-row').attr('data-row', row.key).attr('transform', `translate(0,${i * ROW_HEIGHT})`);
@@ -60,7 +61,7 @@ export function drawReplicaStrip(host: HTMLElement, width: number, strip: Replic
       .attr('height', ROW_HEIGHT - 4)
       .attr('fill', (c) => colour(c.value))
       .append('title')
-      .text((c) => `Replica ${c.replica}, ${row.label}: ${row.scale === 'fraction' ? formatPercent(c.value) : `${c.text} (${formatRatio(c.value)} an even share)`}`);
+      .text((c) => `Replica ${c.label}, ${row.label}: ${row.scale === 'fraction' ? formatPercent(c.value) : `${c.text} (${formatRatio(c.value)} an even share)`}`);
     if (showText) {
       cells
         .append('text')

@@ -7,7 +7,8 @@ export interface StripRow {
   label: string;
   /** 'fraction' rows are 0..1; 'share' is completed requests over an even share (1 = even). */
   scale: 'fraction' | 'share';
-  cells: { replica: number; value: number; text: string }[];
+  /** `replica` is the cell's position; `label` names it ("3", or "3.1" for engine 1 of a pipelined replica 3). */
+  cells: { replica: number; label: string; value: number; text: string }[];
 }
 
 export interface ReplicaStrip {
@@ -34,11 +35,13 @@ const ROWS: { key: 'busyFraction' | 'kvOccupancyMean' | 'kvOccupancyPeak'; label
  */
 export function replicaStrip(result: SimulationResult): ReplicaStrip {
   const replicas: ReplicaUtilization[] = result.utilization.perReplica;
+  const pipelined = result.scenario.serving.pipelineParallelSize > 1;
+  const nameOf = (r: ReplicaUtilization) => (pipelined ? `${r.replica}.${r.engine}` : String(r.replica));
   const rows: StripRow[] = ROWS.map(({ key, label }) => ({
     key,
     label,
     scale: 'fraction' as const,
-    cells: replicas.map((r) => ({ replica: r.replica, value: r[key], text: formatPercent(r[key], 0) })),
+    cells: replicas.map((r, i) => ({ replica: i, label: nameOf(r), value: r[key], text: formatPercent(r[key], 0) })),
   }));
   const totalCompleted = replicas.reduce((sum, r) => sum + r.completed, 0);
   const even = replicas.length > 0 ? totalCompleted / replicas.length : 0;
@@ -46,23 +49,23 @@ export function replicaStrip(result: SimulationResult): ReplicaStrip {
     key: 'loadShare',
     label: 'Requests',
     scale: 'share',
-    cells: replicas.map((r) => ({ replica: r.replica, value: even > 0 ? r.completed / even : 1, text: formatCount(r.completed) })),
+    cells: replicas.map((r, i) => ({ replica: i, label: nameOf(r), value: even > 0 ? r.completed / even : 1, text: formatCount(r.completed) })),
   });
-  return { replicas: replicas.length, rows, ...spread(replicas) };
+  return { replicas: replicas.length, rows, ...spread(replicas, nameOf) };
 }
 
-function spread(replicas: readonly ReplicaUtilization[]): { summary: string; imbalance: number | null } {
+function spread(replicas: readonly ReplicaUtilization[], nameOf: (r: ReplicaUtilization) => string): { summary: string; imbalance: number | null } {
   if (replicas.length <= 1) return { summary: 'One replica: nothing to balance.', imbalance: null };
   const byCompleted = [...replicas].sort((a, b) => a.completed - b.completed);
   const least = byCompleted[0]!;
   const most = byCompleted[byCompleted.length - 1]!;
   const busy = replicas.map((r) => r.busyFraction);
   const imbalance = least.completed > 0 ? most.completed / least.completed : most.completed > 0 ? Infinity : 1;
-  const range = `Requests per replica range from ${formatCount(least.completed)} (replica ${least.replica}) to ${formatCount(most.completed)} (replica ${most.replica})`;
+  const range = `Requests per replica range from ${formatCount(least.completed)} (replica ${nameOf(least)}) to ${formatCount(most.completed)} (replica ${nameOf(most)})`;
   const busyRange = `busy time from ${formatPercent(Math.min(...busy), 0)} to ${formatPercent(Math.max(...busy), 0)}`;
   const verdict =
     imbalance >= IMBALANCE_WARNING
-      ? `Uneven: replica ${most.replica} served ${Number.isFinite(imbalance) ? formatRatio(imbalance) : 'all'} as many requests as replica ${least.replica}.`
+      ? `Uneven: replica ${nameOf(most)} served ${Number.isFinite(imbalance) ? formatRatio(imbalance) : 'all'} as many requests as replica ${nameOf(least)}.`
       : 'The router spreads the load evenly.';
   return { summary: `${range}, ${busyRange}. ${verdict}`, imbalance: Number.isFinite(imbalance) ? imbalance : null };
 }
