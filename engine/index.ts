@@ -12,7 +12,8 @@ export { ScenarioError, type ScenarioIssue } from './scenario/scenario-issue.js'
 export { formatIssue, formatIssues } from './scenario/format-issues.js';
 export type { WrittenScenario } from './scenario/scenario-schema.js';
 export type * from './scenario/scenario-types.js';
-export { simulate, STREAMS, type SimulateOptions } from './simulate.js';
+export { simulate, type SimulateOptions } from './simulate.js';
+export { WORKLOAD_STREAMS } from './workload/schedule-arrivals.js';
 export type * from './simulation-result.js';
 export { loadWorkloadData, type WorkloadData } from './workload/workload-data.js';
 export { readTraceFile, TraceFileError, type TraceData, type TraceFormat } from './workload/trace-file.js';
