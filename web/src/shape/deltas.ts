@@ -15,7 +15,7 @@ export interface DeltaRow {
   verdicts: ('better' | 'worse' | 'same' | 'none')[];
 }
 
-interface Measure<R> {
+export interface Measure<R> {
   label: string;
   better: 'higher' | 'lower' | 'neither';
   pick: (r: R) => number | null;

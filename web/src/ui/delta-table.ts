@@ -1,5 +1,32 @@
-import type { DeltaRow } from '../shape/deltas.js';
+import { deltaRows, type DeltaRow, type Measure } from '../shape/deltas.js';
 import { h } from './dom.js';
+
+/**
+ * deltaPanel(entries, measures, caption, ...extra) -> the "Differences from the baseline" panel of a
+ * comparison: the delta table of `measures` over the entries' results (the first is the baseline),
+ * followed by any extra content.
+ */
+export function deltaPanel<R>(
+  entries: readonly { result: R; label: string }[],
+  measures: readonly Measure<R>[],
+  caption: string,
+  ...extra: HTMLElement[]
+): HTMLElement {
+  return h(
+    'section',
+    { class: 'panel' },
+    h('h3', {}, 'Differences from the baseline'),
+    deltaTable(
+      deltaRows(
+        entries.map((e) => e.result),
+        measures,
+      ),
+      entries.map((e) => e.label),
+      caption,
+    ),
+    ...extra,
+  );
+}
 
 /**
  * deltaTable(rows, labels) -> a table with a column per result: its value and, after the first

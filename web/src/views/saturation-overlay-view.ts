@@ -2,10 +2,10 @@ import type { SaturationResult } from '../../../analyzers/saturation/saturation-
 import { drawSaturationCurve, type StyledRateMarker } from '../charts/saturation-curve.js';
 import { formatRate, formatSeconds, formatSecondsTick } from '../format.js';
 import { seriesStyle } from '../palette.js';
-import { deltaRows, SATURATION_MEASURES } from '../shape/deltas.js';
+import { SATURATION_MEASURES } from '../shape/deltas.js';
 import { withFile, type Labelled } from '../shape/report-sections.js';
 import { bottleneckSentence, comparisonLatencyLines, comparisonThroughputLines, RATE_METRICS, rateMarkers, sloLevels } from '../shape/saturation-curves.js';
-import { deltaTable } from '../ui/delta-table.js';
+import { deltaPanel } from '../ui/delta-table.js';
 import { h } from '../ui/dom.js';
 import { drawOnResize, figure } from '../ui/figure.js';
 import { legend } from '../ui/legend.js';
@@ -36,18 +36,10 @@ export function saturationOverlayView(parent: HTMLElement, entries: readonly Lab
     ),
   );
   view.appendChild(
-    h(
-      'section',
-      { class: 'panel' },
-      h('h3', {}, 'Differences from the baseline'),
-      deltaTable(
-        deltaRows(
-          entries.map((e) => e.result),
-          SATURATION_MEASURES,
-        ),
-        entries.map((e) => e.label),
-        'Each result against the baseline (first)',
-      ),
+    deltaPanel(
+      entries,
+      SATURATION_MEASURES,
+      'Each result against the baseline (first)',
       h('ul', { class: 'sentences' }, ...styled.map((e) => h('li', { attrs: { 'data-series': e.key } }, h('strong', {}, `${e.label}: `), bottleneckSentence(e.result)))),
     ),
   );

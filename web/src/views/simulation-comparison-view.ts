@@ -1,11 +1,11 @@
 import type { SimulationResult } from '../../../engine/simulation-result.js';
 import { drawReplicaStrip } from '../charts/replica-strip.js';
 import { seriesStyle } from '../palette.js';
-import { deltaRows, SIMULATION_MEASURES } from '../shape/deltas.js';
+import { SIMULATION_MEASURES } from '../shape/deltas.js';
 import { replicaStrip } from '../shape/replica-strip.js';
 import { withFile, type Labelled } from '../shape/report-sections.js';
 import { comparisonTimeLines } from '../shape/time-series.js';
-import { deltaTable } from '../ui/delta-table.js';
+import { deltaPanel } from '../ui/delta-table.js';
 import { h } from '../ui/dom.js';
 import { drawOnResize, figure } from '../ui/figure.js';
 import { legend, type LegendItem } from '../ui/legend.js';
@@ -32,21 +32,7 @@ export function simulationComparisonView(parent: HTMLElement, entries: readonly 
   );
   const sticky = h('div', { class: 'sticky-legend' }, h('span', { class: 'legend-caption' }, 'Results:'), legend(items, visibility, 'Show or hide a result in every chart'));
   view.appendChild(sticky);
-  view.appendChild(
-    h(
-      'section',
-      { class: 'panel' },
-      h('h3', {}, 'Differences from the baseline'),
-      deltaTable(
-        deltaRows(
-          entries.map((e) => e.result),
-          SIMULATION_MEASURES,
-        ),
-        entries.map((e) => e.label),
-        'Each result against the baseline (first file)',
-      ),
-    ),
-  );
+  view.appendChild(deltaPanel(entries, SIMULATION_MEASURES, 'Each result against the baseline (first file)'));
 
   latencyPanel(view, styled);
   timeSeriesPanel(
