@@ -1,4 +1,5 @@
-import type { Dtype, GpuSpec, ModelSpec } from '../catalog/catalog-types.js';
+import type { ModelSpec } from '../catalog/catalog-types.js';
+import type { ReplicaShape } from '../step-time/step-time-model.js';
 import {
   BYTES_PER_ELEMENT,
   denseLayerCount,
@@ -31,13 +32,8 @@ const LOGIT_BYTES = 4;
  */
 export const NON_TORCH_RESERVE_BYTES = 1 * GIB;
 
-export interface MemoryPlanInput {
-  model: ModelSpec;
-  gpu: GpuSpec;
-  tensorParallelSize: number;
-  pipelineParallelSize: number;
-  weightDtype: Dtype;
-  kvCacheDtype: Dtype;
+/** A replica's shape (its links aside) and the serving settings that size its memory. */
+export interface MemoryPlanInput extends Omit<ReplicaShape, 'tensorParallelFabric'> {
   gpuMemoryUtilization: number;
   blockSize: number;
   maxNumBatchedTokens: number;
