@@ -1,4 +1,3 @@
-import type { ModelSpec } from '../catalog/catalog-types.js';
 import type { ReplicaShape } from '../step-time/step-time-model.js';
 import {
   BYTES_PER_ELEMENT,
