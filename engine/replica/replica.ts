@@ -230,10 +230,12 @@ export class Replica {
     if (this.running.length >= maxNumSeqs || (scheduler === 'static' && this.running.length > 0)) return 'batchLimit';
     const b = this.plan.batch;
     const used = b.prefillTokens + b.decodeSeqs;
-    const next = this.waiting.peekFront()!;
-    const needs = this.config.enableChunkedPrefill ? 1 : next.prefillTarget;
-    if (b.prefillSeqs > 0 && used + needs > maxNumBatchedTokens) return 'tokenBudget';
-    return 'kvMemory';
+    // Chunked prefill admits any chunk that fits the budget left; without it a whole prompt must
+    // fit a prefill step (a decode step with requests waiting means they could not be admitted).
+    const budgetSpent = this.config.enableChunkedPrefill
+      ? used >= maxNumBatchedTokens
+      : b.prefillSeqs > 0 && used + this.waiting.peekFront()!.prefillTarget > maxNumBatchedTokens;
+    return budgetSpent ? 'tokenBudget' : 'kvMemory';
   }
 
   private endStep(): void {

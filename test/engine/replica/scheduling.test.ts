@@ -163,3 +163,36 @@ describe('pipeline parallelism', () => {
     expect(ratio).toBeLessThanOrEqual(1.05);
   });
 });
+
+describe('admission blocking (what kept waiting requests out)', () => {
+  const blocked = (serving: Record<string, unknown>, rate: number) =>
+    simulate(
+      tinyScenario({
+        stop: { requests: 600 },
+        serving,
+        workload: {
+          arrival: { process: 'poisson', rate },
+          inputTokens: { dist: 'fixed', value: 1000 },
+          outputTokens: { dist: 'fixed', value: 200 },
+        },
+      }),
+    ).utilization.admissionBlocked;
+  const top = (b: Record<string, number>) => Object.entries(b).sort((x, y) => y[1] - x[1])[0]![0];
+
+  it('names batchLimit when every maxNumSeqs slot is taken', () => {
+    expect(top(blocked({ maxNumSeqs: 4 }, 20))).toBe('batchLimit');
+  });
+
+  it('names tokenBudget when the steps are full of tokens (small maxNumBatchedTokens, chunked prefill)', () => {
+    expect(top(blocked({ maxNumSeqs: 256, maxNumBatchedTokens: 256 }, 20))).toBe('tokenBudget');
+  });
+
+  it('names kvMemory when KV blocks run short of the admission watermark', () => {
+    expect(top(blocked({ maxNumSeqs: 256, gpuMemoryUtilization: 0.25, maxModelLen: 4096 }, 20))).toBe('kvMemory');
+  });
+
+  it('records nothing at a load the replica absorbs', () => {
+    const b = blocked({}, 0.5);
+    expect(b.batchLimit + b.tokenBudget + b.kvMemory).toBeLessThan(0.01);
+  });
+});
