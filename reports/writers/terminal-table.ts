@@ -54,8 +54,9 @@ export function formatSimulationSummary(result: SimulationResult): string {
     );
   }
   lines.push(
-    `  utilization: GPUs busy ${formatPercent(u.gpuBusyFraction)}, KV occupancy mean ${formatPercent(u.kvOccupancyMean)}, ` +
-      `peak ${formatPercent(u.kvOccupancyPeak)}`,
+    `  utilization: replicas stepping ${formatPercent(u.gpuBusyFraction)} of the time, KV occupancy mean ${formatPercent(u.kvOccupancyMean)}, ` +
+      `peak ${formatPercent(u.kvOccupancyPeak)}; requests waited for a slot ${formatPercent(u.admissionBlocked.batchLimit)}, ` +
+      `for token budget ${formatPercent(u.admissionBlocked.tokenBudget)}, for KV ${formatPercent(u.admissionBlocked.kvMemory)} of the time`,
   );
   lines.push(`  simulated ${formatSeconds(run.simulatedSeconds)} of serving: ${formatCount(run.steps)} scheduler steps, ${formatCount(run.events)} events`);
   return `${lines.join('\n')}\n`;
