@@ -47,7 +47,7 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
       { file, path: ['slo'], message: 'expected an slo (e.g. { ttftP99: 2s }) to search for the rate that breaks it, got none; or give --rates to sweep a grid' },
     ]);
   }
-  const runner = options.runner ?? createJobRunner({ ...(options.workers !== undefined ? { workers: options.workers } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const runner = options.runner ?? createJobRunner({ workers: options.workers, onProgress: options.onProgress });
   let simulations = 0;
   const evaluated = new Map<number, SaturationPoint>();
 

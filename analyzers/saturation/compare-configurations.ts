@@ -44,7 +44,7 @@ export async function compareConfigurations(
   axes: readonly VaryAxis[],
   options: SaturationOptions & { sets?: string[]; seed?: number },
 ): Promise<SaturationComparison> {
-  const runner = createJobRunner({ ...(options.workers !== undefined ? { workers: options.workers } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const runner = createJobRunner({ workers: options.workers, onProgress: options.onProgress });
   try {
     const configs = combinations(axes);
     // Validate every configuration before simulating any.

@@ -55,7 +55,8 @@ export async function findKnee({ start, precision, minRate, maxRate, meets }: Kn
 
 /**
  * The rate where a curve first crosses 1 going up, interpolated linearly between the evaluated
- * rates around it; null when it never crosses (returns -Infinity-safe values only for sorted input).
+ * rates around it (points sorted by rate); the first rate itself when it is already over 1; null
+ * when the curve never crosses.
  */
 export function firstCrossing(points: readonly { rate: number; value: number }[]): { rate: number } | null {
   for (let i = 0; i < points.length; i++) {

@@ -43,7 +43,11 @@ export function parseRates(text: string): number[] {
 export async function saturationCommand(file: string, options: SaturationCommandOptions): Promise<void> {
   checkOutputPath(options.output);
   const rates = options.rates === undefined ? undefined : parseRates(options.rates);
-  const axes = options.vary.map((v) => parseVary(v) ?? (() => { throw new ExitError(EXIT.INVALID_INPUT, `--vary ${v}: expected key.path=value1,value2`); })());
+  const axes = options.vary.map((v) => {
+    const axis = parseVary(v);
+    if (axis === null) throw new ExitError(EXIT.INVALID_INPUT, `--vary ${v}: expected key.path=value1,value2`);
+    return axis;
+  });
   const seedOption = options.seed !== undefined ? { seed: options.seed } : {};
   const replications = options.replications ?? DEFAULT_REPLICATIONS;
   const estimate = (rates?.length ?? 14) * replications * Math.max(1, axes.reduce((n, a) => n * a.values.length, 1));

@@ -1,13 +1,8 @@
+import type { HeadlineCard } from '../shape/headline.js';
 import { h } from './dom.js';
 
-export interface Card {
-  key: string;
-  label: string;
-  value: string;
-  detail: string;
-  status: 'met' | 'missed' | 'none';
-  statusText?: string;
-}
+/** A card is what the shaping layer computes for it. */
+export type Card = HeadlineCard;
 
 const STATUS_TEXT = { met: '✓ SLO met', missed: '✗ SLO missed', none: '' } as const;
 
