@@ -52,6 +52,16 @@ export class Kernel {
     return this.queue.size;
   }
 
+  /**
+   * True when another event waits at the current instant (possibly a cancelled one: callers use it
+   * to decide whether to defer work to the end of the instant, where a false positive only costs
+   * one event).
+   */
+  get moreAtThisInstant(): boolean {
+    const next = this.queue.peek();
+    return next !== undefined && next.time === this.clock;
+  }
+
   /** Schedules `handler` at absolute time `at` (>= now). */
   at(at: number, kind: string, handler: EventHandler, priority: number = PRIORITY.NORMAL): EventHandle {
     if (!(at >= this.clock) || !Number.isFinite(at)) throw new InvalidScheduleTime(at, this.clock, kind);

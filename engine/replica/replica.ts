@@ -79,8 +79,14 @@ export class Replica {
   private busy = false;
   private lastDecodeEnd = 0;
   private stepStart = 0;
+  /** A planning event is pending at the current instant (see planAtEndOfInstant). */
+  private planPending = false;
   /** One handler for every step end (no closure per step on the hot path). */
   private readonly onStepEnd = (): void => this.endStep();
+  private readonly onPlan = (): void => {
+    this.planPending = false;
+    if (!this.busy) this.startStep();
+  };
   busySeconds = 0;
   /** Stepping time during which requests waited, by what kept them out. */
   readonly admissionBlocked: Record<AdmissionBlock, number> = { batchLimit: 0, tokenBudget: 0, kvMemory: 0 };
@@ -110,7 +116,7 @@ export class Replica {
   }
 
   get isBusy(): boolean {
-    return this.busy;
+    return this.busy || this.planPending;
   }
 
   /** Takes a new request: queues it and starts stepping if idle, or drops it if it can never run. */
@@ -125,7 +131,21 @@ export class Replica {
       return;
     }
     this.waiting.pushBack(seq);
-    if (!this.busy) this.startStep();
+    if (!this.busy) this.planAtEndOfInstant();
+  }
+
+  /**
+   * Plans the next step once everything else at this instant has happened, as a serving engine's
+   * loop drains its input queue before it schedules: requests that arrive together (a closed loop's
+   * clients at t = 0, a trace burst sharing a timestamp) are seen together, and a static batch
+   * holds all of them instead of the first alone. One LATE event per idle wake-up, none per step
+   * unless another event shares the step's end instant.
+   */
+  private planAtEndOfInstant(): void {
+    if (this.planPending) return;
+    this.planPending = true;
+    this.busy = false;
+    this.kernel.after(0, 'plan-step', this.onPlan, PRIORITY.LATE);
   }
 
   // ---- mechanics the batch policies use ----
@@ -277,8 +297,15 @@ export class Replica {
     }
     const prefillTokens = plan.batch.prefillTokens;
     this.afterStep?.(this, now, plan.batch);
-    // Start the next step first, so the observer sees the levels the coming step runs with.
-    this.startStep();
+    // Plan the next step now unless more happens at this instant (an arrival, a closed-loop client
+    // sending again, another replica's step end): then plan after it, so the step sees it. Planning
+    // first lets the observer see the levels the coming step runs with.
+    if (this.kernel.moreAtThisInstant) {
+      this.busy = false;
+      this.planAtEndOfInstant();
+    } else {
+      this.startStep();
+    }
     this.observer.onStepEnd(this, start, now, prefillTokens, decodeTokens);
   }
 
