@@ -21,7 +21,7 @@ export interface StepTimeQuestion {
   gpu: GpuSpec;
   tensorParallelSize: number;
   pipelineParallelSize?: number;
-  /** Weight dtype (default bf16). */
+  /** Weight dtype (default: the model checkpoint's, as a scenario's serving.quantization). */
   quantization?: Dtype;
   /** KV-cache dtype (default bf16, the activation dtype). */
   kvCacheDtype?: Dtype;
@@ -82,7 +82,7 @@ function checkCount(name: string, value: number): void {
 export function explainStepTime(input: StepTimeQuestion): StepTimeExplanation {
   const { model, gpu, tensorParallelSize, prefillTokens, decodeSeqs, context } = input;
   const pipelineParallelSize = input.pipelineParallelSize ?? 1;
-  const weightDtype = input.quantization ?? 'bf16';
+  const weightDtype = input.quantization ?? model.weightDtype;
   const kvCacheDtype = input.kvCacheDtype ?? 'bf16';
   const prefillContext = input.prefillContext ?? 0;
   for (const [name, value] of [

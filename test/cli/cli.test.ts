@@ -458,6 +458,31 @@ describe('steptime', () => {
     for (const id of ['a100-80gb', 'h100-sxm', 'h200', 'b200', 'l40s', 'mi300x']) expect(gpu.stderr).toContain(id);
   });
 
+  it('`steptime` takes its defaults from the scenario schema: DeepSeek-V3 runs in its fp8 checkpoint dtype unless told otherwise', () => {
+    const args = ['steptime', '--model', 'deepseek-v3', '--gpu', 'h200', '--tp', '8', '--decode-seqs', '64', '--context', '2048', '--json'];
+    const byDefault = JSON.parse(runCli(...args).stdout);
+    const fp8 = JSON.parse(runCli(...args, '--quantization', 'fp8').stdout);
+    expect(byDefault.weightDtype).toBe('fp8');
+    expect(byDefault.stepSeconds).toBe(fp8.stepSeconds);
+  });
+
+  it('`steptime` refuses a shape that `simulate` refuses, with the same message: weights that do not fit, heads that do not split', () => {
+    const cases: [string[], Record<string, unknown>][] = [
+      [['--model', 'llama-3.1-405b', '--gpu', 'h100-sxm', '--tp', '1'], { model: 'llama-3.1-405b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 1 }, serving: { tensorParallelSize: 1, replicas: 1 } }],
+      [['--model', 'llama-3.1-8b', '--gpu', 'h100-sxm', '--tp', '3'], { model: 'llama-3.1-8b', cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 3 }, serving: { tensorParallelSize: 3, replicas: 1 } }],
+    ];
+    for (const [flags, shape] of cases) {
+      const step = runCli('steptime', ...flags, '--decode-seqs', '1');
+      expectInvalid(step);
+      const file = join(dir, `refused-${flags[1]}.json`);
+      writeFileSync(file, JSON.stringify({ name: 'refused', stop: { requests: 1 }, ...shape, workload: { arrival: { process: 'poisson', rate: 1 }, inputTokens: { dist: 'fixed', value: 1 }, outputTokens: { dist: 'fixed', value: 1 } } }));
+      const sim = runCli('simulate', file);
+      expectInvalid(sim);
+      const reason = (text: string) => text.split('\n').find((l) => l.includes(': expected') || l.includes(' needs '))!.replace(/^[^:]+: /, '');
+      expect(reason(step.stderr)).toBe(reason(sim.stderr));
+    }
+  });
+
   it('`steptime ... --decode-seqs 0 --prefill-tokens 0` (an empty step) exits 2', () => {
     const run = runCli('steptime', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm', '--decode-seqs', '0', '--prefill-tokens', '0');
     expectInvalid(run);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { findGpu, findModel } from '../../../engine/catalog/lookup.js';
 import { weightBytes } from '../../../engine/catalog/model-arithmetic.js';
 import { explainStepTime, formatStepTimeExplanation } from '../../../engine/step-time/explain-step-time.js';
+import { simulate } from '../../../engine/simulate.js';
+import { tinyScenario } from '../../helpers/tiny-scenario.js';
 
 function must<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`catalog has no ${what}`);
@@ -80,5 +82,29 @@ describe('explainStepTime', () => {
     expect(() => explainStepTime({ ...base, decodeSeqs: -1 })).toThrow(RangeError);
     expect(() => explainStepTime({ ...base, context: 1.5 })).toThrow(RangeError);
     expect(() => explainStepTime({ ...base, decodeSeqs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('steptime and simulate agree on the same shape', () => {
+  it.each([
+    ['deepseek-v3', 'h200', 8],
+    ['llama-3.1-70b', 'h100-sxm', 4],
+    ['mixtral-8x7b', 'h100-sxm', 2],
+  ])('%s on %s TP%i: the prefill and decode steps simulate() runs take what explainStepTime says', (modelId, gpuId, tp) => {
+    const scenario = tinyScenario({
+      model: modelId,
+      cluster: { gpu: gpuId, nodes: 1, gpusPerNode: tp },
+      serving: { tensorParallelSize: tp },
+      stop: { requests: 1 },
+      workload: { inputTokens: { dist: 'fixed', value: 700 }, outputTokens: { dist: 'fixed', value: 2 } },
+    });
+    const ends: number[] = [];
+    simulate(scenario, undefined, { onArrival: (_s, _r, t) => ends.push(t), afterStep: (_r, t) => ends.push(t) });
+    const first = ends[1]! - ends[0]!;
+    const second = ends[2]! - ends[1]!;
+    const question = { model: scenario.model, gpu: scenario.cluster.gpu, tensorParallelSize: tp, decodeSeqs: 0, context: 0 };
+    expect(explainStepTime({ ...question, prefillTokens: 700 }).stepSeconds).toBeCloseTo(first, 12);
+    // The decode step attends over the 700-token prompt plus the token it adds.
+    expect(explainStepTime({ ...question, prefillTokens: 0, decodeSeqs: 1, context: 701 }).stepSeconds).toBeCloseTo(second, 12);
   });
 });
