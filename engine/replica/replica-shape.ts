@@ -2,9 +2,34 @@ import type { Scenario } from '../scenario/scenario-types.js';
 import type { ReplicaShape } from '../step-time/step-time-model.js';
 import { planReplicaMemory, type MemoryPlan } from './memory-plan.js';
 
+/**
+ * Pipeline stage boundaries of one replica that cross nodes. Replicas are laid out node-aligned
+ * (a replica starts on a fresh node when it does not fit in what is left of one, as a scheduler
+ * packing whole replicas would), TP groups stay inside a node, and stages fill a node in order:
+ * gpusPerNode / TP stages per node, so every stagesPerNode-th boundary crosses to the next node.
+ */
+export function crossNodeStageBoundaries(s: Scenario): number {
+  const { tensorParallelSize: tp, pipelineParallelSize: pp } = s.serving;
+  const stagesPerNode = Math.max(1, Math.floor(s.cluster.gpusPerNode / tp));
+  return Math.floor((pp - 1) / stagesPerNode);
+}
+
 /** What one replica of a scenario is made of, as the step-time model sees it. */
 export function replicaShapeOf(s: Scenario): ReplicaShape {
+  const crossings = crossNodeStageBoundaries(s);
+  const inter = s.cluster.fabric.interNode;
   return {
+    ...(crossings > 0 && inter !== null
+      ? {
+          interNodePipeline: {
+            crossings,
+            // Until the flow-level fabric model lands, a cross-node send gets the share of its NIC
+            // that is guaranteed when every GPU sends through the spine at once.
+            GBpsPerGpu: inter.gbpsPerGpu / 8 / inter.oversubscription,
+            latencyUs: inter.fabric.latencyUs,
+          },
+        }
+      : {}),
     model: s.model,
     gpu: s.cluster.gpu,
     tensorParallelSize: s.serving.tensorParallelSize,

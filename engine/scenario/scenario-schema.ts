@@ -440,7 +440,11 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
   const pp = serving.pipelineParallelSize;
   const totalGpus = cluster.nodes * cluster.gpusPerNode;
 
-  let intraNode = cluster.fabric?.intraNode ?? findFabric(cluster.gpu.intraNodeFabric);
+  // The GPU's own fabric runs at the GPU's own scale-up bandwidth (an inline GPU's intraNodeGBps);
+  // a fabric named under cluster.fabric.intraNode replaces both.
+  const gpuFabric = findFabric(cluster.gpu.intraNodeFabric);
+  let intraNode =
+    cluster.fabric?.intraNode ?? (gpuFabric === undefined ? undefined : { ...gpuFabric, GBpsPerGpu: cluster.gpu.intraNodeGBps });
   if (intraNode === undefined) {
     ctx.addIssue({
       code: 'custom',

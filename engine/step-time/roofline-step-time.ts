@@ -271,6 +271,8 @@ export function createRooflineStepTime(
   const allReduce = (bytes: number): number =>
     ringAllReduceSeconds(bytes, tp, linkGBps, allReduceStepLatency, cal.allReduceBandwidthEfficiency, cal.allReduceFixedSeconds);
   const layersPerSlowestStage = Math.ceil(layers / pp);
+  const interNode = shape.interNodePipeline;
+  const crossings = interNode === undefined ? 0 : Math.min(interNode.crossings, pp - 1);
 
   // Memo of the per-token-count parts of a step (a hot path: one call per simulated iteration).
   const memoLinear = new Float64Array(LINEAR_MEMO_SIZE).fill(Number.NaN);
@@ -382,14 +384,24 @@ export function createRooflineStepTime(
         );
     }
 
-    const pipelineSeconds =
-      pp > 1 ? (pp - 1) * sendRecvSeconds(tokens * m.hidden * ACTIVATION_BYTES, linkGBps, sendLatency, cal.sendRecvBandwidthEfficiency) : 0;
+    // Pipeline sends: the hidden states to the next stage, over NVLink inside a node and over the
+    // inter-node link where a boundary crosses nodes; the slowest send also holds back its stage.
+    let pipelineSeconds = 0;
+    let slowestSend = 0;
+    if (pp > 1) {
+      const sendBytes = tokens * m.hidden * ACTIVATION_BYTES;
+      const inside = sendRecvSeconds(sendBytes, linkGBps, sendLatency, cal.sendRecvBandwidthEfficiency);
+      const across =
+        crossings > 0 ? sendRecvSeconds(sendBytes, interNode!.GBpsPerGpu, interNode!.latencyUs * 1e-6, cal.sendRecvBandwidthEfficiency) : 0;
+      pipelineSeconds = (pp - 1 - crossings) * inside + crossings * across;
+      slowestSend = crossings > 0 ? across : inside;
+    }
 
     const layerSeconds = linearSeconds + attentionSeconds + communicationSeconds;
     const overheadSeconds = cal.stepOverheadSeconds;
     const stepSeconds = layers * layerSeconds + headSeconds + pipelineSeconds + overheadSeconds;
     // The slowest stage holds ceil(layers / PP) layers and, conservatively, the head as well.
-    const stageSeconds = pp === 1 ? stepSeconds : layersPerSlowestStage * layerSeconds + headSeconds + overheadSeconds;
+    const stageSeconds = pp === 1 ? stepSeconds : layersPerSlowestStage * layerSeconds + headSeconds + slowestSend + overheadSeconds;
     return {
       stepSeconds,
       bound: computeSeconds >= memorySeconds ? 'compute' : 'memory',

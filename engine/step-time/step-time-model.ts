@@ -34,6 +34,12 @@ export interface ReplicaShape {
   kvCacheDtype: Dtype;
   /** Link the tensor-parallel all-reduce runs over (the GPU's scale-up fabric when TP fits a node). */
   tensorParallelFabric: FabricSpec;
+  /**
+   * Pipeline stage boundaries that cross nodes and the link they use (absent: every boundary stays
+   * inside a node). A send across nodes goes over one GPU's NIC at `GBpsPerGpu` (the scenario's
+   * line rate divided by its oversubscription) after the link's latency.
+   */
+  interNodePipeline?: { crossings: number; GBpsPerGpu: number; latencyUs: number };
 }
 
 /** One step's time and what it is made of. All values in seconds. */
