@@ -9,6 +9,7 @@ import { Sequence } from './replica/sequence.js';
 import type { Scenario } from './scenario/scenario-types.js';
 import type { SimulationResult } from './simulation-result.js';
 import { createRooflineStepTime } from './step-time/roofline-step-time.js';
+import { calibrationFor, type CalibrationProvenance } from './step-time/step-time-calibration.js';
 import type { StepBatch, StepTimeModel } from './step-time/step-time-model.js';
 import { scheduleArrivals } from './workload/schedule-arrivals.js';
 import { NO_WORKLOAD_DATA, type WorkloadData } from './workload/workload-data.js';
@@ -32,7 +33,12 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   const streams = createRandomStreams(scenario.seed);
   const memory = replicaMemoryPlan(scenario);
 
-  const stepModel = options.stepTimeModel ?? createRooflineStepTime(replicaShapeOf(scenario));
+  const { calibration, provenance } = calibrationFor(scenario.cluster.gpu, scenario.serving.quantization);
+  const stepModel = options.stepTimeModel ?? createRooflineStepTime(replicaShapeOf(scenario), calibration);
+  const calibrationUsed: CalibrationProvenance =
+    options.stepTimeModel === undefined
+      ? provenance
+      : { source: `step-time model "${options.stepTimeModel.name}" given to simulate()`, gpuFamily: provenance.gpuFamily, fitted: false, borrowedFrom: options.stepTimeModel.name };
   const metrics = new RunMetrics(scenario);
   const replicaConfig = {
     scheduler: serving.scheduler,
@@ -68,5 +74,5 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   kernel.run({ eventBudget: scenario.limits.eventBudget });
   const end = Math.max(kernel.now, metrics.lastCompletion);
   metrics.closeSeries(end);
-  return buildResult({ scenario, metrics, replicas, memory, end, events: kernel.eventsFired });
+  return buildResult({ scenario, metrics, replicas, memory, calibration: calibrationUsed, end, events: kernel.eventsFired });
 }

@@ -1,5 +1,6 @@
 import type { LatencyStats } from './metrics/latency-summary.js';
 import type { Scenario, SloKey } from './scenario/scenario-types.js';
+import type { CalibrationProvenance } from './step-time/step-time-calibration.js';
 
 export const SIMULATION_RESULT_VERSION = 1;
 
@@ -81,6 +82,11 @@ export interface SimulationResult {
     kvOccupancyPeak: number;
     perReplica: ReplicaUtilization[];
   };
+  /**
+   * Where the step-time constants come from: fitted on this GPU family and weight dtype, or
+   * borrowed from another family (then every figure is an extrapolation, and says so).
+   */
+  calibration: CalibrationProvenance;
   memory: {
     weightGiBPerGpu: number;
     activationGiBPerGpu: number;

@@ -1,5 +1,6 @@
 import type { LoadedScenario } from '../../engine/scenario/load-scenario.js';
 import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
+import { calibrationFor } from '../../engine/step-time/step-time-calibration.js';
 import { createJobRunner, type JobRunner } from '../run-points.js';
 import { replicationSeed, type SimulationJob } from '../simulation-job.js';
 import { nameBottleneck } from './bottleneck.js';
@@ -13,6 +14,13 @@ export const DEFAULT_PRECISION = 0.02;
 /** Search bounds, relative to the starting rate and absolute (the scenario schema's own cap). */
 const MAX_RATE = 1e5;
 const MIN_RATE_FACTOR = 1 / 1024;
+/**
+ * Relative error of step-time constants borrowed from another GPU family, as measured when MI300X
+ * borrowed the A100 fit: median 19-22% off AMD's published static batches (p90 ~50%; see
+ * analyzers/calibration/family-fits.ts, "before"). A saturation rate found with borrowed constants
+ * gets at least this much interval on each side.
+ */
+export const BORROWED_CALIBRATION_ERROR = 0.25;
 
 export interface SaturationOptions {
   /** Evaluate exactly these rates (a sweep) instead of searching. */
@@ -87,6 +95,8 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
   }
 
   function assemble(points: SaturationPoint[], sims: number, searchFailure: string | null): SaturationResult {
+    const provenance = calibrationFor(scenario.cluster.gpu, scenario.serving.quantization).provenance;
+    const widening = provenance.fitted ? null : BORROWED_CALIBRATION_ERROR;
     let saturationRate: SaturationResult['saturationRate'] = null;
     let saturationReason: string | null = null;
     if (!hasSlo) saturationReason = 'the scenario states no slo: there is no latency target to saturate';
@@ -102,6 +112,10 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
         const low = firstCrossing(curve('high'))?.rate ?? mean.rate;
         const high = firstCrossing(curve('low'))?.rate ?? points.at(-1)!.rate;
         saturationRate = { mean: mean.rate, low: Math.min(low, mean.rate), high: Math.max(high, mean.rate) };
+        if (widening !== null) {
+          saturationRate.low = Math.min(saturationRate.low, mean.rate / (1 + widening));
+          saturationRate.high = Math.max(saturationRate.high, mean.rate * (1 + widening));
+        }
       }
     }
     const meeting = saturationRate === null ? [] : points.filter((p) => p.rate <= saturationRate!.mean && p.meetsSlo);
@@ -122,6 +136,7 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
         simulations: sims,
         rateKnob: knob.name,
       },
+      calibration: { ...provenance, intervalWidening: widening },
       saturationRate,
       saturationReason,
       goodputAtSaturation: atKnee?.goodputRequestsPerSecond?.mean ?? null,

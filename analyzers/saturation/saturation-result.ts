@@ -1,4 +1,5 @@
 import type { Scenario, SloKey } from '../../engine/scenario/scenario-types.js';
+import type { CalibrationProvenance } from '../../engine/step-time/step-time-calibration.js';
 
 export const SATURATION_RESULT_VERSION = 1;
 
@@ -73,6 +74,12 @@ export interface SaturationResult {
     /** How a rate is imposed: the arrival process's rate, or the trace's timeScale. */
     rateKnob: 'arrival.rate' | 'arrival.timeScale';
   };
+  /**
+   * Where the step-time constants come from (as in a simulation result). When they are borrowed
+   * from another GPU family, `intervalWidening` is the relative error that borrowing was measured to
+   * carry, and saturationRate's interval is widened to at least mean / (1 + w) .. mean x (1 + w).
+   */
+  calibration: CalibrationProvenance & { intervalWidening: number | null };
   /** Highest rate meeting the SLO, or null with the reason when it could not be found. */
   saturationRate: Estimate | null;
   saturationReason: string | null;

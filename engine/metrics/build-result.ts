@@ -1,6 +1,7 @@
 import type { Replica } from '../replica/replica.js';
 import type { MemoryPlan } from '../replica/memory-plan.js';
 import type { Scenario } from '../scenario/scenario-types.js';
+import type { CalibrationProvenance } from '../step-time/step-time-calibration.js';
 import { SIMULATION_RESULT_VERSION, type SeriesSet, type SimulationResult, type SloBoundResult } from '../simulation-result.js';
 import type { LatencySummary } from './latency-summary.js';
 import type { ReplicaSeries, RunMetrics } from './run-metrics.js';
@@ -13,6 +14,7 @@ export interface BuildResultInput {
   metrics: RunMetrics;
   replicas: Replica[];
   memory: MemoryPlan;
+  calibration: CalibrationProvenance;
   end: number;
   events: number;
 }
@@ -52,7 +54,7 @@ function mean(values: number[]): number {
 }
 
 /** Assembles the result JSON with its keys in a fixed order. */
-export function buildResult({ scenario, metrics, replicas, memory, end, events }: BuildResultInput): SimulationResult {
+export function buildResult({ scenario, metrics, replicas, memory, calibration, end, events }: BuildResultInput): SimulationResult {
   const span = end > 0 ? end : 1;
   const perReplicaSeries = metrics.series.map((s) => seriesSet(s, end));
   const perReplica = replicas.map((r, i) => {
@@ -126,6 +128,7 @@ export function buildResult({ scenario, metrics, replicas, memory, end, events }
       kvOccupancyPeak: Math.max(...perReplica.map((r) => r.kvOccupancyPeak)),
       perReplica,
     },
+    calibration: { ...calibration },
     memory: {
       weightGiBPerGpu: memory.weightBytesPerGpu / GIB,
       activationGiBPerGpu: memory.activationBytesPerGpu / GIB,

@@ -61,8 +61,8 @@ const EXTRA_OPS_PER_MOE_LAYER = 2;
 const SHARED_EXPERT_OPS = 3;
 /** Head kernels per step: embedding lookup, final norm, LM head GEMM, logits processing. */
 const HEAD_OPS = 4;
-/** Token counts up to this are memoised (steps hold at most maxNumBatchedTokens tokens). */
-const LINEAR_MEMO_SIZE = 1 << 16;
+/** Token counts up to this are memoised by default (steps hold at most maxNumBatchedTokens tokens). */
+const DEFAULT_MEMO_TOKENS = 1 << 16;
 
 /** (a^p + b^p)^(1/p), computed without overflow; p = Infinity gives max(a, b). */
 export function smoothMax(a: number, b: number, p: number): number {
@@ -197,10 +197,20 @@ function checkedTokens(batch: StepBatch): number {
   return tokens;
 }
 
+export interface RooflineOptions {
+  /**
+   * Token counts below this are memoised (default 65,536: steps hold at most maxNumBatchedTokens).
+   * A fit that builds thousands of short-lived models passes 0 to skip the tables.
+   */
+  memoTokens?: number;
+}
+
 export function createRooflineStepTime(
   shape: ReplicaShape,
   calibration: StepTimeCalibration = defaultCalibration(shape.gpu),
+  options: RooflineOptions = {},
 ): RooflineStepTimeModel {
+  const LINEAR_MEMO_SIZE = options.memoTokens ?? DEFAULT_MEMO_TOKENS;
   const { model: m, gpu, tensorParallelSize: tp, pipelineParallelSize: pp, tensorParallelFabric: fabric } = shape;
   const cal = calibration;
   if (!(Number.isInteger(tp) && tp >= 1 && Number.isInteger(pp) && pp >= 1)) {
@@ -216,10 +226,15 @@ export function createRooflineStepTime(
   // step costs a few dozen flops and a handful of Math.pow calls (inlined for speed, not beauty).
   const weightByteWidth = BYTES_PER_ELEMENT[shape.weightDtype];
   const kvByteWidth = BYTES_PER_ELEMENT[shape.kvCacheDtype];
-  const linearFlops = peakLinearFlops(shape) * cal.computeEfficiency;
   const bf16Flops = gpu.bf16Tflops * 1e12 * cal.computeEfficiency;
   const hbm = gpu.hbmTBps * 1e12;
-  const weightBandwidth = hbm * cal.memoryEfficiency;
+  // FP8 GEMMs (on GPUs with FP8 tensor cores) have their own measured streaming rate; the LM head
+  // stays bf16 and streams at the BF16 rate.
+  const fp8Gemms = shape.weightDtype === 'fp8' && gpu.fp8Tflops > 0;
+  const headBandwidth = hbm * cal.memoryEfficiency;
+  const weightBandwidth = hbm * (fp8Gemms ? cal.fp8MemoryEfficiency : cal.memoryEfficiency);
+  const linearFlops =
+    peakLinearFlops(shape) * (fp8Gemms ? cal.fp8ComputeEfficiency : cal.computeEfficiency);
   const elementwiseBandwidth = hbm * cal.elementwiseEfficiency;
   const attentionFlops = gpu.bf16Tflops * 1e12 * cal.attentionComputeEfficiency;
   const attentionBandwidth = hbm * cal.attentionMemoryEfficiency;
@@ -331,7 +346,7 @@ export function createRooflineStepTime(
     }
     const headCompute = (2 * lmHeadParamsPerGpu * samplingSeqs) / bf16Flops;
     const headMemory =
-      (lmHeadWeightBytes + samplingSeqs * (m.hidden * ACTIVATION_BYTES + vocabPerGpu * LOGIT_BYTES)) / weightBandwidth;
+      (lmHeadWeightBytes + samplingSeqs * (m.hidden * ACTIVATION_BYTES + vocabPerGpu * LOGIT_BYTES)) / headBandwidth;
     const seconds = smoothMax(headCompute, headMemory, p);
     if (samplingSeqs < LINEAR_MEMO_SIZE) memoLmHead[samplingSeqs] = seconds;
     return seconds;
@@ -398,7 +413,7 @@ export function createRooflineStepTime(
     }
 
     const layerSeconds = linearSeconds + attentionSeconds + communicationSeconds;
-    const overheadSeconds = cal.stepOverheadSeconds;
+    const overheadSeconds = cal.stepOverheadSeconds + cal.perSequenceOverheadSeconds * samplingSeqs;
     const stepSeconds = layers * layerSeconds + headSeconds + pipelineSeconds + overheadSeconds;
     // The slowest stage holds ceil(layers / PP) layers and, conservatively, the head as well.
     const stageSeconds = pp === 1 ? stepSeconds : layersPerSlowestStage * layerSeconds + headSeconds + slowestSend + overheadSeconds;

@@ -1,4 +1,4 @@
-import type { GpuSpec } from '../catalog/catalog-types.js';
+import type { Dtype, GpuSpec } from '../catalog/catalog-types.js';
 
 /**
  * The efficiency factors and fixed costs that turn the roofline's peak-rate arithmetic into
@@ -12,8 +12,16 @@ import type { GpuSpec } from '../catalog/catalog-types.js';
 export interface StepTimeCalibration {
   /** Where these numbers come from, in a few words (shown by `headroom steptime`). */
   fittedOn: string;
-  /** Fraction of peak tensor FLOP/s that the linear-layer GEMMs reach when compute-bound. */
+  /** Fraction of peak BF16 tensor FLOP/s that the linear-layer GEMMs reach when compute-bound. */
   computeEfficiency: number;
+  /**
+   * Fraction of peak FP8 tensor FLOP/s that FP8 GEMMs reach (w8a8 with per-token or per-tensor
+   * scales): lower than BF16's on every GPU measured, since the activation quantization and
+   * scaling epilogues run inside the same kernels. Decides capacity at large batch in fp8.
+   */
+  fp8ComputeEfficiency: number;
+  /** Fraction of peak HBM bandwidth at which FP8 GEMMs stream their weights (small-batch decode in fp8). */
+  fp8MemoryEfficiency: number;
   /** Fraction of peak HBM bandwidth at which the GEMMs stream their weights and activations. */
   memoryEfficiency: number;
   /**
@@ -41,6 +49,12 @@ export interface StepTimeCalibration {
   sendRecvLatencySeconds: number;
   /** Once per iteration: scheduling, input preparation, sampling, output processing on the CPU. */
   stepOverheadSeconds: number;
+  /**
+   * Per sequence in the iteration: the part of the CPU work and sampling that grows with the
+   * batch (input tensors, logits processing, detokenization). Does not scale with HBM bandwidth,
+   * which is why a faster-memory GPU gains less than its bandwidth ratio at small batch.
+   */
+  perSequenceOverheadSeconds: number;
 }
 
 /** Which fitted family a GPU takes its constants from. */
@@ -69,6 +83,9 @@ const A100: StepTimeCalibration = {
   // median 3.5%, p90 7.2%. The five linear constants are one joint fit; read them together.
   // 0.715 x 312 = 223 TFLOP/s of BF16 GEMM (asymptotic; the smooth roofline lowers it near the ridge).
   computeEfficiency: 0.715,
+  // A100 has no FP8 tensor cores: fp8 weights run BF16 GEMMs (peakLinearFlops), at this efficiency.
+  fp8ComputeEfficiency: 0.715,
+  fp8MemoryEfficiency: 0.855,
   // 0.855 x 2.039 = 1.74 TB/s; AZURE STREAM on ND A100 v4 measures 1.61 (copy) to 1.75 (dot) TB/s.
   memoryEfficiency: 0.855,
   rooflineSharpness: 1.51,
@@ -95,14 +112,24 @@ const A100: StepTimeCalibration = {
   // sampling). 0.3 ms is an assumption for a vLLM-style engine with CUDA graphs; `headroom calibrate`
   // fits it from a deployment's own telemetry.
   stepOverheadSeconds: 3e-4,
+  perSequenceOverheadSeconds: 0,
 };
 
 const H100: StepTimeCalibration = {
-  fittedOn: 'H100-SXM5-80GB: Vidur Llama-2-7B layer profiles and DGX H100 NCCL profiles; Azure ND H100 v5 benchmarks',
+  fittedOn:
+    "H100-SXM5-80GB: Vidur Llama-2-7B layer profiles and DGX H100 NCCL profiles; Azure ND H100 v5 benchmarks; FP8 weight streaming from dstack's Llama-3.1-405B FP8 runs",
   // VIDUR_LINEAR H100 Llama-2-7B (training): median 3.1%, p90 8.9%. H100 has no second model
   // profile, so nothing is held out for this family beyond the A100 check of the model's form.
   // 0.824 x 989.5 = 815 TFLOP/s asymptotic; with p = 1.29 a 4096-token layer reaches 640 TFLOP/s.
   computeEfficiency: 0.824,
+  // Until fitted below: the BF16 fraction.
+  // Not measured: no FP8 run on H100 in the shared data is compute-bound without an engine
+  // artefact (see h100Spec in analyzers/calibration/family-fits.ts); the BF16 fraction stands in.
+  fp8ComputeEfficiency: 0.824,
+  // DSTACK 405B FP8 TP8 (vLLM 0.6.3), batches 4-16 (h100Spec): 0.685 x 3.35 = 2.29 TB/s, i.e. FP8
+  // GEMMs at small batch stream weights at 77% of the BF16 rate (per-token activation quantization
+  // kernels and row-wise scaling epilogues).
+  fp8MemoryEfficiency: 0.685,
   // 0.887 x 3.35 = 2.97 TB/s, exactly AZURE STREAM triad on ND H100 v5 (2.90 copy .. 3.18 dot).
   memoryEfficiency: 0.887,
   rooflineSharpness: 1.29,
@@ -124,6 +151,7 @@ const H100: StepTimeCalibration = {
   sendRecvLatencySeconds: 7.67e-6,
   // Not fitted: see A100.
   stepOverheadSeconds: 3e-4,
+  perSequenceOverheadSeconds: 0,
 };
 
 /**
@@ -136,32 +164,108 @@ const H200: StepTimeCalibration = {
   ...H100,
   fittedOn: 'H200: the H100 fit, with bandwidth efficiencies rescaled by Azure ND H200 v5 STREAM and attention from its Flash Attention 2.0 run',
   memoryEfficiency: 0.865,
+  fp8MemoryEfficiency: 0.668,
   elementwiseEfficiency: 0.455,
   attentionComputeEfficiency: 0.333,
   attentionMemoryEfficiency: 0.835,
 };
 
+/**
+ * MI300X (CDNA3): its own fit, on AMD's vLLM latency table (static batches 1-128 of Llama-3.1-70B and
+ * 405B FP8 at TP8; analyzers/calibration/family-fits.ts, mi300xSpec: batches 1/4/16/64 train,
+ * 2/8/32/128 and dstack's vLLM 0.6.4 runs check). Errors are printed by
+ * test/validation/gpu-family-calibration.test.ts. What that data cannot see stays the A100 fit's and
+ * is marked so: BF16 GEMMs (every row is FP8), element-wise kernels and per-kernel costs, collectives
+ * beyond their fixed cost, attention compute.
+ */
+export const MI300X_CALIBRATION: StepTimeCalibration = {
+  ...A100,
+  fittedOn:
+    "MI300X: FP8 GEMM rates, all-reduce and per-step costs fitted on AMD's vLLM latency table (Llama-3.1-70B/405B FP8 TP8, batch 1-128); BF16 GEMMs, element-wise and attention-compute constants borrowed from the A100 fit",
+  // 0.644 x 5.3 TB/s = 3.4 TB/s streaming FP8 weights at small batch (hipBLASLt FP8 GEMMs).
+  fp8MemoryEfficiency: 0.644,
+  // 0.693 x 2614.9 = 1.81 PFLOP/s of FP8 GEMM at large batch.
+  fp8ComputeEfficiency: 0.693,
+  // vLLM's ROCm custom all-reduce: 8.2 us per call, against 40 us of plain NCCL on DGX A100.
+  allReduceFixedSeconds: 8.22e-6,
+  stepOverheadSeconds: 2.22e-4,
+  // 75 us per sequence per step: the batch-proportional CPU and sampling work of vLLM 0.9 on ROCm,
+  // identified by 70B and 405B sharing it while their per-token FLOPs differ 5.8x.
+  perSequenceOverheadSeconds: 7.54e-5,
+  // At its bound: decode attention streams the fp16 KV cache at the full HBM rate in this fit.
+  attentionMemoryEfficiency: 1.0,
+};
+
 /** The constants the fit produced, one entry per family that has profiles. */
 export const FITTED_CALIBRATIONS: Readonly<Record<CalibrationFamily, StepTimeCalibration>> = { a100: A100, h100: H100 };
 
+/** Where a run's step-time constants come from, as a result reports it. */
+export interface CalibrationProvenance {
+  /** The constants' own account of their data (`fittedOn`). */
+  source: string;
+  /** The GPU family whose constants the run uses (a100, h100, h200, mi300x). */
+  gpuFamily: string;
+  /** True when measurements of this GPU family at this weight dtype were fitted. */
+  fitted: boolean;
+  /** When not fitted: the family (and dtype) whose constants stand in. */
+  borrowedFrom?: string;
+}
+
+interface FamilyEntry {
+  family: string;
+  calibration: StepTimeCalibration;
+  /** Weight dtypes whose GEMM constants were fitted on this family's own measurements. */
+  fittedDtypes: readonly Dtype[];
+  /** A family with no fit of its own (h200): whose fit it derives from. */
+  derivedFrom?: string;
+}
+
+const FAMILIES: readonly FamilyEntry[] = [
+  { family: 'a100', calibration: A100, fittedDtypes: ['bf16'] },
+  { family: 'h100', calibration: H100, fittedDtypes: ['bf16', 'fp8'] },
+  { family: 'h200', calibration: H200, fittedDtypes: [], derivedFrom: 'h100' },
+  { family: 'mi300x', calibration: MI300X_CALIBRATION, fittedDtypes: ['fp8'] },
+];
+
 /**
- * The fitted family whose constants a GPU uses when it has no data of its own:
- * - a100-*: its own fit.
- * - h100-*, and b200 (Blackwell, the newest family next to Hopper, with the same kind of
- *   asynchronous tensor-core GEMMs), and any GPU not named here: the H100 fit.
- * - l40s (Ada: no Hopper-style asynchronous GEMMs, kernels behave like Ampere's) and AMD GPUs
- *   (mi300x: published measurements reach a smaller fraction of peak than Hopper does): the A100 fit,
- *   the more conservative of the two. Its all-reduce constants were fitted on NVLink, not PCIe or
- *   Infinity Fabric; only the link bandwidth comes from the GPU's own fabric.
- * h200 has a derived calibration of its own (see defaultCalibration).
+ * The family a GPU belongs to by its catalog id, or, for a GPU with no measurements of its own,
+ * the family it borrows from:
+ * - l40s (Ada: no Hopper-style asynchronous GEMMs, kernels behave like Ampere's): the A100 fit.
+ * - b200 (Blackwell, the newest family next to Hopper), an inline GPU and anything else: the H100 fit.
  */
-export function calibrationFamily(gpu: GpuSpec): CalibrationFamily {
-  if (gpu.id.startsWith('a100') || gpu.id.startsWith('l40') || gpu.vendor === 'amd') return 'a100';
-  return 'h100';
+function familyOf(gpu: GpuSpec): { entry: FamilyEntry; own: boolean } {
+  const byId = (family: string) => FAMILIES.find((f) => f.family === family)!;
+  if (gpu.id.startsWith('a100')) return { entry: byId('a100'), own: true };
+  if (gpu.id.startsWith('h100')) return { entry: byId('h100'), own: true };
+  if (gpu.id.startsWith('h200')) return { entry: byId('h200'), own: true };
+  if (gpu.id.startsWith('mi300x')) return { entry: byId('mi300x'), own: true };
+  if (gpu.id.startsWith('l40')) return { entry: byId('a100'), own: false };
+  return { entry: byId('h100'), own: false };
+}
+
+/**
+ * The constants a run on `gpu` with `weightDtype` weights uses, and whether measurements back them.
+ * Never silent: a GPU, or a dtype, that no data was fitted on says which family stands in.
+ */
+export function calibrationFor(gpu: GpuSpec, weightDtype: Dtype): { calibration: StepTimeCalibration; provenance: CalibrationProvenance } {
+  const { entry, own } = familyOf(gpu);
+  const calibration = entry.calibration;
+  const source = calibration.fittedOn;
+  if (!own) {
+    return { calibration, provenance: { source, gpuFamily: entry.family, fitted: false, borrowedFrom: entry.family } };
+  }
+  if (entry.derivedFrom !== undefined) {
+    return { calibration, provenance: { source, gpuFamily: entry.family, fitted: false, borrowedFrom: entry.derivedFrom } };
+  }
+  if (!entry.fittedDtypes.includes(weightDtype)) {
+    // MI300X BF16 GEMMs run on the A100 fit's constants (MI300X_CALIBRATION spreads A100's).
+    const standIn = entry.family === 'mi300x' ? 'a100' : `${entry.family} ${entry.fittedDtypes[0] ?? 'bf16'}`;
+    return { calibration, provenance: { source, gpuFamily: entry.family, fitted: false, borrowedFrom: `${standIn} (no ${weightDtype} measurements on ${entry.family})` } };
+  }
+  return { calibration, provenance: { source, gpuFamily: entry.family, fitted: true } };
 }
 
 /** Fitted constants for this GPU: its own family's where the data has it, else the closest family's. */
 export function defaultCalibration(gpu: GpuSpec): StepTimeCalibration {
-  if (gpu.id.startsWith('h200')) return H200;
-  return FITTED_CALIBRATIONS[calibrationFamily(gpu)];
+  return calibrationFor(gpu, 'bf16').calibration;
 }

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { SaturationComparison, SaturationResult } from '../../analyzers/saturation/saturation-result.js';
 import { formatPercent, formatRate, formatSeconds } from './format-units.js';
+import { describeCalibration } from './terminal-table.js';
 
 const rate = (r: number | null) => (r === null ? '-' : formatRate(r, 'req/s'));
 
@@ -13,6 +14,8 @@ export function formatSaturation(result: SaturationResult): string {
     `  ${method.mode === 'search' ? `knee search (doubling, then bisection to ${((method.precision ?? 0) * 100).toFixed(0)}%)` : 'sweep of the given rates'}: ` +
       `${method.simulations} simulations, ${method.replications} replication(s) per rate, rate set through workload.${method.rateKnob}`,
   );
+  // Older result files (before calibration provenance) have no calibration key.
+  if (result.calibration !== undefined) lines.push(`  ${describeCalibration(result.calibration)}`);
   if (s.slo !== null) lines.push(`  SLO: ${result.points[0]?.slo.map((b) => `${b.key} <= ${formatSeconds(b.bound)}`).join(', ')}`);
   const table = new Table({
     head: ['rate req/s', 'TTFT p99', 'TPOT p99', 'E2E p99', 'tput req/s', 'KV mean', 'preempt', 'attain', 'SLO', 'pressure', ''],
@@ -45,7 +48,9 @@ export function formatSaturation(result: SaturationResult): string {
   }
   lines.push(table.toString());
   if (sat !== null) {
-    lines.push(`  saturation rate: ${rate(sat.mean)} (95% CI ${sat.low.toPrecision(3)}-${sat.high.toPrecision(3)}), goodput there ${rate(result.goodputAtSaturation)}`);
+    const widened = result.calibration?.intervalWidening ?? null;
+    const interval = widened === null ? '95% CI' : `95% CI widened by +-${(100 * widened).toFixed(0)}% for borrowed constants`;
+    lines.push(`  saturation rate: ${rate(sat.mean)} (${interval} ${sat.low.toPrecision(3)}-${sat.high.toPrecision(3)}), goodput there ${rate(result.goodputAtSaturation)}`);
   } else lines.push(`  saturation rate: indeterminate: ${result.saturationReason}`);
   if (result.pressureOnsetRate !== null) {
     const leadPct = result.pressureLeadPercent;

@@ -10,6 +10,15 @@ const LATENCY_ROWS = [
   ['queueWait', 'Queue wait'],
 ] as const;
 
+/**
+ * One line on where the step-time constants come from: "calibrated: ..." when this GPU family and
+ * dtype were fitted on measurements, "uncalibrated: constants borrowed from X" when not.
+ */
+export function describeCalibration(c: SimulationResult['calibration']): string {
+  if (c.fitted) return `calibrated: ${c.gpuFamily} constants fitted on measurements (${c.source})`;
+  return `uncalibrated: constants borrowed from ${c.borrowedFrom ?? 'another GPU family'} (no measurements of this GPU and dtype were fitted); figures are extrapolations`;
+}
+
 /** A readable summary of one simulation for people at a terminal. */
 export function formatSimulationSummary(result: SimulationResult): string {
   const { scenario: s, requests: r, latency, throughput, slo, utilization: u, memory, run } = result;
@@ -22,6 +31,7 @@ export function formatSimulationSummary(result: SimulationResult): string {
       `${sv.quantization} weights, ${sv.scheduler} batching (maxNumSeqs ${sv.maxNumSeqs}, maxNumBatchedTokens ${sv.maxNumBatchedTokens}` +
       `${sv.enableChunkedPrefill ? ', chunked prefill' : ''}), router ${sv.router}`,
   );
+  lines.push(`  ${describeCalibration(result.calibration)}`);
   lines.push(
     `  memory per GPU: ${memory.weightGiBPerGpu.toFixed(1)} GiB weights, ${memory.kvGiBPerGpu.toFixed(1)} GiB KV cache ` +
       `= ${formatCount(memory.kvTokensPerReplica)} tokens per replica`,

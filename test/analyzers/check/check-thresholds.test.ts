@@ -23,6 +23,7 @@ function saturationStub(overrides: Partial<SaturationResult> = {}): SaturationRe
     scenario: withSlo.scenario,
     currentRate: 4,
     method: { mode: 'search', replications: 2, precision: 0.02, simulations: 20, rateKnob: 'arrival.rate' },
+    calibration: { ...withSlo.calibration, intervalWidening: null },
     saturationRate: { mean: 10, low: 9, high: 11 },
     saturationReason: null,
     goodputAtSaturation: 9.5,

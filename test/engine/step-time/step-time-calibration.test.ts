@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findGpu } from '../../../engine/catalog/lookup.js';
 import {
-  calibrationFamily,
+  calibrationFor,
   defaultCalibration,
   FITTED_CALIBRATIONS,
   type StepTimeCalibration,
@@ -160,7 +160,9 @@ describe('defaultCalibration', () => {
       const c = defaultCalibration(gpu);
       for (const key of [
         'computeEfficiency',
+        'fp8ComputeEfficiency',
         'memoryEfficiency',
+        'fp8MemoryEfficiency',
         'elementwiseEfficiency',
         'attentionComputeEfficiency',
         'attentionMemoryEfficiency',
@@ -170,7 +172,7 @@ describe('defaultCalibration', () => {
         expect(c[key] > 0 && c[key] <= 1, `${gpu.id} ${key} = ${c[key]}`).toBe(true);
       }
       expect(c.rooflineSharpness, `${gpu.id} rooflineSharpness`).toBeGreaterThanOrEqual(1);
-      for (const key of ['perOpOverheadSeconds', 'allReduceLatencySeconds', 'allReduceFixedSeconds', 'sendRecvLatencySeconds', 'stepOverheadSeconds'] as const) {
+      for (const key of ['perOpOverheadSeconds', 'allReduceLatencySeconds', 'allReduceFixedSeconds', 'sendRecvLatencySeconds', 'stepOverheadSeconds', 'perSequenceOverheadSeconds'] as const) {
         expect(c[key], `${gpu.id} ${key}`).toBeGreaterThanOrEqual(0);
       }
     }
@@ -180,9 +182,35 @@ describe('defaultCalibration', () => {
     const a100 = findGpu('a100-80gb');
     const h100 = findGpu('h100-sxm');
     if (!a100 || !h100) throw new Error('catalog lacks a100-80gb or h100-sxm');
-    expect(calibrationFamily(a100)).toBe('a100');
-    expect(calibrationFamily(h100)).toBe('h100');
+    expect(calibrationFor(a100, 'bf16').provenance).toMatchObject({ gpuFamily: 'a100', fitted: true });
+    expect(calibrationFor(h100, 'bf16').provenance).toMatchObject({ gpuFamily: 'h100', fitted: true });
     expect(defaultCalibration(a100)).toBe(FITTED_CALIBRATIONS.a100);
     expect(defaultCalibration(h100)).toBe(FITTED_CALIBRATIONS.h100);
+  });
+});
+
+describe('calibrationFor: never borrowed silently', () => {
+  const gpu = (id: string) => {
+    const g = findGpu(id);
+    if (!g) throw new Error(`catalog lacks ${id}`);
+    return g;
+  };
+  it.each([
+    ['a100-80gb', 'bf16', 'a100', true, undefined],
+    ['h100-sxm', 'bf16', 'h100', true, undefined],
+    ['h100-sxm', 'fp8', 'h100', true, undefined],
+    ['mi300x', 'fp8', 'mi300x', true, undefined],
+    ['mi300x', 'bf16', 'mi300x', false, 'a100'],
+    ['h200', 'fp8', 'h200', false, 'h100'],
+    ['l40s', 'bf16', 'a100', false, 'a100'],
+    ['b200', 'fp8', 'h100', false, 'h100'],
+    ['h100-sxm', 'int4', 'h100', false, 'h100 bf16'],
+  ] as const)('%s with %s weights: family %s, fitted %s, borrowed from %s', (id, dtype, family, fitted, borrowed) => {
+    const p = calibrationFor(gpu(id), dtype).provenance;
+    expect(p.gpuFamily).toBe(family);
+    expect(p.fitted).toBe(fitted);
+    if (borrowed === undefined) expect(p.borrowedFrom).toBeUndefined();
+    else expect(p.borrowedFrom?.startsWith(borrowed)).toBe(true);
+    expect(p.source.length).toBeGreaterThan(10);
   });
 });
