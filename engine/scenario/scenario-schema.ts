@@ -55,8 +55,18 @@ export const SCENARIO_BOUNDS = {
 
 /** Default stop rule when a scenario states none. */
 export const DEFAULT_STOP = { requests: 10_000 } as const;
-/** vLLM's --max-num-batched-tokens default for online serving with chunked prefill. */
-export const DEFAULT_MAX_NUM_BATCHED_TOKENS = 8192;
+/**
+ * vLLM V1's defaults for `vllm serve` (the OpenAI API server usage context), which depend on the
+ * GPU: vllm-project/vllm@99d7eb5d6a512cfcc5a2b104f24ebf2d6cda772b, vllm/engine/arg_utils.py,
+ * EngineArgs._set_default_args: on a device with >= 70 GiB of memory that is not an A100,
+ * max_num_batched_tokens 8192 and max_num_seqs 1024; otherwise 2048 and 256 (A100s are excluded
+ * because a large token budget lowered their throughput, vLLM PR #17885). max_num_seqs never
+ * exceeds max_num_batched_tokens.
+ */
+export function vllmServeDefaults(gpu: GpuSpec): { maxNumBatchedTokens: number; maxNumSeqs: number } {
+  const large = gpu.hbmGiB >= 70 && !gpu.id.startsWith('a100') && !/a100/i.test(gpu.name);
+  return large ? { maxNumBatchedTokens: 8192, maxNumSeqs: 1024 } : { maxNumBatchedTokens: 2048, maxNumSeqs: 256 };
+}
 /** Cap on the default maxModelLen (a model's full context is rarely what a deployment serves). */
 export const DEFAULT_MAX_MODEL_LEN_CAP = 131_072;
 /** Context length assumed for an inline architecture that states none. */
@@ -410,7 +420,7 @@ function writtenScenarioSchema(baseDir: string) {
         pipelineParallelSize: count(1, SCENARIO_BOUNDS.maxParallelSize).default(1),
         replicas: count(1, SCENARIO_BOUNDS.maxReplicas).optional(),
         scheduler: z.enum(SCHEDULER_KINDS).default('continuous'),
-        maxNumSeqs: count(1, SCENARIO_BOUNDS.maxNumSeqs).default(256),
+        maxNumSeqs: count(1, SCENARIO_BOUNDS.maxNumSeqs).optional(),
         maxNumBatchedTokens: count(1, SCENARIO_BOUNDS.maxTokens).optional(),
         enableChunkedPrefill: z.boolean().default(true),
         blockSize: z.literal(BLOCK_SIZES).default(16),
@@ -472,11 +482,12 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
     (!serving.enableChunkedPrefill && serving.maxNumBatchedTokens !== undefined
       ? Math.min(defaultMaxModelLen, serving.maxNumBatchedTokens)
       : defaultMaxModelLen);
+  const defaults = vllmServeDefaults(cluster.gpu);
+  // Without chunked prefill a whole prompt must fit one step: the budget covers maxModelLen.
   const maxNumBatchedTokens =
     serving.maxNumBatchedTokens ??
-    (serving.enableChunkedPrefill
-      ? DEFAULT_MAX_NUM_BATCHED_TOKENS
-      : Math.max(DEFAULT_MAX_NUM_BATCHED_TOKENS, maxModelLen));
+    (serving.enableChunkedPrefill ? defaults.maxNumBatchedTokens : Math.max(defaults.maxNumBatchedTokens, maxModelLen));
+  const maxNumSeqs = serving.maxNumSeqs ?? Math.min(defaults.maxNumSeqs, maxNumBatchedTokens);
 
   const slo: SloSpec | null = s.slo === undefined ? null : {};
   if (slo !== null && s.slo !== undefined) {
@@ -505,7 +516,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
       // does not fit at all).
       replicas: serving.replicas ?? Math.max(1, Math.floor(totalGpus / (tp * pp))),
       scheduler: serving.scheduler,
-      maxNumSeqs: serving.maxNumSeqs,
+      maxNumSeqs,
       maxNumBatchedTokens,
       enableChunkedPrefill: serving.enableChunkedPrefill,
       blockSize: serving.blockSize,

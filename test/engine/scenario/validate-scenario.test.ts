@@ -86,7 +86,7 @@ describe('validateScenario(raw, { file, baseDir })', () => {
       pipelineParallelSize: 1,
       replicas: 8,
       scheduler: 'continuous',
-      maxNumSeqs: 256,
+      maxNumSeqs: 1024,
       maxNumBatchedTokens: 8192,
       enableChunkedPrefill: true,
       blockSize: 16,
@@ -115,6 +115,24 @@ describe('validateScenario(raw, { file, baseDir })', () => {
     expect(s.stop).toEqual({ requests: null, duration: 600 });
     expect(s.workload.arrival).toEqual({ process: 'closed', concurrency: 8, thinkTime: 0.25 });
     expect(s.slo).toEqual({ e2eP50: 3600, queueWaitMean: 3, itlP95: 0.02 });
+  });
+
+  it.each([
+    ['h100-sxm', 8192, 1024],
+    ['h200', 8192, 1024],
+    ['mi300x', 8192, 1024],
+    ['b200', 8192, 1024],
+    ['a100-80gb', 2048, 256],
+    ['l40s', 2048, 256],
+  ])("validateScenario takes vLLM V1's `vllm serve` batch defaults by GPU: %s -> maxNumBatchedTokens %i, maxNumSeqs %i", (gpu, tokens, seqs) => {
+    const s = valid({ ...minimal, cluster: { gpu } });
+    expect(s.serving.maxNumBatchedTokens).toBe(tokens);
+    expect(s.serving.maxNumSeqs).toBe(seqs);
+  });
+
+  it('validateScenario keeps a written maxNumSeqs or maxNumBatchedTokens, and caps the default maxNumSeqs at the token budget', () => {
+    expect(valid({ ...minimal, serving: { maxNumSeqs: 64 } }).serving).toMatchObject({ maxNumSeqs: 64, maxNumBatchedTokens: 8192 });
+    expect(valid({ ...minimal, serving: { maxNumBatchedTokens: 512 } }).serving).toMatchObject({ maxNumSeqs: 512, maxNumBatchedTokens: 512 });
   });
 
   it('validateScenario defaults maxNumBatchedTokens to max(8192, maxModelLen) without chunked prefill', () => {
