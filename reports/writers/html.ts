@@ -128,6 +128,8 @@ const scenario = z.looseObject({
   workload: z.looseObject({ arrival: z.looseObject({ process: text }), inputTokens: z.looseObject({ dist: text }), outputTokens: z.looseObject({ dist: text }) }),
   slo: z.record(text, num).nullable(),
 });
+/** Where the step-time constants come from; optional because older result files lack it (the report then shows nothing). */
+const calibration = z.looseObject({ source: text, gpuFamily: text, fitted: z.boolean(), borrowedFrom: text.optional() }).optional();
 const replica = z.looseObject({ replica: num.int(), completed: num, steps: num, preemptions: num, busyFraction: num, kvOccupancyMean: num, kvOccupancyPeak: num });
 const simulation = z.looseObject({
   kind: z.literal('simulation'),
@@ -139,6 +141,7 @@ const simulation = z.looseObject({
   throughput: z.looseObject({ requestsPerSecond: num, inputTokensPerSecond: num, outputTokensPerSecond: num, outputTokensPerSecondPerGpu: num }),
   slo: z.looseObject({ attainment: maybe, goodputRequestsPerSecond: maybe, met: z.boolean().nullable(), bounds: z.array(z.looseObject({ key: text, bound: num, observed: maybe, met: z.boolean() })) }),
   utilization: z.looseObject({ gpuBusyFraction: num, kvOccupancyMean: num, kvOccupancyPeak: num, perReplica: z.array(replica).max(REPORT_LIMITS.replicas) }),
+  calibration,
   memory: z.looseObject({ weightGiBPerGpu: num, activationGiBPerGpu: num, kvGiBPerGpu: num, kvBlocksPerReplica: num, kvTokensPerReplica: num }),
   run: z.looseObject({ simulatedSeconds: num.nonnegative(), events: num, steps: num }),
   timeSeries: z.looseObject({ bucketSeconds: num.positive(), total: seriesSet, perReplica: z.array(seriesSet).max(REPORT_LIMITS.replicas) }),
@@ -164,6 +167,7 @@ const saturation = z.looseObject({
   scenario,
   currentRate: maybe,
   method: z.looseObject({ mode: z.enum(['search', 'sweep']), replications: num, precision: maybe, simulations: num }),
+  calibration,
   saturationRate: estimate.nullable(),
   saturationReason: text.nullable(),
   goodputAtSaturation: maybe,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildHtmlReport, embedJson, htmlReport, REPORT_LIMITS, validateReportInput } from '../../reports/writers/html.js';
 import type { ReportPayload } from '../../web/src/payload.js';
-import { chatScenario, HOSTILE_NAME, saturationFixture, simulated, varyFixture } from '../web/fixtures/results.js';
+import { chatScenario, HOSTILE_NAME, saturationFixture, simulated, uncalibrated, varyFixture, withoutCalibration } from '../web/fixtures/results.js';
 import { ensureReportApp } from './report-files.js';
 
 /** A stand-in for the built app: the same head and data slot as web/index.html, one inline script. */
@@ -64,6 +64,16 @@ describe('reports/writers/html', () => {
     for (const result of [simulated(), saturationFixture(chatScenario()), varyFixture(chatScenario())]) {
       expect(validateReportInput(JSON.parse(JSON.stringify(result)), 'r.json')).toHaveProperty('entry');
     }
+  });
+
+  it('validateReportInput accepts a calibration fitted, borrowed or absent (older files), and rejects a mistyped one', () => {
+    const sim = simulated();
+    const sat = saturationFixture(chatScenario());
+    for (const result of [sim, uncalibrated(sim), withoutCalibration(sim), sat, uncalibrated(sat), withoutCalibration(sat)]) {
+      expect(validateReportInput(JSON.parse(JSON.stringify(result)), 'r.json')).toHaveProperty('entry');
+    }
+    expect(validateReportInput({ ...sim, calibration: { ...sim.calibration, fitted: 'yes' } }, 'x.json')).toEqual({ issues: ['x.json: calibration.fitted: expected boolean, got "yes"'] });
+    expect(validateReportInput({ ...sat, calibration: { ...uncalibrated(sat).calibration, borrowedFrom: 7 } }, 'x.json')).toEqual({ issues: ['x.json: calibration.borrowedFrom: expected string, got 7'] });
   });
 
   it('validateReportInput rejects foreign JSON with "file: key.path: expected X, got Y"', () => {

@@ -8,8 +8,9 @@ import type { SimulationResult } from '../../engine/simulation-result.js';
 import { formatNumber } from '../../web/src/format.js';
 import { latencyCdf } from '../../web/src/shape/latency-cdf.js';
 import { bottleneckSentence, latencyVsRate, rateMarkers, throughputVsRate } from '../../web/src/shape/saturation-curves.js';
+import { calibrationWarning } from '../../web/src/shape/scenario-summary.js';
 import { pointIndexAt, SERIES_METRICS, simulationTimeLines } from '../../web/src/shape/time-series.js';
-import { chatScenario, fourReplicas, HOSTILE_NAME, saturationFixture, simulated, varyFixture } from '../web/fixtures/results.js';
+import { chatScenario, fourReplicas, HOSTILE_NAME, saturationFixture, simulated, uncalibrated, varyFixture, withoutCalibration } from '../web/fixtures/results.js';
 import { hasChromium, launchBrowser, openReport, type OpenedReport } from './browser.js';
 import { OUT_DIR, writeReport } from './report-files.js';
 
@@ -78,6 +79,8 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     for (const metric of SERIES_METRICS) expect(await count(page, `[data-chart="time-${metric.key}"] path.mark`)).toBe(1 + four.timeSeries.perReplica.length);
     expect(await count(page, '[data-chart="replica-strip"] rect.mark')).toBe(4 * four.utilization.perReplica.length);
     expect(await page.locator('.scenario-panel').textContent()).toContain('TP 1 × PP 1, 4 replicas');
+    expect(await page.locator('.scenario-panel').textContent()).toContain(`Calibrationfitted on measurements: ${four.calibration.source}`);
+    expect(await count(page, '[data-notice="calibration"]')).toBe(0);
     await page.screenshot({ path: join(OUT_DIR, 'report-simulation.png'), fullPage: true });
   });
 
@@ -225,8 +228,38 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     expect(await count(page, '[data-chart="pareto"] circle.mark.optimal')).toBe(2);
     expect(await page.locator('[data-chart="pareto"] .point-label').allTextContents()).toEqual(comparison.configurations.map((c) => c.label));
     expect(await count(page, '[data-chart="rate-ttft"] path.mark')).toBe(3);
+    const calibration = page.locator('.configurations-table tbody tr', { has: page.locator('th', { hasText: 'Calibration' }) }).locator('td');
+    expect(await calibration.allTextContents()).toEqual(comparison.configurations.map((c) => `fitted on measurements: ${c.result.calibration.source}`));
     await page.screenshot({ path: join(OUT_DIR, 'report-vary.png'), fullPage: true });
     await page.close();
+  });
+
+  it('an uncalibrated result warns near the top of its view and names the borrowed constants; an older file without calibration shows neither', async () => {
+    const sim = uncalibrated(simulated());
+    const sat = uncalibrated(saturationFixture(chatScenario()));
+    const opened = await open('uncalibrated', [
+      { file: 'sim.json', result: sim },
+      { file: 'sat.json', result: sat },
+    ]);
+    const { page } = opened;
+    expectSelfContained(opened);
+    for (const view of ['simulation', 'saturation']) {
+      const notice = page.locator(`[data-view="${view}"] [data-notice="calibration"]`);
+      expect(await notice.allTextContents()).toEqual([calibrationWarning(sim.calibration)]);
+      expect(await notice.textContent()).toContain('Uncalibrated: step-time constants borrowed from a100 (no bf16 measurements on mi300x)');
+      await shown(notice);
+      // Near the top: before the headline cards.
+      expect(await notice.evaluate((el) => Boolean(el.compareDocumentPosition(el.parentElement!.querySelector('.cards')!) & Node.DOCUMENT_POSITION_FOLLOWING))).toBe(true);
+      expect(await page.locator(`[data-view="${view}"] .scenario-panel`).textContent()).toContain('Calibrationuncalibrated: constants borrowed from a100');
+    }
+    await page.screenshot({ path: join(OUT_DIR, 'report-uncalibrated.png'), fullPage: true });
+    await page.close();
+
+    const old = await open('no-calibration', [{ file: 'old.json', result: withoutCalibration(simulated()) }]);
+    expectSelfContained(old);
+    expect(await count(old.page, '[data-notice]')).toBe(0);
+    expect(await old.page.locator('.scenario-panel dt').allTextContents()).not.toContain('Calibration');
+    await old.page.close();
   });
 
   it('a scenario named like HTML shows as text everywhere and runs nothing', async () => {

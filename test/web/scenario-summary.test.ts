@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describeArrival, describeLengths, scenarioSections } from '../../web/src/shape/scenario-summary.js';
-import { chatScenario } from './fixtures/results.js';
+import { calibrationNotices, calibrationOf, calibrationWarning, describeArrival, describeLengths, scenarioSections } from '../../web/src/shape/scenario-summary.js';
+import { BORROWED_CALIBRATION, chatScenario, saturationFixture, simulated, uncalibrated, withoutCalibration } from './fixtures/results.js';
+
+const rowsOf = (sections: ReturnType<typeof scenarioSections>) => Object.fromEntries(sections.flatMap((s) => s.rows));
+const WARNING = 'Uncalibrated: step-time constants borrowed from a100 (no bf16 measurements on mi300x); no measurements of this GPU and dtype were fitted, so the figures are extrapolations.';
 
 describe('scenarioSections', () => {
   it('scenarioSections(scenario) lays out model, hardware, parallelism, workload and SLO as text rows', () => {
@@ -21,5 +24,44 @@ describe('scenarioSections', () => {
     expect(describeLengths({ dist: 'fixed', value: 1024 })).toBe('1,024 tokens each');
     expect(describeLengths({ dist: 'uniform', min: 10, max: 2000 })).toBe('uniform 10–2,000 tokens');
     expect(describeLengths({ dist: 'empirical', file: 'C:\\traces\\len.txt' })).toBe('empirical, from len.txt');
+  });
+
+  it('a fitted result reads "fitted on measurements: <source>" in the Calibration row and warns of nothing', () => {
+    const result = simulated();
+    const fitted = calibrationOf(result)!;
+    expect(fitted).toMatchObject({ gpuFamily: 'h100', fitted: true });
+    const rows = rowsOf(scenarioSections(result.scenario, fitted));
+    expect(rows.Calibration).toBe(`fitted on measurements: ${fitted.source}`);
+    expect(scenarioSections(result.scenario, fitted)[1]!.rows.map(([label]) => label)).toEqual(['GPU', 'Cluster', 'Fabric', 'Calibration']);
+    expect(calibrationWarning(fitted)).toBeNull();
+    expect(calibrationNotices([{ label: 'a', result }])).toEqual([]);
+  });
+
+  it('a borrowed calibration says whose constants stand in, in the row and in a warning (simulation and saturation alike)', () => {
+    for (const result of [uncalibrated(simulated()), uncalibrated(saturationFixture(chatScenario()))]) {
+      const borrowed = calibrationOf(result)!;
+      expect(rowsOf(scenarioSections(result.scenario, borrowed)).Calibration).toBe('uncalibrated: constants borrowed from a100 (no bf16 measurements on mi300x)');
+      expect(calibrationWarning(borrowed)).toBe(WARNING);
+      expect(calibrationNotices([{ label: 'a', result }])).toEqual([WARNING]);
+    }
+    const { borrowedFrom: _, ...unnamed } = BORROWED_CALIBRATION;
+    expect(calibrationWarning(unnamed)).toContain('borrowed from another GPU family;');
+  });
+
+  it('an older result file without calibration shows no row and no warning', () => {
+    const result = withoutCalibration(simulated());
+    expect('calibration' in result).toBe(false);
+    expect(calibrationOf(result)).toBeNull();
+    expect(calibrationOf(withoutCalibration(saturationFixture(chatScenario())))).toBeNull();
+    expect(rowsOf(scenarioSections(result.scenario, calibrationOf(result)))).not.toHaveProperty('Calibration');
+    expect(calibrationWarning(null)).toBeNull();
+    expect(calibrationNotices([{ label: 'old', result }])).toEqual([]);
+  });
+
+  it('calibrationNotices(entries) warns once per borrowing, naming the results only when some are fitted', () => {
+    const fitted = saturationFixture(chatScenario());
+    const borrowed = uncalibrated(fitted);
+    expect(calibrationNotices([{ label: 'a', result: borrowed }, { label: 'b', result: borrowed }])).toEqual([WARNING]);
+    expect(calibrationNotices([{ label: 'a', result: fitted }, { label: 'b', result: borrowed }, { label: 'c', result: borrowed }, { label: 'old', result: withoutCalibration(fitted) }])).toEqual([`b, c: ${WARNING}`]);
   });
 });

@@ -1,4 +1,5 @@
 import type { ArrivalSpec, LengthSpec, Scenario } from '../../../engine/scenario/scenario-types.js';
+import type { SimulationResult } from '../../../engine/simulation-result.js';
 import { formatCount, formatGiB, formatNumber, formatRate, formatSeconds } from '../format.js';
 
 /** A titled group of label/value rows for the scenario panel (all plain text). */
@@ -45,12 +46,53 @@ function baseName(path: string): string {
   return parts[parts.length - 1] ?? String(path);
 }
 
+/** Where a result's step-time constants come from (simulation and saturation results alike). */
+export type Calibration = SimulationResult['calibration'];
+
+/** calibrationOf(result) -> its calibration, or null for older result files that lack the key. */
+export function calibrationOf(result: { calibration?: Calibration | null }): Calibration | null {
+  return result.calibration ?? null;
+}
+
+/** The borrowed family as results name it, or a generic stand-in if a file omits it. */
+function lender(c: Calibration): string {
+  return c.borrowedFrom ?? 'another GPU family';
+}
+
+/** The scenario panel's "Calibration" row: "fitted on measurements: <source>" or "uncalibrated: ...". */
+export function describeCalibration(c: Calibration): string {
+  return c.fitted ? `fitted on measurements: ${c.source}` : `uncalibrated: constants borrowed from ${lender(c)}`;
+}
+
+/** The warning an uncalibrated result shows near the top of its view; null when fitted or unknown. */
+export function calibrationWarning(c: Calibration | null): string | null {
+  if (c === null || c.fitted) return null;
+  return `Uncalibrated: step-time constants borrowed from ${lender(c)}; no measurements of this GPU and dtype were fitted, so the figures are extrapolations.`;
+}
+
+/**
+ * calibrationNotices(entries) -> one warning per distinct borrowing among these results. A warning
+ * that covers every result reads as is; one that covers only some names them first, so a
+ * comparison of several configurations on one uncalibrated GPU warns once, not once per result.
+ */
+export function calibrationNotices(entries: readonly { label: string; result: { calibration?: Calibration | null } }[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const e of entries) {
+    const warning = calibrationWarning(calibrationOf(e.result));
+    if (warning !== null) groups.set(warning, [...(groups.get(warning) ?? []), e.label]);
+  }
+  return [...groups].map(([warning, labels]) => (labels.length === entries.length ? warning : `${labels.join(', ')}: ${warning}`));
+}
+
 function onOff(flag: boolean): string {
   return flag ? 'on' : 'off';
 }
 
-/** scenarioSections(scenario) -> model, hardware, parallelism, serving, workload, SLO and run rows. */
-export function scenarioSections(scenario: Scenario): ScenarioSection[] {
+/**
+ * scenarioSections(scenario, calibration) -> model, hardware, parallelism, serving, workload, SLO
+ * and run rows; the hardware rows say where the step-time constants come from when it is known.
+ */
+export function scenarioSections(scenario: Scenario, calibration: Calibration | null = null): ScenarioSection[] {
   const { model, cluster, serving, workload, stop } = scenario;
   const gpus = cluster.nodes * cluster.gpusPerNode;
   const moe = model.experts > 0 ? `, MoE ${model.activeExperts} of ${model.experts} experts` : '';
@@ -74,6 +116,8 @@ export function scenarioSections(scenario: Scenario): ScenarioSection[] {
         ['GPU', `${cluster.gpu.name}: ${formatGiB(cluster.gpu.hbmGiB)} HBM, ${formatNumber(cluster.gpu.hbmTBps)} TB/s`],
         ['Cluster', `${cluster.nodes} node${cluster.nodes === 1 ? '' : 's'} × ${cluster.gpusPerNode} GPU${cluster.gpusPerNode === 1 ? '' : 's'} = ${gpus} GPU${gpus === 1 ? '' : 's'}`],
         ['Fabric', `${cluster.fabric.intraNode.name} inside a node${interNode ? `; ${interNode.fabric.name} between nodes, ${formatNumber(interNode.gbpsPerGpu)} Gb/s per GPU, oversubscription ${formatNumber(interNode.oversubscription)}:1` : ''}`],
+        // Older result files carry no calibration: no row rather than a guess.
+        ...(calibration === null ? [] : [['Calibration', describeCalibration(calibration)] as [string, string]]),
       ],
     },
     {

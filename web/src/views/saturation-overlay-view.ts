@@ -5,10 +5,12 @@ import { seriesStyle } from '../palette.js';
 import { SATURATION_MEASURES } from '../shape/deltas.js';
 import { withFile, type Labelled } from '../shape/report-sections.js';
 import { bottleneckSentence, comparisonLatencyLines, comparisonThroughputLines, RATE_METRICS, rateMarkers, sloLevels } from '../shape/saturation-curves.js';
+import { calibrationNotices, calibrationOf } from '../shape/scenario-summary.js';
 import { deltaPanel } from '../ui/delta-table.js';
 import { h } from '../ui/dom.js';
 import { drawOnResize, figure } from '../ui/figure.js';
 import { legend } from '../ui/legend.js';
+import { notices } from '../ui/notices.js';
 import { scenarioPanel } from '../ui/scenario-panel.js';
 import { SeriesVisibility } from '../ui/series-visibility.js';
 
@@ -22,7 +24,11 @@ export function saturationOverlayView(parent: HTMLElement, entries: readonly Lab
   parent.appendChild(view);
   const visibility = new SeriesVisibility(view);
   const styled = entries.map((e, i) => ({ ...e, key: `result-${i}`, ...seriesStyle(i) }));
-  view.append(h('h2', {}, heading), h('p', { class: 'subtitle' }, `Baseline: ${entries[0]!.label}. Every change is measured against it.`));
+  view.append(
+    h('h2', {}, heading),
+    h('p', { class: 'subtitle' }, `Baseline: ${entries[0]!.label}. Every change is measured against it.`),
+    ...notices(calibrationNotices(entries), 'calibration'),
+  );
   view.appendChild(
     h(
       'div',
@@ -73,7 +79,7 @@ export function saturationOverlayView(parent: HTMLElement, entries: readonly Lab
   if (withScenarios) {
     const scenarios = h('section', { class: 'panel' }, h('h3', {}, 'Scenarios'));
     view.appendChild(scenarios);
-    for (const e of entries) scenarios.appendChild(scenarioPanel(e.result.scenario, withFile(e)));
+    for (const e of entries) scenarios.appendChild(scenarioPanel(e.result.scenario, withFile(e), calibrationOf(e.result)));
   }
   return view;
 }

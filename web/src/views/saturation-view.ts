@@ -5,10 +5,12 @@ import { seriesStyle } from '../palette.js';
 import { SATURATION_POINT_COLUMNS, saturationCards, saturationPointRows } from '../shape/saturation-cards.js';
 import { bottleneckSentence, headroomSentence, latencyVsRate, RATE_METRICS, rateMarkers, sloLevels, throughputVsRate } from '../shape/saturation-curves.js';
 import type { Labelled } from '../shape/report-sections.js';
+import { calibrationNotices, calibrationOf } from '../shape/scenario-summary.js';
 import { cards } from '../ui/cards.js';
 import { h } from '../ui/dom.js';
 import { drawOnResize, figure } from '../ui/figure.js';
 import { legend, type LegendItem } from '../ui/legend.js';
+import { notices } from '../ui/notices.js';
 import { scenarioPanel } from '../ui/scenario-panel.js';
 import { SeriesVisibility } from '../ui/series-visibility.js';
 
@@ -29,6 +31,7 @@ export function saturationView(parent: HTMLElement, entry: Labelled<SaturationRe
   view.append(
     h('h2', {}, entry.label),
     h('p', { class: 'subtitle' }, `Saturation analysis: ${result.points.length} offered rates, seed ${result.seed}. From ${entry.file}.`),
+    ...notices(calibrationNotices([entry]), 'calibration'),
     cards(saturationCards(result), 'Saturation figures'),
     h('p', { class: 'lead', attrs: { 'data-sentence': 'headroom' } }, headroomSentence(result)),
     h('p', { class: 'lead', attrs: { 'data-sentence': 'bottleneck' } }, bottleneckSentence(result)),
@@ -62,5 +65,5 @@ export function saturationView(parent: HTMLElement, entry: Labelled<SaturationRe
   for (const row of saturationPointRows(result)) body.appendChild(h('tr', {}, ...row.map((cell) => h('td', {}, cell))));
   table.appendChild(body);
   view.appendChild(h('section', { class: 'panel' }, h('h3', {}, 'Evaluated rates'), h('div', { class: 'table-scroll' }, table)));
-  view.appendChild(scenarioPanel(result.scenario));
+  view.appendChild(scenarioPanel(result.scenario, undefined, calibrationOf(result)));
 }

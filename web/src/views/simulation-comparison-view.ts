@@ -4,11 +4,13 @@ import { seriesStyle } from '../palette.js';
 import { SIMULATION_MEASURES } from '../shape/deltas.js';
 import { replicaStrip } from '../shape/replica-strip.js';
 import { withFile, type Labelled } from '../shape/report-sections.js';
+import { calibrationNotices, calibrationOf } from '../shape/scenario-summary.js';
 import { comparisonTimeLines } from '../shape/time-series.js';
 import { deltaPanel } from '../ui/delta-table.js';
 import { h } from '../ui/dom.js';
 import { drawOnResize, figure } from '../ui/figure.js';
 import { legend, type LegendItem } from '../ui/legend.js';
+import { notices } from '../ui/notices.js';
 import { scenarioPanel } from '../ui/scenario-panel.js';
 import { SeriesVisibility } from '../ui/series-visibility.js';
 import { latencyPanel } from './latency-panel.js';
@@ -29,6 +31,7 @@ export function simulationComparisonView(parent: HTMLElement, entries: readonly 
   view.append(
     h('h2', {}, `${entries.length} simulations compared`),
     h('p', { class: 'subtitle' }, `Baseline: ${withFile(entries[0]!)}. Every change is measured against it.`),
+    ...notices(calibrationNotices(entries), 'calibration'),
   );
   const sticky = h('div', { class: 'sticky-legend' }, h('span', { class: 'legend-caption' }, 'Results:'), legend(items, visibility, 'Show or hide a result in every chart'));
   view.appendChild(sticky);
@@ -55,5 +58,5 @@ export function simulationComparisonView(parent: HTMLElement, entries: readonly 
 
   const scenarios = h('section', { class: 'panel' }, h('h3', {}, 'Scenarios'));
   view.appendChild(scenarios);
-  for (const e of entries) scenarios.appendChild(scenarioPanel(e.result.scenario, withFile(e)));
+  for (const e of entries) scenarios.appendChild(scenarioPanel(e.result.scenario, withFile(e), calibrationOf(e.result)));
 }

@@ -6,11 +6,13 @@ import { INK, OKABE_ITO, replicaLineStyle } from '../palette.js';
 import { headlineCards } from '../shape/headline.js';
 import { replicaStrip } from '../shape/replica-strip.js';
 import type { Labelled } from '../shape/report-sections.js';
+import { calibrationNotices, calibrationOf } from '../shape/scenario-summary.js';
 import { MAX_REPLICA_LINES, simulationTimeLines } from '../shape/time-series.js';
 import { cards } from '../ui/cards.js';
 import { h } from '../ui/dom.js';
 import { drawOnResize, figure } from '../ui/figure.js';
 import type { LegendItem } from '../ui/legend.js';
+import { notices } from '../ui/notices.js';
 import { scenarioPanel } from '../ui/scenario-panel.js';
 import { SeriesVisibility } from '../ui/series-visibility.js';
 import { latencyPanel } from './latency-panel.js';
@@ -37,6 +39,7 @@ export function simulationView(parent: HTMLElement, entry: Labelled<SimulationRe
       `Simulation of ${s.model.name} on ${gpus} × ${s.cluster.gpu.name} (${s.serving.replicas} replica${s.serving.replicas === 1 ? '' : 's'} at TP${s.serving.tensorParallelSize} PP${s.serving.pipelineParallelSize}), seed ${result.seed}: ` +
         `${formatCount(result.requests.arrived)} requests over ${formatSeconds(result.run.simulatedSeconds)} of serving. From ${entry.file}.`,
     ),
+    ...notices(calibrationNotices([entry]), 'calibration'),
     cards(headlineCards(result), 'Headline figures'),
   );
 
@@ -75,5 +78,5 @@ export function simulationView(parent: HTMLElement, entry: Labelled<SimulationRe
     ),
   );
 
-  view.appendChild(scenarioPanel(s));
+  view.appendChild(scenarioPanel(s, undefined, calibrationOf(result)));
 }

@@ -3,6 +3,7 @@ import { drawPareto } from '../charts/pareto.js';
 import { formatCount, formatRate } from '../format.js';
 import { paretoPoints } from '../shape/pareto.js';
 import type { Labelled } from '../shape/report-sections.js';
+import { calibrationOf, describeCalibration } from '../shape/scenario-summary.js';
 import { h } from '../ui/dom.js';
 import { drawOnResize, figure } from '../ui/figure.js';
 import { scenarioPanel } from '../ui/scenario-panel.js';
@@ -33,6 +34,16 @@ export function varyComparisonView(parent: HTMLElement, entry: Labelled<Saturati
     ['Pareto-optimal', (c) => (c.paretoOptimal ? 'yes' : 'no')],
     ['First bottleneck', (c) => c.result.bottleneck?.name ?? 'none found'],
   ];
+  // Configurations may vary the GPU, so each says where its constants come from (older files: no row).
+  if (configs.some((c) => calibrationOf(c.result) !== null)) {
+    rows.push([
+      'Calibration',
+      (c) => {
+        const cal = calibrationOf(c.result);
+        return cal === null ? 'not recorded' : describeCalibration(cal);
+      },
+    ]);
+  }
   const body = h('tbody', {}, ...rows.map(([label, cell]) => h('tr', {}, h('th', { attrs: { scope: 'row' } }, label), ...configs.map((c) => h('td', {}, cell(c))))));
   view.appendChild(
     h('section', { class: 'panel' }, h('h3', {}, 'Side by side'), h('div', { class: 'table-scroll' }, h('table', { class: 'configurations-table' }, h('caption', {}, 'One column per configuration'), h('thead', {}, head), body))),
@@ -51,5 +62,5 @@ export function varyComparisonView(parent: HTMLElement, entry: Labelled<Saturati
     'Each configuration against offered rate',
     false,
   );
-  if (configs[0]) view.appendChild(scenarioPanel(configs[0].result.scenario, `Scenario (first configuration: ${configs[0].label})`));
+  if (configs[0]) view.appendChild(scenarioPanel(configs[0].result.scenario, `Scenario (first configuration: ${configs[0].label})`, calibrationOf(configs[0].result)));
 }
