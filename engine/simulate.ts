@@ -66,8 +66,9 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   };
   const clientDone = scheduleArrivals(kernel, scenario, data, streams, { dispatch, arrived: () => nextId });
   if (clientDone !== null) {
-    metrics.onRequestDone = (seq) => {
-      if (seq.client >= 0) clientDone(seq.client);
+    // A closed-loop client thinks once it has the whole answer, after the API server's share.
+    metrics.onRequestDone = (seq, clientTime) => {
+      if (seq.client >= 0) clientDone(seq.client, clientTime - kernel.now);
     };
   }
 

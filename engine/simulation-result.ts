@@ -54,7 +54,19 @@ export interface SimulationResult {
     retried: number;
     droppedByReason: Record<string, number>;
   };
-  latency: { ttft: LatencyStats; tpot: LatencyStats; itl: LatencyStats; e2e: LatencyStats; queueWait: LatencyStats };
+  /**
+   * As a client measures them (benchmark tools): engine time plus serving.frontendOverhead.
+   * engineTtft and engineE2e are the engine-only parts (arrival to first / last token at the engine).
+   */
+  latency: {
+    ttft: LatencyStats;
+    tpot: LatencyStats;
+    itl: LatencyStats;
+    e2e: LatencyStats;
+    queueWait: LatencyStats;
+    engineTtft: LatencyStats;
+    engineE2e: LatencyStats;
+  };
   throughput: {
     requestsPerSecond: number;
     inputTokensPerSecond: number;

@@ -30,7 +30,7 @@ const FRACTIONS = new Set<keyof StepTimeCalibration>([
   'allReduceBandwidthEfficiency',
 ]);
 
-export type FittedConstant = keyof Omit<StepTimeCalibration, 'fittedOn' | 'rooflineSharpness'>;
+export type FittedConstant = keyof Omit<StepTimeCalibration, 'fittedOn' | 'rooflineSharpness' | 'customAllReduceMaxBytes'>;
 
 export interface FamilyFitSpec {
   /** Family name the fitted constants are for (mi300x, h100). */
@@ -120,6 +120,9 @@ export const IDEAL_CALIBRATION: StepTimeCalibration = {
   allReduceBandwidthEfficiency: 1e9,
   allReduceLatencySeconds: 0,
   allReduceFixedSeconds: 0,
+  customAllReduceMaxBytes: 0,
+  customAllReduceFixedSeconds: 0,
+  customAllReduceBandwidthEfficiency: 1,
   sendRecvBandwidthEfficiency: 1e9,
   sendRecvLatencySeconds: 0,
   stepOverheadSeconds: 0,

@@ -108,6 +108,8 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
       itl: metrics.itl.summarize(),
       e2e: metrics.e2e.summarize(),
       queueWait: metrics.queueWait.summarize(),
+      engineTtft: metrics.engineTtft.summarize(),
+      engineE2e: metrics.engineE2e.summarize(),
     },
     throughput: {
       requestsPerSecond: metrics.completed / span,

@@ -40,17 +40,33 @@ export class RunMetrics implements ReplicaObserver {
   readonly itl = new LatencySummary();
   readonly e2e = new LatencySummary();
   readonly queueWait = new LatencySummary();
+  /** Arrival to first token and to last token at the engine, before the API server's share. */
+  readonly engineTtft = new LatencySummary();
+  readonly engineE2e = new LatencySummary();
+  /** The API server's share of what a client measures (scenario serving.frontendOverhead). */
+  private readonly perRequest: number;
+  private readonly perToken: number;
   readonly series: ReplicaSeries[];
   readonly completedByReplica: number[];
   private readonly targets: PerRequestTargets | null;
-  /** Called when a request leaves the system (completed or dropped): the closed loop listens. */
-  onRequestDone: ((seq: Sequence, time: number) => void) | null = null;
+  /**
+   * Called when a request leaves the system (completed or dropped), with the time its client has
+   * the whole answer (or the error): the closed loop listens.
+   */
+  onRequestDone: ((seq: Sequence, clientTime: number) => void) | null = null;
 
   constructor(scenario: Scenario) {
     const n = scenario.serving.replicas * scenario.serving.pipelineParallelSize;
     this.series = Array.from({ length: n }, newReplicaSeries);
     this.completedByReplica = new Array<number>(n).fill(0);
     this.targets = scenario.slo === null ? null : perRequestTargets(scenario.slo);
+    this.perRequest = scenario.serving.frontendOverhead.perRequest;
+    this.perToken = scenario.serving.frontendOverhead.perOutputToken;
+  }
+
+  /** When the client has the whole response of `seq`, which the engine finished at `time`. */
+  clientDoneAt(seq: Sequence, time: number): number {
+    return time + this.perRequest + this.perToken * Math.max(0, seq.outputTokens - 1);
   }
 
   get dropped(): number {
@@ -68,12 +84,14 @@ export class RunMetrics implements ReplicaObserver {
     s.running.setLevel(time, replica.running.length);
   }
 
+  /** Queue wait as the client sees it: the API server's intake (perRequest) plus the engine's queue. */
   onScheduled(seq: Sequence, time: number): void {
-    this.queueWait.record(time - seq.arrivalTime);
+    this.queueWait.record(time - seq.arrivalTime + this.perRequest);
   }
 
   onFirstToken(seq: Sequence, time: number): void {
-    this.ttft.record(time - seq.arrivalTime);
+    this.engineTtft.record(time - seq.arrivalTime);
+    this.ttft.record(time - seq.arrivalTime + this.perRequest);
   }
 
   onCompleted(seq: Sequence, time: number, replica: Replica): void {
@@ -82,18 +100,22 @@ export class RunMetrics implements ReplicaObserver {
     this.lastCompletion = time;
     this.inputTokensCompleted += seq.promptTokens;
     this.outputTokensCompleted += seq.outputTokens;
-    const e2e = time - seq.arrivalTime;
-    const ttft = seq.firstTokenAt - seq.arrivalTime;
+    // As the client sees them: the API server's per-request share on the first token, its
+    // per-token share on every later one.
+    const engineE2e = time - seq.arrivalTime;
+    const e2e = this.clientDoneAt(seq, time) - seq.arrivalTime;
+    const ttft = seq.firstTokenAt - seq.arrivalTime + this.perRequest;
     const tpot = seq.outputTokens > 1 ? (e2e - ttft) / (seq.outputTokens - 1) : null;
+    this.engineE2e.record(engineE2e);
     this.e2e.record(e2e);
     if (tpot !== null) this.tpot.record(tpot);
-    if (this.targets !== null && this.meets(ttft, tpot, e2e, seq.scheduledAt - seq.arrivalTime)) this.attained++;
-    this.onRequestDone?.(seq, time);
+    if (this.targets !== null && this.meets(ttft, tpot, e2e, seq.scheduledAt - seq.arrivalTime + this.perRequest)) this.attained++;
+    this.onRequestDone?.(seq, seq.arrivalTime + e2e);
   }
 
   onDropped(seq: Sequence, time: number, reason: DropReason): void {
     this.droppedByReason[reason]++;
-    this.onRequestDone?.(seq, time);
+    this.onRequestDone?.(seq, time + this.perRequest);
   }
 
   onPreempted(): void {
@@ -101,7 +123,7 @@ export class RunMetrics implements ReplicaObserver {
   }
 
   onTokenGaps(gapSeconds: number, count: number): void {
-    this.itl.record(gapSeconds, count);
+    this.itl.record(gapSeconds + this.perToken, count);
   }
 
   onStepEnd(replica: Replica, _start: number, end: number, prefillTokens: number, decodeTokens: number): void {

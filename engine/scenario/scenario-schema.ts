@@ -67,6 +67,15 @@ export function vllmServeDefaults(gpu: GpuSpec): { maxNumBatchedTokens: number; 
   const large = gpu.hbmGiB >= 70 && !gpu.id.startsWith('a100') && !/a100/i.test(gpu.name);
   return large ? { maxNumBatchedTokens: 8192, maxNumSeqs: 1024 } : { maxNumBatchedTokens: 2048, maxNumSeqs: 256 };
 }
+/**
+ * The API server's share of client-measured latency (see ServingSpec.frontendOverhead), fitted by
+ * analyzers/calibration/frontend-fit.ts on vLLM benchmark_serving per-request records
+ * (shared/data/telemetry/vllm_bench, LambdaLabs Llama-3.1-8B FP8 on one H100, ShareGPT, 10 prompts
+ * at rate inf): the client's mean TTFT was 63.1 ms against 8.9 ms of engine time, so 54 ms per
+ * request; the engine's own TPOT already covers the client's (5.37 vs 5.21 ms), so 0 per token.
+ * Checked on the 70B TP8 run of the same suite: client TTFT 87 vs 109 ms measured (-20%), e2e -3.5%.
+ */
+export const DEFAULT_FRONTEND_OVERHEAD = { perRequest: 0.054, perOutputToken: 0 } as const;
 /** Cap on the default maxModelLen (a model's full context is rarely what a deployment serves). */
 export const DEFAULT_MAX_MODEL_LEN_CAP = 131_072;
 /** Context length assumed for an inline architecture that states none. */
@@ -429,6 +438,12 @@ function writtenScenarioSchema(baseDir: string) {
         kvCacheDtype: z.enum(KV_CACHE_DTYPES).default('auto'),
         router: z.enum(ROUTER_KINDS).default('least-outstanding'),
         maxModelLen: count(1, SCENARIO_BOUNDS.maxTokens).optional(),
+        frontendOverhead: z
+          .strictObject({
+            perRequest: duration().pipe(z.number().max(3600, expecting('at most 1h'))).default(DEFAULT_FRONTEND_OVERHEAD.perRequest),
+            perOutputToken: duration().pipe(z.number().max(60, expecting('at most 1m'))).default(DEFAULT_FRONTEND_OVERHEAD.perOutputToken),
+          })
+          .prefault({}),
       })
       .prefault({}),
     workload: workloadSchema(baseDir),
@@ -526,6 +541,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
       kvCacheDtype: serving.kvCacheDtype === 'auto' ? 'bf16' : serving.kvCacheDtype,
       router: serving.router,
       maxModelLen,
+      frontendOverhead: { ...serving.frontendOverhead },
     },
     workload: s.workload,
     slo,

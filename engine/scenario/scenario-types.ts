@@ -59,6 +59,15 @@ export interface ServingSpec {
   router: RouterKind;
   /** Longest prompt + output a request may have; longer requests are dropped at arrival. */
   maxModelLen: number;
+  /**
+   * What the API server in front of the engine adds to what a client measures, seconds: once per
+   * request (HTTP, tokenization, scheduling wake-up, detokenization, the first streamed chunk),
+   * counted as intake before the engine queue, and per output token after the first (per-token
+   * detokenization and streaming). Engine scheduling is unaffected; client-side latencies
+   * (queueWait, ttft, tpot, itl, e2e) include it, latency.engineTtft / engineE2e do not, and
+   * e2e - queueWait stays the engine's service time.
+   */
+  frontendOverhead: { perRequest: number; perOutputToken: number };
 }
 
 export type ArrivalSpec =

@@ -283,8 +283,16 @@ export function createRooflineStepTime(
   const intraNode = fabric.scope === 'intra-node';
   const allReduceStepLatency = intraNode ? cal.allReduceLatencySeconds : fabric.latencyUs * 1e-6;
   const sendLatency = intraNode ? cal.sendRecvLatencySeconds : fabric.latencyUs * 1e-6;
-  const allReduce = (bytes: number): number =>
+  const ncclAllReduce = (bytes: number): number =>
     ringAllReduceSeconds(bytes, tp, linkGBps, allReduceStepLatency, cal.allReduceBandwidthEfficiency, cal.allReduceFixedSeconds);
+  // Inside a node vLLM takes its own all-reduce kernel for small messages where it is faster.
+  const customMax = intraNode ? cal.customAllReduceMaxBytes : 0;
+  const allReduce = (bytes: number): number => {
+    const nccl = ncclAllReduce(bytes);
+    if (bytes > customMax || tp === 1) return nccl;
+    const custom = cal.customAllReduceFixedSeconds + ((2 * (tp - 1)) / tp) * bytes / (linkGBps * 1e9 * cal.customAllReduceBandwidthEfficiency);
+    return custom < nccl ? custom : nccl;
+  };
   const layersPerSlowestStage = Math.ceil(layers / pp);
   const interNode = shape.interNodePipeline;
   const crossings = interNode === undefined ? 0 : Math.min(interNode.crossings, pp - 1);

@@ -43,6 +43,14 @@ export interface StepTimeCalibration {
   allReduceLatencySeconds: number;
   /** Fixed cost of one all-reduce call, whatever the ring length (launch, NCCL setup, sync). */
   allReduceFixedSeconds: number;
+  /**
+   * vLLM's own one-kernel all-reduce over NVLink (custom_all_reduce), which it uses instead of NCCL
+   * for small messages inside a node: messages up to `customAllReduceMaxBytes` (0: not measured,
+   * NCCL's constants apply) take min(NCCL, fixed + 2(n-1)/n x bytes / (link x efficiency)).
+   */
+  customAllReduceMaxBytes: number;
+  customAllReduceFixedSeconds: number;
+  customAllReduceBandwidthEfficiency: number;
   /** Fraction of the link's bandwidth a point-to-point send reaches. */
   sendRecvBandwidthEfficiency: number;
   /** Fixed cost of one point-to-point send inside a node. */
@@ -105,6 +113,10 @@ const A100: StepTimeCalibration = {
   allReduceBandwidthEfficiency: 0.532,
   allReduceLatencySeconds: 2.5e-7,
   allReduceFixedSeconds: 3.99e-5,
+  // vLLM uses its custom all-reduce on A100 too, but no A100 measurement of it is at hand.
+  customAllReduceMaxBytes: 0,
+  customAllReduceFixedSeconds: 0,
+  customAllReduceBandwidthEfficiency: 1,
   // VIDUR_SEND_RECV a100_dgx: median 11.2%, p90 14.9%.
   sendRecvBandwidthEfficiency: 0.933,
   sendRecvLatencySeconds: 1.34e-5,
@@ -126,10 +138,10 @@ const H100: StepTimeCalibration = {
   // Not measured: no FP8 run on H100 in the shared data is compute-bound without an engine
   // artefact (see h100Spec in analyzers/calibration/family-fits.ts); the BF16 fraction stands in.
   fp8ComputeEfficiency: 0.824,
-  // DSTACK 405B FP8 TP8 (vLLM 0.6.3), batches 4-16 (h100Spec): 0.685 x 3.35 = 2.29 TB/s, i.e. FP8
-  // GEMMs at small batch stream weights at 77% of the BF16 rate (per-token activation quantization
+  // DSTACK 405B FP8 TP8 (vLLM 0.6.3), batches 4-16 (h100Spec): 0.597 x 3.35 = 2.0 TB/s, i.e. FP8
+  // GEMMs at small batch stream weights at 67% of the BF16 rate (per-token activation quantization
   // kernels and row-wise scaling epilogues).
-  fp8MemoryEfficiency: 0.685,
+  fp8MemoryEfficiency: 0.597,
   // 0.887 x 3.35 = 2.97 TB/s, exactly AZURE STREAM triad on ND H100 v5 (2.90 copy .. 3.18 dot).
   memoryEfficiency: 0.887,
   rooflineSharpness: 1.29,
@@ -146,6 +158,13 @@ const H100: StepTimeCalibration = {
   allReduceBandwidthEfficiency: 0.783,
   allReduceLatencySeconds: 2.4e-7,
   allReduceFixedSeconds: 2.78e-5,
+  // vLLM's custom all-reduce on 8 x H100 (TP 2/4/8, 512 B to 1 MiB, no CUDA graph), as tabulated
+  // in sgl-project/sglang PR #2904 ("unit test performance in H100", the vllm rows): least squares
+  // on log ratios over the 18 rows gives 9 us + 2(n-1)/n x bytes at 0.105 x 450 GB/s, median 8%,
+  // worst 22% (TP8 at 256 KiB). Up to 1 MiB, the largest size measured; NCCL beyond.
+  customAllReduceMaxBytes: 1 << 20,
+  customAllReduceFixedSeconds: 9e-6,
+  customAllReduceBandwidthEfficiency: 0.105,
   // VIDUR_SEND_RECV h100_dgx: median 1.8%, p90 7.8%.
   sendRecvBandwidthEfficiency: 0.795,
   sendRecvLatencySeconds: 7.67e-6,
@@ -164,7 +183,8 @@ const H200: StepTimeCalibration = {
   ...H100,
   fittedOn: 'H200: the H100 fit, with bandwidth efficiencies rescaled by Azure ND H200 v5 STREAM and attention from its Flash Attention 2.0 run',
   memoryEfficiency: 0.865,
-  fp8MemoryEfficiency: 0.668,
+  // The H100 FP8 rate x the same STREAM ratio (0.975).
+  fp8MemoryEfficiency: 0.582,
   elementwiseEfficiency: 0.455,
   attentionComputeEfficiency: 0.333,
   attentionMemoryEfficiency: 0.835,

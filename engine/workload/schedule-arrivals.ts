@@ -24,7 +24,7 @@ export interface ArrivalHooks {
  * Puts the scenario's arrival process on the kernel: the next arrival is scheduled when the
  * current one happens (one pending arrival event at a time), until stop.requests arrivals or
  * stop.duration. Returns, for closed loops, what to call when a request finishes (its client
- * thinks, then sends again); null for open loops.
+ * gets the reply `replyDelay` seconds later, thinks, then sends again); null for open loops.
  */
 export function scheduleArrivals(
   kernel: Kernel,
@@ -32,7 +32,7 @@ export function scheduleArrivals(
   data: WorkloadData,
   streams: RandomStreams,
   hooks: ArrivalHooks,
-): ((client: number) => void) | null {
+): ((client: number, replyDelay: number) => void) | null {
   const { workload, stop } = scenario;
   const maxRequests = stop.requests ?? Infinity;
   const endOfArrivals = stop.duration ?? Infinity;
@@ -59,7 +59,7 @@ export function scheduleArrivals(
       if (mayArrive(kernel.now)) hooks.dispatch(nextInput(), nextOutput(), client);
     };
     for (let c = 0; c < arrival.concurrency; c++) kernel.at(0, 'arrival', send(c));
-    return (client) => void kernel.after(arrival.thinkTime, 'arrival', send(client), PRIORITY.NORMAL);
+    return (client, replyDelay) => void kernel.after(replyDelay + arrival.thinkTime, 'arrival', send(client), PRIORITY.NORMAL);
   }
 
   const gap = interarrivalSampler(arrival, streams.stream(WORKLOAD_STREAMS.arrivals));

@@ -50,6 +50,14 @@ export function formatSimulationSummary(result: SimulationResult): string {
     table.push([label, formatSeconds(l.mean), formatSeconds(l.p50), formatSeconds(l.p90), formatSeconds(l.p99), formatSeconds(l.max)]);
   }
   lines.push(table.toString());
+  const fo = sv.frontendOverhead;
+  if (fo.perRequest > 0 || fo.perOutputToken > 0) {
+    lines.push(
+      `  latencies are as a client measures them, with the API server's ${formatSeconds(fo.perRequest)} per request` +
+        `${fo.perOutputToken > 0 ? ` and ${formatSeconds(fo.perOutputToken)} per output token` : ''} (serving.frontendOverhead); ` +
+        `at the engine: TTFT mean ${formatSeconds(latency.engineTtft.mean)}, E2E mean ${formatSeconds(latency.engineE2e.mean)}`,
+    );
+  }
   lines.push(
     `  throughput: ${formatRate(throughput.requestsPerSecond, 'req/s')}, ${formatRate(throughput.inputTokensPerSecond, 'input tok/s')}, ` +
       `${formatRate(throughput.outputTokensPerSecond, 'output tok/s')} (${formatRate(throughput.outputTokensPerSecondPerGpu, 'output tok/s per GPU')})`,

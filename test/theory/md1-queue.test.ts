@@ -11,7 +11,8 @@ const md1 = (rate: number, requests: number, seed: number) =>
   tinyScenario({
     seed,
     stop: { requests },
-    serving: { maxNumSeqs: 1, maxNumBatchedTokens: 8192, enableChunkedPrefill: false },
+    // Queueing theory describes the engine's queue: no API server in front.
+    serving: { maxNumSeqs: 1, maxNumBatchedTokens: 8192, enableChunkedPrefill: false, frontendOverhead: { perRequest: 0 } },
     workload: { arrival: { process: 'poisson', rate } },
   });
 

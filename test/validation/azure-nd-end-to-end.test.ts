@@ -52,7 +52,8 @@ function simulatedTokensPerSecond(row: Row): number {
     model: row.model,
     stop: { requests: row.batch * 4 },
     cluster: { gpu: row.gpu, gpusPerNode: row.tp },
-    serving: { tensorParallelSize: row.tp, replicas: 1, maxNumSeqs: row.batch, maxNumBatchedTokens: 8192, enableChunkedPrefill: false },
+    // An offline benchmark (Azure's guide drives the engine directly): no API server in front.
+    serving: { tensorParallelSize: row.tp, replicas: 1, maxNumSeqs: row.batch, maxNumBatchedTokens: 8192, enableChunkedPrefill: false, frontendOverhead: { perRequest: 0 } },
     workload: {
       arrival: { process: 'closed', concurrency: row.batch, thinkTime: 0 },
       inputTokens: { dist: 'fixed', value: 128 },

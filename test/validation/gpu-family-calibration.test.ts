@@ -95,7 +95,7 @@ describe('the static-batch formula the fits use is what simulate() runs', () => 
       model,
       stop: { requests: batch },
       cluster: { gpu, nodes: 1, gpusPerNode: tp },
-      serving: { tensorParallelSize: tp, scheduler: 'static', maxNumSeqs: batch, maxNumBatchedTokens: 16384, quantization: 'fp8' },
+      serving: { tensorParallelSize: tp, scheduler: 'static', maxNumSeqs: batch, maxNumBatchedTokens: 16384, quantization: 'fp8', frontendOverhead: { perRequest: 0 } },
       workload: {
         arrival: { process: 'closed', concurrency: batch },
         inputTokens: { dist: 'fixed', value: 300 },

@@ -11,7 +11,8 @@ const md1 = (requests: number, slo?: Record<string, number>) =>
   tinyScenario({
     seed: 21,
     stop: { requests },
-    serving: { maxNumSeqs: 1, maxNumBatchedTokens: 8192, enableChunkedPrefill: false },
+    // Queueing theory describes the engine's queue: no API server in front.
+    serving: { maxNumSeqs: 1, maxNumBatchedTokens: 8192, enableChunkedPrefill: false, frontendOverhead: { perRequest: 0 } },
     workload: { arrival: { process: 'poisson', rate: 0.5 }, inputTokens: { dist: 'fixed', value: 256 }, outputTokens: { dist: 'fixed', value: 16 } },
     ...(slo ? { slo } : {}),
   });
@@ -53,7 +54,7 @@ describe('saturation analysis against theory', () => {
     const out = 128;
     const scenario = tinyScenario({
       stop: { requests: 6000 },
-      serving: { maxNumSeqs: B, maxNumBatchedTokens: 2048 },
+      serving: { maxNumSeqs: B, maxNumBatchedTokens: 2048, frontendOverhead: { perRequest: 0 } },
       workload: { inputTokens: { dist: 'fixed', value: 1 }, outputTokens: { dist: 'fixed', value: out } },
     });
     // A full batch: B sequences at contexts spread evenly over 1..out tokens.

@@ -64,7 +64,7 @@ describe('same-instant arrivals', () => {
     const r = simulate(
       tinyScenario({
         stop: { requests: 8 },
-        serving: { scheduler: 'static', maxNumSeqs: 8 },
+        serving: { scheduler: 'static', maxNumSeqs: 8, frontendOverhead: { perRequest: 0 } },
         workload: {
           arrival: { process: 'closed', concurrency: 8 },
           inputTokens: { dist: 'fixed', value: 32 },
@@ -94,6 +94,7 @@ describe('same-instant arrivals', () => {
     // and the very next step prefills it (no idle gap, no extra step).
     const scenario = tinyScenario({
       stop: { requests: 5 },
+      serving: { frontendOverhead: { perRequest: 0 } },
       workload: {
         arrival: { process: 'closed', concurrency: 1 },
         inputTokens: { dist: 'fixed', value: 64 },
