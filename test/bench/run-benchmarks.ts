@@ -4,13 +4,18 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { calibrationReport } from './calibration-report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cases = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['vidur-trace', 'million-chat', 'saturation-70b-w1', 'saturation-70b-w2'];
+const cases = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['calibration', 'vidur-trace', 'million-chat', 'saturation-70b-w1', 'saturation-70b-w2'];
 const saturationWall: Record<number, number> = {};
 const ms = (s: number | null) => (s === null ? '-' : `${(s * 1000).toFixed(1)} ms`);
 
 for (const name of cases) {
+  if (name === 'calibration') {
+    for (const line of calibrationReport()) console.log(line);
+    continue;
+  }
   const out = execFileSync(process.execPath, [join(here, 'bench-case.js'), name], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const f = JSON.parse(out.trim().split('\n').pop()!);
   if (f.skipped) {

@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
  * A user's clone has no ../shared: tests that need it skip with a printed reason there, and fail
  * under CI=true, where their absence means the check did not run.
  */
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+function findProjectRoot(): string {
+  // Walk up to the package.json: right from test/helpers and from the compiled dist/test/helpers.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+const projectRoot = findProjectRoot();
 export const SHARED_DATA = resolve(projectRoot, '..', 'shared', 'data');
 
 export function sharedDataPath(...parts: string[]): string {

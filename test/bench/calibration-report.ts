@@ -1,0 +1,48 @@
+/**
+ * The calibration figures `npm run bench` prints: per GPU family, the fit and check errors of the
+ * shipped step-time constants against published static batches, and of the API-server overhead
+ * against client-side records. Read from ../shared/data in place; skipped without it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareRun, LAMBDALABS_RUNS, readClientRequests } from '../../analyzers/calibration/frontend-fit.js';
+import { familyErrors, predictCases } from '../../analyzers/calibration/fit-gpu-family.js';
+import { h100Spec, mi300xSpec, readServingBenchmarks } from '../../analyzers/calibration/family-fits.js';
+import { formatSummary, relativeErrors, summarizeErrors } from '../../analyzers/calibration/fit-tools.js';
+import { findGpu } from '../../engine/catalog/lookup.js';
+import { DEFAULT_FRONTEND_OVERHEAD } from '../../engine/scenario/scenario-schema.js';
+import { FITTED_CALIBRATIONS, MI300X_CALIBRATION } from '../../engine/step-time/step-time-calibration.js';
+import { SHARED_DATA } from '../helpers/shared-data.js';
+
+export function calibrationReport(): string[] {
+  if (!existsSync(join(SHARED_DATA, 'serving-benchmarks'))) return [`calibration: skipped (${SHARED_DATA} not found)`];
+  const cases = readServingBenchmarks(SHARED_DATA);
+  const lines = ['calibration (|predicted / measured - 1| of whole static batches):'];
+  const mi = mi300xSpec();
+  const mi300x = findGpu('mi300x')!;
+  const sets = [
+    ['fit', cases.filter(mi.train)],
+    ['check, AMD table', cases.filter((c) => mi.check(c) && c.set === 'AMD-ROCM-VLLM-DEVDOCKER')],
+    ['check, dstack vLLM 0.6.4', cases.filter((c) => mi.check(c) && c.set === 'DSTACK-405B')],
+  ] as const;
+  for (const [name, rows] of sets) {
+    for (const [label, cal] of [
+      ['own fit', MI300X_CALIBRATION],
+      ['before (A100 constants)', FITTED_CALIBRATIONS.a100],
+    ] as const) {
+      const e = summarizeErrors(relativeErrors(predictCases(rows, mi300x, cal, mi.maxNumBatchedTokens), rows.map((r) => r.seconds)));
+      lines.push(`  ${formatSummary(`MI300X ${name}, ${label}`, e)}`);
+    }
+  }
+  const h = familyErrors(h100Spec(), cases, FITTED_CALIBRATIONS.h100);
+  lines.push(`  ${formatSummary('H100 FP8 fit (dstack 405B, 128 in)', h.train)}`);
+  lines.push(`  ${formatSummary('H100 FP8 check (dstack 405B, 2048 in)', h.check)}`);
+  for (const run of LAMBDALABS_RUNS) {
+    const c = compareRun(run, readClientRequests(join(SHARED_DATA, run.file)), DEFAULT_FRONTEND_OVERHEAD);
+    const pct = (a: number, b: number) => `${((100 * a) / b - 100).toFixed(1)}%`;
+    lines.push(
+      `  client-side ${run.label}: TTFT ${pct(c.engine.ttft, c.measured.ttft)}, TPOT ${pct(c.engine.tpot, c.measured.tpot)}, e2e ${pct(c.engine.e2e, c.measured.e2e)}`,
+    );
+  }
+  return lines;
+}
