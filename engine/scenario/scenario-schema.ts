@@ -69,13 +69,13 @@ export function vllmServeDefaults(gpu: GpuSpec): { maxNumBatchedTokens: number; 
 }
 /**
  * The API server's share of client-measured latency (see ServingSpec.frontendOverhead), fitted by
- * analyzers/calibration/frontend-fit.ts on vLLM benchmark_serving per-request records
- * (shared/data/telemetry/vllm_bench, LambdaLabs Llama-3.1-8B FP8 on one H100, ShareGPT, 10 prompts
- * at rate inf): the client's mean TTFT was 63.1 ms against 8.9 ms of engine time, so 54 ms per
- * request; the engine's own TPOT already covers the client's (5.37 vs 5.21 ms), so 0 per token.
- * Checked on the 70B TP8 run of the same suite: client TTFT 87 vs 109 ms measured (-20%), e2e -3.5%.
+ * analyzers/calibration/frontend-fit.ts on DataCrunch's SGLang bench_serving run of Llama-3.3-70B on
+ * 4 x H200 at 1 request/s (shared/data/telemetry/vllm_bench): the client's median TTFT was 85.7 ms
+ * against 52.7 ms of engine time, so 33 ms per request; the engine's own ITL already covers the
+ * client's (14.0 vs 13.6 ms), so 0 per token. Checked on the same deployment at 2 and 4 requests/s:
+ * median TTFT +1.2% and -11.2%, ITL +2.8% and -3.9%, e2e +2.0% and -13.6%.
  */
-export const DEFAULT_FRONTEND_OVERHEAD = { perRequest: 0.054, perOutputToken: 0 } as const;
+export const DEFAULT_FRONTEND_OVERHEAD = { perRequest: 0.033, perOutputToken: 0 } as const;
 /** Cap on the default maxModelLen (a model's full context is rarely what a deployment serves). */
 export const DEFAULT_MAX_MODEL_LEN_CAP = 131_072;
 /** Context length assumed for an inline architecture that states none. */

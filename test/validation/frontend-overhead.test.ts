@@ -1,38 +1,54 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareRun, fitFrontend, LAMBDALABS_RUNS, readClientRequests } from '../../analyzers/calibration/frontend-fit.js';
+import {
+  compareRun,
+  DATACRUNCH_FILE,
+  fitFrontendOnServing,
+  LAMBDALABS_RUNS,
+  readClientRequests,
+  readServingSummaries,
+  simulateServingRow,
+} from '../../analyzers/calibration/frontend-fit.js';
 import { DEFAULT_FRONTEND_OVERHEAD } from '../../engine/scenario/scenario-schema.js';
 import { hasSharedData, SHARED_DATA } from '../helpers/shared-data.js';
 
 /**
- * The default API-server overhead against client-side vLLM benchmark_serving records
- * (shared/data/telemetry/vllm_bench, LambdaLabs): fitted on the Llama-3.1-8B FP8 1 x H100 run,
- * checked on the Llama-3.1-70B FP8 8 x H100 TP8 run.
+ * The default API-server overhead against client-side measurements (shared/data/telemetry/vllm_bench):
+ * fitted on DataCrunch's SGLang run of Llama-3.3-70B on 4 x H200 at 1 request/s, checked on the
+ * same deployment at 2 and 4 requests/s (below saturation). Bounds: 15% on median TTFT, ITL and
+ * e2e (SGLang medians over 600-1200 requests; the engine is not the one the step time was fitted on).
  */
 const run = hasSharedData('telemetry', 'vllm_bench');
 
 describe.runIf(run)('front-end overhead against client-side measurements', () => {
-  const [fit, check] = LAMBDALABS_RUNS;
-  const requests = (r: (typeof LAMBDALABS_RUNS)[number]) => readClientRequests(join(SHARED_DATA, r.file));
+  const rows = run ? readServingSummaries(join(SHARED_DATA, DATACRUNCH_FILE)) : [];
+  const err = (a: number, b: number) => Math.abs(a / b - 1);
 
-  it('refitting on the 8B run gives the shipped default (within 2%)', () => {
-    const fitted = fitFrontend(fit!, requests(fit!));
-    expect(Math.abs(fitted.perRequest / DEFAULT_FRONTEND_OVERHEAD.perRequest - 1)).toBeLessThan(0.02);
+  it('refitting on the 1 req/s run gives the shipped default (within 3%), and engine time alone misses the TTFT by a third', () => {
+    const fitted = fitFrontendOnServing(rows);
+    expect(Math.abs(fitted.perRequest / DEFAULT_FRONTEND_OVERHEAD.perRequest - 1)).toBeLessThan(0.03);
     expect(fitted.perOutputToken).toBe(DEFAULT_FRONTEND_OVERHEAD.perOutputToken);
+    const low = rows.find((r) => r.rate === 1)!;
+    expect(err(simulateServingRow(low).ttft, low.medianTtft)).toBeGreaterThan(0.3);
   });
 
-  it('on the held-out 70B TP8 run the client-side TTFT is within 25% (engine time alone is 70% short) and e2e within 10%', () => {
-    const withOverhead = compareRun(check!, requests(check!), DEFAULT_FRONTEND_OVERHEAD);
-    const engineOnly = compareRun(check!, requests(check!));
-    const err = (a: number, b: number) => Math.abs(a / b - 1);
+  it.each([2, 4])('held out: at %i requests/s the client-side median TTFT, ITL and e2e are within 15%', (rate) => {
+    const row = rows.find((r) => r.rate === rate)!;
+    const sim = simulateServingRow(row, DEFAULT_FRONTEND_OVERHEAD);
     console.log(
-      `70B TP8 held out: TTFT ${(1e3 * withOverhead.engine.ttft).toFixed(1)} ms simulated vs ${(1e3 * withOverhead.measured.ttft).toFixed(1)} ms measured ` +
-        `(engine only ${(1e3 * engineOnly.engine.ttft).toFixed(1)} ms), TPOT ${(1e3 * withOverhead.engine.tpot).toFixed(2)} vs ${(1e3 * withOverhead.measured.tpot).toFixed(2)} ms, ` +
-        `e2e ${withOverhead.engine.e2e.toFixed(3)} vs ${withOverhead.measured.e2e.toFixed(3)} s`,
+      `DataCrunch ${rate} req/s: TTFT ${(1e3 * sim.ttft).toFixed(1)} vs ${(1e3 * row.medianTtft).toFixed(1)} ms, ITL ${(1e3 * sim.itl).toFixed(2)} vs ${(1e3 * row.medianItl).toFixed(2)} ms, ` +
+        `e2e ${sim.e2e.toFixed(2)} vs ${row.medianE2e.toFixed(2)} s`,
     );
-    expect(err(engineOnly.engine.ttft, engineOnly.measured.ttft)).toBeGreaterThan(0.6);
-    expect(err(withOverhead.engine.ttft, withOverhead.measured.ttft)).toBeLessThan(0.25);
-    expect(err(withOverhead.engine.e2e, withOverhead.measured.e2e)).toBeLessThan(0.1);
-    expect(err(withOverhead.engine.tpot, withOverhead.measured.tpot)).toBeLessThan(0.1);
+    expect(err(sim.ttft, row.medianTtft)).toBeLessThan(0.15);
+    expect(err(sim.itl, row.medianItl)).toBeLessThan(0.15);
+    expect(err(sim.e2e, row.medianE2e)).toBeLessThan(0.15);
+  });
+
+  it("LambdaLabs' vLLM FP8 runs: the engine's decode matches the client's TPOT within 5% (their TTFT is chunking, not fitted)", () => {
+    for (const r of LAMBDALABS_RUNS) {
+      const c = compareRun(r, readClientRequests(join(SHARED_DATA, r.file)), DEFAULT_FRONTEND_OVERHEAD);
+      console.log(`${r.label}: TPOT ${(1e3 * c.engine.tpot).toFixed(2)} vs ${(1e3 * c.measured.tpot).toFixed(2)} ms, TTFT ${(1e3 * c.engine.ttft).toFixed(1)} vs ${(1e3 * c.measured.ttft).toFixed(1)} ms`);
+      expect(err(c.engine.tpot, c.measured.tpot)).toBeLessThan(0.05);
+    }
   });
 });

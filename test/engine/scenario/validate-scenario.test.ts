@@ -95,7 +95,7 @@ describe('validateScenario(raw, { file, baseDir })', () => {
       kvCacheDtype: 'bf16',
       router: 'least-outstanding',
       maxModelLen: 131072,
-      frontendOverhead: { perRequest: 0.054, perOutputToken: 0 },
+      frontendOverhead: { perRequest: 0.033, perOutputToken: 0 },
     });
     expect(s.slo).toBeNull();
   });
