@@ -69,6 +69,33 @@ export const MODELS: readonly ModelSpec[] = [
       'publishedParamsB: 69B, the count the Hugging Face hub shows for meta-llama/Llama-2-70b-hf (safetensors metadata); the Llama 2 paper (arXiv:2307.09288) names it 70B.',
   },
   {
+    id: 'llama-3.2-3b',
+    name: 'Llama 3.2 3B',
+    layers: 28,
+    hidden: 3072,
+    heads: 24,
+    kvHeads: 8,
+    headDim: 128,
+    ffn: 8192,
+    vocab: 128256,
+    experts: 0,
+    activeExperts: 0,
+    sharedExperts: 0,
+    expertFfn: 0,
+    denseLayers: 0,
+    gatedMlp: true,
+    tiedEmbeddings: true,
+    attention: { kind: 'gqa' },
+    weightDtype: 'bf16',
+    maxContext: 131072,
+    publishedParamsB: 3.21,
+    source:
+      'meta-llama/Llama-3.2-3B-Instruct config.json: num_hidden_layers 28, hidden_size 3072, num_attention_heads 24, ' +
+      'num_key_value_heads 8, head_dim 128, intermediate_size 8192, vocab_size 128256, hidden_act silu, tie_word_embeddings true, ' +
+      'max_position_embeddings 131072 (rope_scaling llama3, factor 32), torch_dtype bfloat16. ' +
+      'publishedParamsB: 3.21B, the count the Hugging Face hub shows for meta-llama/Llama-3.2-3B-Instruct (safetensors metadata).',
+  },
+  {
     id: 'llama-3.1-8b',
     name: 'Llama 3.1 8B',
     layers: 32,

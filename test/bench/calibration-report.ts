@@ -12,6 +12,7 @@ import { formatSummary, relativeErrors, summarizeErrors } from '../../analyzers/
 import { findGpu } from '../../engine/catalog/lookup.js';
 import { DEFAULT_FRONTEND_OVERHEAD } from '../../engine/scenario/scenario-schema.js';
 import { FITTED_CALIBRATIONS, MI300X_CALIBRATION } from '../../engine/step-time/step-time-calibration.js';
+import { NERDALERT_FILE, readNerdalertRuns, simulateServed } from '../../analyzers/calibration/served-runs.js';
 import { SHARED_DATA } from '../helpers/shared-data.js';
 
 export function calibrationReport(): string[] {
@@ -38,6 +39,14 @@ export function calibrationReport(): string[] {
   lines.push(`  ${formatSummary('H100 FP8 fit (dstack 405B, 128 in)', h.train)}`);
   lines.push(`  ${formatSummary('H100 FP8 check (dstack 405B, 2048 in)', h.check)}`);
   const pct = (a: number, b: number) => `${((100 * a) / b - 100).toFixed(1)}%`;
+  for (const run of readNerdalertRuns(join(SHARED_DATA, NERDALERT_FILE))) {
+    const own = simulateServed(run);
+    const borrowed = simulateServed(run, FITTED_CALIBRATIONS.a100);
+    lines.push(
+      `  L40S ${run.label} (${run.label === 'no-features at 10 req/s' ? 'fit' : 'check'}): median TPOT ${pct(own.tpot, run.measured.medianTpot)} ` +
+        `(before, A100 constants: ${pct(borrowed.tpot, run.measured.medianTpot)}), TTFT ${pct(own.ttft, run.measured.medianTtft)}`,
+    );
+  }
   for (const row of readServingSummaries(join(SHARED_DATA, DATACRUNCH_FILE)).filter((r) => r.rate <= 4)) {
     const sim = simulateServingRow(row, DEFAULT_FRONTEND_OVERHEAD);
     lines.push(

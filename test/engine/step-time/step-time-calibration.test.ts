@@ -202,7 +202,8 @@ describe('calibrationFor: never borrowed silently', () => {
     ['mi300x', 'fp8', 'mi300x', true, undefined],
     ['mi300x', 'bf16', 'mi300x', false, 'a100'],
     ['h200', 'fp8', 'h200', false, 'h100'],
-    ['l40s', 'bf16', 'a100', false, 'a100'],
+    ['l40s', 'bf16', 'l40s', true, undefined],
+    ['l40s', 'fp8', 'l40s', false, 'l40s bf16'],
     ['b200', 'fp8', 'h100', false, 'h100'],
     ['h100-sxm', 'int4', 'h100', false, 'h100 bf16'],
   ] as const)('%s with %s weights: family %s, fitted %s, borrowed from %s', (id, dtype, family, fitted, borrowed) => {
