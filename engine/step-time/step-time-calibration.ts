@@ -148,9 +148,13 @@ const H100: StepTimeCalibration = {
   elementwiseEfficiency: 0.467,
   // x 9 kernels = 30 us per dense layer.
   perOpOverheadSeconds: 3.34e-6,
-  // Not fitted: AZURE Flash Attention 2.0 on ND H100 v5, 327.9 / 989.5 TFLOP/s (head dim 128).
-  // FlashAttention-3, which vLLM uses on Hopper, is faster: this errs slow for long prefills.
-  attentionComputeEfficiency: 0.331,
+  // Not fitted here, measured elsewhere: vLLM runs FlashAttention-3 on Hopper, which reaches
+  // 614-621 TFLOP/s forward at head dim 128 and 8k-16k tokens on H100 SXM5 (pytorch/benchmark
+  // @ff65cb675209d2308f7d27c6920af8a32de9aa90, PR #2391, flash_v3 rows; the FA3 paper's Figure 5
+  // shows 646-648): 615 / 989.5 = 0.62. (FlashAttention-2, AZURE's ND H100 v5 run, reaches 0.331:
+  // with it, long prompts prefilled at half the speed vLLM reaches.) Short sequences run slower
+  // (430 TFLOP/s at 512 tokens), where attention is a small share of a step anyway.
+  attentionComputeEfficiency: 0.62,
   // Not fitted: AZURE STREAM copy 2.90 / 3.35 TB/s (see A100).
   attentionMemoryEfficiency: 0.866,
   // VIDUR_ALL_REDUCE h100_dgx over nvlink4's 450 GB/s: training median 6.6%, p90 20.8%; held out
@@ -176,17 +180,19 @@ const H100: StepTimeCalibration = {
 /**
  * H200: the H100 die and clocks with faster HBM3e. No layer profile exists, so it takes the H100 fit
  * with the bandwidth-bound efficiencies scaled by AZURE STREAM triad, H200 4.15/4.8 = 0.865 against
- * H100 2.97/3.35 = 0.887 (x 0.975), and the attention figures from AZURE ND H200 v5 (Flash Attention
- * 2.0 329.3 TFLOP/s, STREAM copy 4.01 TB/s).
+ * H100 2.97/3.35 = 0.887 (x 0.975), attention compute as on H100 (FlashAttention-3) and the KV
+ * streaming rate from AZURE ND H200 v5 (STREAM copy 4.01 TB/s).
  */
 const H200: StepTimeCalibration = {
   ...H100,
-  fittedOn: 'H200: the H100 fit, with bandwidth efficiencies rescaled by Azure ND H200 v5 STREAM and attention from its Flash Attention 2.0 run',
+  fittedOn: 'H200: the H100 fit, with bandwidth efficiencies rescaled by Azure ND H200 v5 STREAM',
   memoryEfficiency: 0.865,
   // The H100 FP8 rate x the same STREAM ratio (0.975).
   fp8MemoryEfficiency: 0.582,
   elementwiseEfficiency: 0.455,
-  attentionComputeEfficiency: 0.333,
+  // The H100 die and clocks: FlashAttention-3's H100 fraction (AZURE's FA2 run on ND H200 v5,
+  // 329.3 TFLOP/s, matches the H100's FA2 figure, so the kernel, not the memory, sets it).
+  attentionComputeEfficiency: 0.62,
   attentionMemoryEfficiency: 0.835,
 };
 
