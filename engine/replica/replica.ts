@@ -144,7 +144,6 @@ export class Replica {
   private planAtEndOfInstant(): void {
     if (this.planPending) return;
     this.planPending = true;
-    this.busy = false;
     this.kernel.after(0, 'plan-step', this.onPlan, PRIORITY.LATE);
   }
 
