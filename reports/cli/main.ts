@@ -33,6 +33,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`headroom simulate --json | head`) closes the pipe: that is the
+// reader's choice, not a failure, so the process ends quietly with exit 0.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.OK);
+    throw error;
+  });
+}
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

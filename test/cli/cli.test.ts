@@ -526,3 +526,24 @@ describe('catalog', () => {
     for (const section of ['gpus', 'models', 'fabrics']) expect(run.stderr).toContain(section);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// pipes
+
+describe('a reader that closes the pipe early', () => {
+  it('`simulate --json | head -c 10` ends quietly: exit 0, nothing on stderr', async () => {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('./run-cli.js');
+    const child = spawn(process.execPath, [CLI, 'simulate', 'scenarios/llama-3.1-8b-h100-chat.yaml', '--set', 'stop.requests=2000', '--json'], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Read the first chunk, then close our end, as `head -c 10` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
