@@ -7,6 +7,11 @@ export const SIMULATION_RESULT_VERSION = 1;
 export interface SloBoundResult {
   key: SloKey;
   bound: number;
+  /**
+   * The statistic over every arrived request, dropped ones counting as never served: null when
+   * there is no sample, or when the drops make it unbounded (a Mean with any drop, a P99 with
+   * more than 1% dropped).
+   */
   observed: number | null;
   met: boolean;
 }

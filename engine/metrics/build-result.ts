@@ -19,10 +19,15 @@ export interface BuildResultInput {
   events: number;
 }
 
-/** Reads a statistic (Mean, P50, ...) off a summary. */
-function statistic(summary: LatencySummary, stat: string): number | null {
-  if (stat === 'Mean') return summary.mean;
-  return summary.quantile(Number(stat.slice(1)) / 100);
+/**
+ * A statistic (Mean, P50, ...) of every arrived request, a dropped one counting as never served
+ * (infinite latency): Pq is the completed requests' quantile at q / (1 - dropped share), and
+ * Infinity once the drops alone fill the tail past q; the Mean is Infinity with any drop.
+ */
+function statistic(summary: LatencySummary, stat: string, droppedShare: number): number | null {
+  if (stat === 'Mean') return droppedShare > 0 ? Infinity : summary.mean;
+  const q = Number(stat.slice(1)) / 100 / (1 - droppedShare);
+  return q > 1 ? Infinity : summary.quantile(q);
 }
 
 function seriesSet(s: ReplicaSeries, end: number): SeriesSet {
@@ -77,9 +82,12 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
 
   let slo: SimulationResult['slo'] = { attainment: null, goodputRequestsPerSecond: null, met: null, bounds: [] };
   if (scenario.slo !== null) {
+    const droppedShare = metrics.arrived === 0 ? 0 : metrics.dropped / metrics.arrived;
     const bounds: SloBoundResult[] = sloBounds(scenario.slo).map(({ key, metric, stat, bound }) => {
-      const observed = statistic(summaries[metric], stat);
-      return { key, bound, observed, met: observed !== null && observed <= bound };
+      const value = statistic(summaries[metric], stat, droppedShare);
+      const met = value !== null && value <= bound;
+      // JSON has no Infinity: a statistic the drops make unbounded is null, and not met.
+      return { key, bound, observed: value === Infinity ? null : value, met };
     });
     slo = {
       attainment: metrics.arrived === 0 ? 0 : metrics.attained / metrics.arrived,

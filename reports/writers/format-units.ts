@@ -20,6 +20,14 @@ export function formatRate(n: number, unit: string): string {
   return `${n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
 }
 
+/**
+ * A share that must not be rounded up to a better figure than was measured (SLO attainment:
+ * 99.95% is "99.9%", never "100.0%"): truncated to one decimal.
+ */
+export function formatPercentDown(fraction: number | null): string {
+  return fraction === null ? '-' : `${(Math.floor(fraction * 1000 + 1e-9) / 10).toFixed(1)}%`;
+}
+
 export function formatPercent(fraction: number | null): string {
   return fraction === null ? '-' : `${(fraction * 100).toFixed(1)}%`;
 }

@@ -1,7 +1,7 @@
 import type { CheckOutcome, CheckReport, ScenarioCheck } from '../../analyzers/check/run-checks.js';
 import { formatMeasured } from '../../engine/scenario/threshold-expression.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
-import { formatCount, formatRate, formatSeconds } from './format-units.js';
+import { formatCount, formatPercentDown, formatRate, formatSeconds } from './format-units.js';
 
 /**
  * Text from a scenario (its name, a file path, a reason) made inert in Markdown: no table breaks,
@@ -40,7 +40,7 @@ function headline(check: ScenarioCheck): string[] {
       `${formatRate(r.throughput.outputTokensPerSecond, 'output tok/s')}` +
       (r.slo.attainment === null
         ? '; no SLO stated.'
-        : `; SLO attainment **${Number((r.slo.attainment * 100).toPrecision(4))}%**, goodput ${rate(r.slo.goodputRequestsPerSecond)}.`),
+        : `; SLO attainment **${formatPercentDown(r.slo.attainment)}**, goodput ${rate(r.slo.goodputRequestsPerSecond)}.`),
   ];
   if (sat !== null) {
     const sr = sat.saturationRate;

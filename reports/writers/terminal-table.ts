@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { SimulationResult } from '../../engine/simulation-result.js';
-import { formatCount, formatPercent, formatRate, formatSeconds } from './format-units.js';
+import { formatCount, formatPercent, formatPercentDown, formatRate, formatSeconds } from './format-units.js';
 
 const LATENCY_ROWS = [
   ['ttft', 'TTFT (time to first token)'],
@@ -36,9 +36,12 @@ export function formatSimulationSummary(result: SimulationResult): string {
     `  memory per GPU: ${memory.weightGiBPerGpu.toFixed(1)} GiB weights, ${memory.kvGiBPerGpu.toFixed(1)} GiB KV cache ` +
       `= ${formatCount(memory.kvTokensPerReplica)} tokens per replica`,
   );
+  const reasons = Object.entries(r.droppedByReason)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${formatCount(n)} ${why}`);
   lines.push(
-    `  requests: ${formatCount(r.arrived)} arrived, ${formatCount(r.completed)} completed, ${formatCount(r.dropped)} dropped, ` +
-      `${formatCount(r.preempted)} preemptions`,
+    `  requests: ${formatCount(r.arrived)} arrived, ${formatCount(r.completed)} completed, ${formatCount(r.dropped)} dropped` +
+      `${reasons.length > 0 ? ` (${reasons.join(', ')}; dropped requests count against the SLO)` : ''}, ${formatCount(r.preempted)} preemptions`,
   );
   const table = new Table({
     head: ['latency', 'mean', 'p50', 'p90', 'p99', 'max'],
@@ -64,10 +67,11 @@ export function formatSimulationSummary(result: SimulationResult): string {
   );
   if (slo.met !== null) {
     for (const b of slo.bounds) {
-      lines.push(`  SLO ${b.key} <= ${formatSeconds(b.bound)}: observed ${formatSeconds(b.observed)} ${b.met ? 'met' : 'MISSED'}`);
+      const observed = b.observed === null && r.dropped > 0 ? 'unbounded (dropped requests never finish)' : formatSeconds(b.observed);
+      lines.push(`  SLO ${b.key} <= ${formatSeconds(b.bound)}: observed ${observed} ${b.met ? 'met' : 'MISSED'}`);
     }
     lines.push(
-      `  SLO attainment ${formatPercent(slo.attainment)} of requests, goodput ${formatRate(slo.goodputRequestsPerSecond ?? 0, 'req/s')}: ` +
+      `  SLO attainment ${formatPercentDown(slo.attainment)} of requests, goodput ${formatRate(slo.goodputRequestsPerSecond ?? 0, 'req/s')}: ` +
         `${slo.met ? 'SLO met' : 'SLO MISSED'}`,
     );
   }
