@@ -1,6 +1,5 @@
 import type { Scenario } from '../engine/scenario/scenario-types.js';
 import type { SimulationResult } from '../engine/simulation-result.js';
-import { windowMean } from './statistics/series-window.js';
 
 /**
  * What an analyzer keeps of one simulation: the figures it aggregates, without the scenario echo
@@ -26,13 +25,9 @@ export interface RunSummary {
 
 export function summarizeRun(result: SimulationResult, scenario: Scenario): RunSummary {
   const { perReplica: _perReplica, ...utilization } = result.utilization;
-  const width = result.timeSeries.bucketSeconds;
-  const end = Math.max(result.run.lastArrivalSeconds, width);
-  const requestsPerSecond = windowMean(result.timeSeries.total.completedPerSecond, width, end / 2, end);
-  const { completed } = result.requests;
-  const meanOutput = completed > 0 ? result.throughput.outputTokensPerSecond / result.throughput.requestsPerSecond : 0;
   return {
-    sustained: { requestsPerSecond, outputTokensPerSecond: requestsPerSecond * meanOutput },
+    // The engine measures it over the steady window already (second half of the arrival window).
+    sustained: { requestsPerSecond: result.throughput.requestsPerSecond, outputTokensPerSecond: result.throughput.outputTokensPerSecond },
     latency: result.latency,
     requests: result.requests,
     throughput: result.throughput,

@@ -72,16 +72,26 @@ export interface SimulationResult {
     engineTtft: LatencyStats;
     engineE2e: LatencyStats;
   };
+  /**
+   * While load was offered: over the steady window (the second half of the arrival window), so
+   * the final drain does not dilute it. `wholeRun` is the same over the whole run, drain included.
+   */
   throughput: {
     requestsPerSecond: number;
     inputTokensPerSecond: number;
     outputTokensPerSecond: number;
     outputTokensPerSecondPerGpu: number;
+    /** The steady window and what arrived in it per second (a finite run's offered rate varies). */
+    window: { fromSeconds: number; toSeconds: number; arrivalsPerSecond: number };
+    wholeRun: { requestsPerSecond: number; inputTokensPerSecond: number; outputTokensPerSecond: number };
   };
   slo: {
     /** Fraction of arrived requests that completed within every per-request target; null without an SLO. */
     attainment: number | null;
+    /** Completions within the SLO per second over the steady window (see throughput). */
     goodputRequestsPerSecond: number | null;
+    /** The same over the whole run, drain included. */
+    goodputWholeRunRequestsPerSecond: number | null;
     /** Whether every bound holds over the run's statistics; null without an SLO. */
     met: boolean | null;
     bounds: SloBoundResult[];

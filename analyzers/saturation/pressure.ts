@@ -1,6 +1,6 @@
 import { linearRegression } from 'simple-statistics';
 import type { RunSummary } from '../run-summary.js';
-import { windowMean } from '../statistics/series-window.js';
+import { windowMean } from '../../engine/metrics/series-window.js';
 import type { PressureSignals } from './saturation-result.js';
 
 /**

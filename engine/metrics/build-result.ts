@@ -6,6 +6,8 @@ import { SIMULATION_RESULT_VERSION, type SeriesSet, type SimulationResult, type 
 import type { LatencySummary } from './latency-summary.js';
 import type { ReplicaSeries, RunMetrics } from './run-metrics.js';
 import { sloBounds } from './slo-targets.js';
+import { windowMean } from './series-window.js';
+import type { TimeSeries } from './time-series.js';
 
 const GIB = 2 ** 30;
 
@@ -58,6 +60,41 @@ function mean(values: number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 }
 
+/**
+ * Throughput while load is offered: completions per second over the second half of the arrival
+ * window [lastArrival / 2, lastArrival], when the queue has filled and the final drain has not begun,
+ * so a healthy run reports what it was offered. Read from the bucketed completion series (a window
+ * edge inside a bucket takes its share). A run whose arrivals span less than two buckets has no
+ * such window: the whole run stands in.
+ */
+function steadyWindow(metrics: RunMetrics, span: number) {
+  const c = metrics.completions;
+  const width = c.requests.bucketSeconds;
+  const to = metrics.lastArrival;
+  const from = to / 2;
+  if (to - from < 2 * width) {
+    return {
+      from: 0,
+      to: span,
+      arrivalsPerSecond: metrics.arrived / span,
+      requestsPerSecond: metrics.completed / span,
+      inputTokensPerSecond: metrics.inputTokensCompleted / span,
+      outputTokensPerSecond: metrics.outputTokensCompleted / span,
+      goodputRequestsPerSecond: metrics.attained / span,
+    };
+  }
+  const mean = (s: TimeSeries) => windowMean(s.values(span), s.bucketSeconds, from, to);
+  return {
+    from,
+    to,
+    arrivalsPerSecond: mean(c.arrivals),
+    requestsPerSecond: mean(c.requests),
+    inputTokensPerSecond: mean(c.inputTokens),
+    outputTokensPerSecond: mean(c.outputTokens),
+    goodputRequestsPerSecond: mean(c.attained),
+  };
+}
+
 /** Assembles the result JSON with its keys in a fixed order. */
 export function buildResult({ scenario, metrics, replicas, memory, calibration, end, events }: BuildResultInput): SimulationResult {
   const span = end > 0 ? end : 1;
@@ -80,7 +117,8 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
   const gpus = scenario.serving.replicas * scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize;
   const summaries = { ttft: metrics.ttft, tpot: metrics.tpot, itl: metrics.itl, e2e: metrics.e2e, queueWait: metrics.queueWait };
 
-  let slo: SimulationResult['slo'] = { attainment: null, goodputRequestsPerSecond: null, met: null, bounds: [] };
+  const steady = steadyWindow(metrics, span);
+  let slo: SimulationResult['slo'] = { attainment: null, goodputRequestsPerSecond: null, goodputWholeRunRequestsPerSecond: null, met: null, bounds: [] };
   if (scenario.slo !== null) {
     const droppedShare = metrics.arrived === 0 ? 0 : metrics.dropped / metrics.arrived;
     const bounds: SloBoundResult[] = sloBounds(scenario.slo).map(({ key, metric, stat, bound }) => {
@@ -91,7 +129,8 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
     });
     slo = {
       attainment: metrics.arrived === 0 ? 0 : metrics.attained / metrics.arrived,
-      goodputRequestsPerSecond: metrics.attained / span,
+      goodputRequestsPerSecond: steady.goodputRequestsPerSecond,
+      goodputWholeRunRequestsPerSecond: metrics.attained / span,
       met: bounds.every((b) => b.met),
       bounds,
     };
@@ -120,10 +159,16 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
       engineE2e: metrics.engineE2e.summarize(),
     },
     throughput: {
-      requestsPerSecond: metrics.completed / span,
-      inputTokensPerSecond: metrics.inputTokensCompleted / span,
-      outputTokensPerSecond: metrics.outputTokensCompleted / span,
-      outputTokensPerSecondPerGpu: metrics.outputTokensCompleted / span / gpus,
+      requestsPerSecond: steady.requestsPerSecond,
+      inputTokensPerSecond: steady.inputTokensPerSecond,
+      outputTokensPerSecond: steady.outputTokensPerSecond,
+      outputTokensPerSecondPerGpu: steady.outputTokensPerSecond / gpus,
+      window: { fromSeconds: steady.from, toSeconds: steady.to, arrivalsPerSecond: steady.arrivalsPerSecond },
+      wholeRun: {
+        requestsPerSecond: metrics.completed / span,
+        inputTokensPerSecond: metrics.inputTokensCompleted / span,
+        outputTokensPerSecond: metrics.outputTokensCompleted / span,
+      },
     },
     slo,
     utilization: {

@@ -47,6 +47,19 @@ export class RunMetrics implements ReplicaObserver {
   private readonly perRequest: number;
   private readonly perToken: number;
   readonly series: ReplicaSeries[];
+  /**
+   * Cluster-wide amounts at completion time, bucketed like the series: what the steady-window
+   * throughput and goodput are read from (requests, their prompt and output tokens, those that
+   * attained the SLO).
+   */
+  readonly completions = {
+    /** Arrivals, to say what was offered inside the same window. */
+    arrivals: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
+    requests: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
+    inputTokens: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
+    outputTokens: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
+    attained: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
+  };
   readonly completedByReplica: number[];
   private readonly targets: PerRequestTargets | null;
   /**
@@ -79,6 +92,7 @@ export class RunMetrics implements ReplicaObserver {
   onArrival(replica: Replica, time: number): void {
     this.arrived++;
     this.lastArrival = time;
+    this.completions.arrivals.addAmount(time, 1);
     const s = this.series[replica.index]!;
     s.queueDepth.setLevel(time, replica.waiting.length);
     s.running.setLevel(time, replica.running.length);
@@ -109,7 +123,14 @@ export class RunMetrics implements ReplicaObserver {
     this.engineE2e.record(engineE2e);
     this.e2e.record(e2e);
     if (tpot !== null) this.tpot.record(tpot);
-    if (this.targets !== null && this.meets(ttft, tpot, e2e, seq.scheduledAt - seq.arrivalTime + this.perRequest)) this.attained++;
+    const c = this.completions;
+    c.requests.addAmount(time, 1);
+    c.inputTokens.addAmount(time, seq.promptTokens);
+    c.outputTokens.addAmount(time, seq.outputTokens);
+    if (this.targets !== null && this.meets(ttft, tpot, e2e, seq.scheduledAt - seq.arrivalTime + this.perRequest)) {
+      this.attained++;
+      c.attained.addAmount(time, 1);
+    }
     this.onRequestDone?.(seq, seq.arrivalTime + e2e);
   }
 
@@ -136,6 +157,7 @@ export class RunMetrics implements ReplicaObserver {
 
   /** Closes every series at the end of the run so they share one bucket width. */
   closeSeries(end: number): void {
+    for (const s of Object.values(this.completions)) s.advance(end);
     for (const s of this.series) {
       s.queueDepth.advance(end);
       s.running.advance(end);

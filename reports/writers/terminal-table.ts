@@ -61,9 +61,12 @@ export function formatSimulationSummary(result: SimulationResult): string {
         `at the engine: TTFT mean ${formatSeconds(latency.engineTtft.mean)}, E2E mean ${formatSeconds(latency.engineE2e.mean)}`,
     );
   }
+  const w = throughput.window;
   lines.push(
     `  throughput: ${formatRate(throughput.requestsPerSecond, 'req/s')}, ${formatRate(throughput.inputTokensPerSecond, 'input tok/s')}, ` +
-      `${formatRate(throughput.outputTokensPerSecond, 'output tok/s')} (${formatRate(throughput.outputTokensPerSecondPerGpu, 'output tok/s per GPU')})`,
+      `${formatRate(throughput.outputTokensPerSecond, 'output tok/s')} (${formatRate(throughput.outputTokensPerSecondPerGpu, 'output tok/s per GPU')}) ` +
+      `while load was offered (${formatSeconds(w.fromSeconds)}-${formatSeconds(w.toSeconds)}, when ${formatRate(w.arrivalsPerSecond, 'req/s')} arrived); ` +
+      `whole run with the drain: ${formatRate(throughput.wholeRun.requestsPerSecond, 'req/s')}`,
   );
   if (slo.met !== null) {
     for (const b of slo.bounds) {
