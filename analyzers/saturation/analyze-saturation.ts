@@ -46,7 +46,10 @@ export interface SaturationOptions {
 export async function analyzeSaturation(loaded: LoadedScenario, options: SaturationOptions = {}): Promise<SaturationResult> {
   const { scenario, data } = loaded;
   const file = options.file ?? scenario.name;
-  const replications = options.replications ?? DEFAULT_REPLICATIONS;
+  // A trace fixes every arrival and length and nothing else in a run is random: replications would
+  // be identical, so one is run (and the interval says it measures no run-to-run spread).
+  const deterministic = scenario.workload.arrival.process === 'trace';
+  const replications = deterministic ? 1 : (options.replications ?? DEFAULT_REPLICATIONS);
   const precision = options.precision ?? DEFAULT_PRECISION;
   const knob = rateKnobOf(scenario, data, file);
   const hasSlo = scenario.slo !== null && Object.keys(scenario.slo).length > 0;
@@ -112,6 +115,12 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
         const low = firstCrossing(curve('high'))?.rate ?? mean.rate;
         const high = firstCrossing(curve('low'))?.rate ?? points.at(-1)!.rate;
         saturationRate = { mean: mean.rate, low: Math.min(low, mean.rate), high: Math.max(high, mean.rate) };
+        // The knee lies between the last rate that met the SLO and the first that broke it: the
+        // search's (or grid's) resolution bounds the interval too, so it is never of zero width.
+        const lastMet = points.filter((p) => p.rate <= mean.rate && p.meetsSlo === true).at(-1);
+        const firstBroken = points.find((p) => p.rate >= mean.rate && p.meetsSlo === false);
+        if (lastMet !== undefined) saturationRate.low = Math.min(saturationRate.low, lastMet.rate);
+        if (firstBroken !== undefined) saturationRate.high = Math.max(saturationRate.high, firstBroken.rate);
         if (widening !== null) {
           saturationRate.low = Math.min(saturationRate.low, mean.rate / (1 + widening));
           saturationRate.high = Math.max(saturationRate.high, mean.rate * (1 + widening));
@@ -137,6 +146,7 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
         rateKnob: knob.name,
       },
       calibration: { ...provenance, intervalWidening: widening },
+      intervalNote: intervalNote(replications, deterministic, options.rates !== undefined),
       saturationRate,
       saturationReason,
       goodputAtSaturation: atKnee?.goodputRequestsPerSecond?.mean ?? null,
@@ -156,6 +166,14 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
       points,
     };
   }
+}
+
+/** What the saturation interval is made of, in words. */
+function intervalNote(replications: number, deterministic: boolean, grid: boolean): string {
+  const resolution = grid ? "the grid's spacing around the break" : "the search's last bracket around the break";
+  if (deterministic) return `a trace is deterministic, so one replication ran: the interval is ${resolution}, with no run-to-run spread to measure`;
+  if (replications === 1) return `one replication: the interval is ${resolution} only; run --replications 3 or more to include the run-to-run spread`;
+  return `95% Student-t interval over ${replications} replications, widened to ${resolution}`;
 }
 
 /**

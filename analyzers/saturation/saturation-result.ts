@@ -80,8 +80,13 @@ export interface SaturationResult {
    * carry, and saturationRate's interval is widened to at least mean / (1 + w) .. mean x (1 + w).
    */
   calibration: CalibrationProvenance & { intervalWidening: number | null };
-  /** Highest rate meeting the SLO, or null with the reason when it could not be found. */
+  /**
+   * Where the worst SLO bound crosses 1, or null with the reason when it could not be found. Its
+   * interval holds the replications' 95% interval and the bracket of evaluated rates around the
+   * break (never of zero width); `intervalNote` says which.
+   */
   saturationRate: Estimate | null;
+  intervalNote: string;
   saturationReason: string | null;
   goodputAtSaturation: number | null;
   /** Lowest rate where state pressure shows, or null with the reason. */

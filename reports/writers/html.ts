@@ -170,6 +170,7 @@ const saturation = z.looseObject({
   calibration,
   saturationRate: estimate.nullable(),
   saturationReason: text.nullable(),
+  intervalNote: text.optional(),
   goodputAtSaturation: maybe,
   pressureOnsetRate: maybe,
   pressureOnsetReason: text.nullable(),

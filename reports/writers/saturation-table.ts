@@ -49,8 +49,9 @@ export function formatSaturation(result: SaturationResult): string {
   lines.push(table.toString());
   if (sat !== null) {
     const widened = result.calibration?.intervalWidening ?? null;
-    const interval = widened === null ? '95% CI' : `95% CI widened by +-${(100 * widened).toFixed(0)}% for borrowed constants`;
+    const interval = widened === null ? 'interval' : `interval widened by +-${(100 * widened).toFixed(0)}% for borrowed constants`;
     lines.push(`  saturation rate: ${rate(sat.mean)} (${interval} ${sat.low.toPrecision(3)}-${sat.high.toPrecision(3)}), goodput there ${rate(result.goodputAtSaturation)}`);
+    if (result.intervalNote !== undefined) lines.push(`    interval: ${result.intervalNote}`);
   } else lines.push(`  saturation rate: indeterminate: ${result.saturationReason}`);
   if (result.pressureOnsetRate !== null) {
     const leadPct = result.pressureLeadPercent;

@@ -24,6 +24,7 @@ function saturationStub(overrides: Partial<SaturationResult> = {}): SaturationRe
     currentRate: 4,
     method: { mode: 'search', replications: 2, precision: 0.02, simulations: 20, rateKnob: 'arrival.rate' },
     calibration: { ...withSlo.calibration, intervalWidening: null },
+    intervalNote: '95% Student-t interval over 2 replications',
     saturationRate: { mean: 10, low: 9, high: 11 },
     saturationReason: null,
     goodputAtSaturation: 9.5,

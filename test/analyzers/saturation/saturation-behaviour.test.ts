@@ -2,7 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSaturation } from '../../../analyzers/saturation/analyze-saturation.js';
 import { NO_WORKLOAD_DATA } from '../../../engine/workload/workload-data.js';
 import { ScenarioError } from '../../../engine/scenario/scenario-issue.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadScenario } from '../../../engine/scenario/load-scenario.js';
 import { tinyScenario } from '../../helpers/tiny-scenario.js';
+
+function writeScenario(dir: string, trace: string): string {
+  const file = join(dir, 'trace.yaml');
+  writeFileSync(
+    file,
+    `name: trace\nmodel: llama-3.1-8b\ncluster: { gpu: h100-sxm, nodes: 1, gpusPerNode: 1 }\nworkload:\n  arrival: { process: trace, file: ${trace} }\nslo: { ttftP99: 2s }\n`,
+  );
+  return file;
+}
 
 const chat = (overrides: Record<string, unknown> = {}) =>
   tinyScenario({
@@ -71,5 +84,38 @@ describe('analyzeSaturation', () => {
 
   it('refuses a closed-loop workload: there is no offered rate to sweep', async () => {
     await expect(analyze(chat({ workload: { arrival: { process: 'closed', concurrency: 4 } } }))).rejects.toThrow(/open-loop/);
+  });
+});
+
+describe('saturation intervals are never of zero width', () => {
+  it('with one replication the interval is the bracket of evaluated rates around the break, and says so', async () => {
+    const r = await analyze(chat(), { replications: 1 });
+    const s = r.saturationRate!;
+    expect(s.high - s.low).toBeGreaterThan(0);
+    const met = r.points.filter((p) => p.meetsSlo && p.rate <= s.mean).at(-1)!;
+    const broken = r.points.find((p) => p.meetsSlo === false && p.rate >= s.mean)!;
+    expect(s.low).toBeLessThanOrEqual(met.rate);
+    expect(s.high).toBeGreaterThanOrEqual(broken.rate);
+    expect(r.intervalNote).toMatch(/one replication/);
+  });
+
+  it('on a grid the interval spans at least the grid step around the break', async () => {
+    const r = await analyze(chat(), { rates: [8, 16, 24, 32, 40, 48, 56, 64] });
+    expect(r.saturationReason).toBeNull();
+    const s = r.saturationRate!;
+    expect(s.high - s.low).toBeGreaterThanOrEqual(8 - 1e-9);
+    expect(r.intervalNote).toMatch(/grid/);
+  });
+
+  it('a deterministic trace runs one replication, whatever --replications says', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headroom-trace-'));
+    const file = join(dir, 'burst.csv');
+    const rows = Array.from({ length: 400 }, (_, i) => `${i},${(i * 0.25).toFixed(2)},500,100`);
+    writeFileSync(file, `request_id,arrived_at_s,num_prefill_tokens,num_decode_tokens\n${rows.join('\n')}\n`);
+    const loaded = loadScenario(writeScenario(dir, file));
+    const r = await analyzeSaturation(loaded, { workers: 1, replications: 3, rates: [1, 2, 4] });
+    expect(r.method.replications).toBe(1);
+    expect(r.points.every((p) => p.replications === 1)).toBe(true);
+    expect(r.intervalNote).toMatch(/deterministic/);
   });
 });

@@ -12,7 +12,7 @@ export function saturationCards(result: SaturationResult): HeadlineCard[] {
       key: 'saturation',
       label: 'Saturation rate',
       value: s ? formatRate(s.mean, 'req/s') : 'not found',
-      detail: s ? (s.low !== s.high ? `95% interval ${formatRate(s.low, 'req/s')} to ${formatRate(s.high, 'req/s')}` : 'highest rate meeting the SLO') : (result.saturationReason ?? ''),
+      detail: s ? (s.low !== s.high ? `interval ${formatRate(s.low, 'req/s')} to ${formatRate(s.high, 'req/s')}` : 'highest rate meeting the SLO') : (result.saturationReason ?? ''),
       status: 'none',
     },
     {
