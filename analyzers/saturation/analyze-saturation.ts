@@ -81,23 +81,37 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
     if (options.rates !== undefined) {
       await evaluate(options.rates);
     } else {
-      const knee = await findKnee({
-        start: knob.currentRate,
-        precision,
-        minRate: knob.currentRate * MIN_RATE_FACTOR,
-        maxRate: MAX_RATE,
-        meets: async (rate) => (await pointAt(rate)).meetsSlo === true,
-      });
-      if (!knee.found) searchFailure = knee.reason;
-      await findPressureOnset(evaluated, precision, knob.currentRate * MIN_RATE_FACTOR, pointAt);
+      try {
+        const knee = await findKnee({
+          start: knob.currentRate,
+          precision,
+          minRate: knob.currentRate * MIN_RATE_FACTOR,
+          maxRate: MAX_RATE,
+          meets: async (rate) => {
+            const point = await pointAt(rate);
+            if (!point.decided) throw new RunTooShort(point);
+            return point.meetsSlo === true;
+          },
+        });
+        if (!knee.found) searchFailure = knee.reason;
+        await findPressureOnset(evaluated, precision, knob.currentRate * MIN_RATE_FACTOR, pointAt);
+      } catch (error) {
+        if (!(error instanceof RunTooShort)) throw error;
+        searchFailure = error.message;
+      }
     }
     const points = [...evaluated.values()].sort((a, b) => a.rate - b.rate);
-    return assemble(points, simulations, searchFailure);
+    // On a grid, a point the run was too short to decide below the first broken one leaves the
+    // knee undecided as well.
+    const firstBroken = points.find((p) => p.meetsSlo === false && p.decided);
+    const undecided = points.find((p) => !p.decided && (firstBroken === undefined || p.rate < firstBroken.rate));
+    if (searchFailure === null && undecided !== undefined) searchFailure = new RunTooShort(undecided).message;
+    return assemble(points, simulations, searchFailure, searchFailure?.startsWith(RUN_TOO_SHORT) ?? false);
   } finally {
     if (options.runner === undefined) await runner.close();
   }
 
-  function assemble(points: SaturationPoint[], sims: number, searchFailure: string | null): SaturationResult {
+  function assemble(points: SaturationPoint[], sims: number, searchFailure: string | null, tooShort: boolean): SaturationResult {
     const provenance = calibrationFor(scenario.cluster.gpu, scenario.serving.quantization).provenance;
     const widening = provenance.fitted ? null : BORROWED_CALIBRATION_ERROR;
     let saturationRate: SaturationResult['saturationRate'] = null;
@@ -155,7 +169,8 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
         onset === null ? `no pressure signal (queue growth, KV occupancy, preemptions, batch slots) up to ${points.at(-1)!.rate.toPrecision(3)} req/s` : null,
       pressureLeadPercent:
         saturationRate !== null && pressureOnsetRate !== null ? (100 * (saturationRate.mean - pressureOnsetRate)) / saturationRate.mean : null,
-      bottleneck: nameBottleneck(firstBroken, scenario.serving.maxNumSeqs),
+      // Undecided points name no bottleneck: what broke them may be the run's length.
+      bottleneck: tooShort || !firstBroken.decided ? null : nameBottleneck(firstBroken, scenario.serving.maxNumSeqs),
       headroom:
         saturationRate === null
           ? null
@@ -165,6 +180,24 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
             },
       points,
     };
+  }
+}
+
+/**
+ * A rate whose verdict a longer run could change: the search stops there and says how long a run
+ * would decide it (the steady window must open two mean end-to-end times into the load).
+ */
+const RUN_TOO_SHORT = 'run too short';
+
+class RunTooShort extends Error {
+  constructor(point: SaturationPoint) {
+    const { windowStartSeconds, e2eMeanSeconds } = point.steady;
+    const factor = Math.max(2, Math.ceil((2 * e2eMeanSeconds) / Math.max(windowStartSeconds, 1e-9)));
+    super(
+      `${RUN_TOO_SHORT}: at ${point.rate.toPrecision(3)} req/s the steady window opens ${windowStartSeconds.toPrecision(3)} s into ` +
+        `the load (half the arrivals), before two mean end-to-end times (${(2 * e2eMeanSeconds).toPrecision(3)} s) have passed, ` +
+        `so the queue may not have built yet; multiply stop.requests (or stop.duration) by ${factor} or more`,
+    );
   }
 }
 

@@ -49,6 +49,22 @@ export interface SaturationPoint {
   throughput: { requestsPerSecond: Estimate; outputTokensPerSecond: Estimate };
   /** Each SLO bound's statistic at this rate, with its interval, and whether the mean meets it. */
   slo: { key: SloKey; bound: number; observed: Estimate | null; met: boolean }[];
+  /**
+   * True when the deployment completed at least 95% of what a stable system would have over the
+   * steady window (the arrivals there, less those whose e2e time had not yet elapsed since the load
+   * began): it keeps up with this rate. False adds 'falling-behind' to the pressure signals.
+   */
+  keepsUp: boolean;
+  /**
+   * Whether the run reached steady state before its steady window (the second half of the arrival
+   * window) opened: the window starts at least two mean end-to-end times after the load began.
+   */
+  steady: { windowStartSeconds: number; e2eMeanSeconds: number; reached: boolean };
+  /**
+   * False when the verdict could change with a longer run: the SLO looked met (or the deployment
+   * fell behind) before steady state. A missed bound is decided at any length.
+   */
+  decided: boolean;
   /** True when every bound's mean holds (null without an SLO). */
   meetsSlo: boolean | null;
   attainment: Estimate | null;

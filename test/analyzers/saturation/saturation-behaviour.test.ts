@@ -20,7 +20,7 @@ function writeScenario(dir: string, trace: string): string {
 const chat = (overrides: Record<string, unknown> = {}) =>
   tinyScenario({
     seed: 3,
-    stop: { requests: 1500 },
+    stop: { requests: 3000 },
     workload: {
       arrival: { process: 'poisson', rate: 4 },
       inputTokens: { dist: 'lognormal', mean: 600, sd: 400 },
@@ -117,5 +117,22 @@ describe('saturation intervals are never of zero width', () => {
     expect(r.method.replications).toBe(1);
     expect(r.points.every((p) => p.replications === 1)).toBe(true);
     expect(r.intervalNote).toMatch(/deterministic/);
+  });
+});
+
+describe('the knee does not depend on run length', () => {
+  it('a run too short to reach steady state is declared so, with how much longer to run', async () => {
+    const r = await analyze(chat({ stop: { requests: 600 } }));
+    expect(r.saturationRate).toBeNull();
+    expect(r.saturationReason).toMatch(/^run too short: .* multiply stop\.requests \(or stop\.duration\) by \d+ or more$/);
+    expect(r.bottleneck).toBeNull();
+  });
+
+  it('with 5x the requests the knee moves by less than the search precision plus its interval', async () => {
+    const base = (await analyze(chat(), { replications: 3 })).saturationRate!;
+    const long = (await analyze(chat({ stop: { requests: 15000 } }), { replications: 3 })).saturationRate!;
+    console.log(`knee at 3,000 requests ${JSON.stringify(base)}, at 15,000 ${JSON.stringify(long)}`);
+    const tolerance = 0.02 * base.mean + Math.max(base.high - base.mean, base.mean - base.low);
+    expect(Math.abs(long.mean - base.mean)).toBeLessThanOrEqual(tolerance);
   });
 });
