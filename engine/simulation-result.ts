@@ -1,6 +1,7 @@
 import type { LatencyStats } from './metrics/latency-summary.js';
 import type { Scenario, SloKey } from './scenario/scenario-types.js';
 import type { CalibrationProvenance } from './step-time/step-time-calibration.js';
+import type { CostFigures } from './metrics/cost.js';
 
 export const SIMULATION_RESULT_VERSION = 1;
 
@@ -85,6 +86,8 @@ export interface SimulationResult {
     window: { fromSeconds: number; toSeconds: number; arrivalsPerSecond: number };
     wholeRun: { requestsPerSecond: number; inputTokensPerSecond: number; outputTokensPerSecond: number };
   };
+  /** What the run's steady throughput costs, when the scenario states cost.gpuHourUsd; else null. */
+  cost: CostFigures | null;
   slo: {
     /** Fraction of arrived requests that completed within every per-request target; null without an SLO. */
     attainment: number | null;

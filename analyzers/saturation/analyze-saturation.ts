@@ -1,13 +1,16 @@
 import type { LoadedScenario } from '../../engine/scenario/load-scenario.js';
 import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
 import { calibrationFor } from '../../engine/step-time/step-time-calibration.js';
+import { costAt } from '../../engine/metrics/cost.js';
 import { createJobRunner, type JobRunner } from '../run-points.js';
 import { replicationSeed, type SimulationJob } from '../simulation-job.js';
 import { nameBottleneck } from './bottleneck.js';
 import { buildPoint, sloMargin } from './build-point.js';
 import { findKnee, firstCrossing } from './find-knee.js';
 import { rateKnobOf } from './rate-knob.js';
-import { SATURATION_RESULT_VERSION, type SaturationPoint, type SaturationResult } from './saturation-result.js';
+import { SATURATION_RESULT_VERSION, type SaturationPoint, type SaturationResult, type Sizing } from './saturation-result.js';
+import type { Scenario } from '../../engine/scenario/scenario-types.js';
+import { SCENARIO_BOUNDS } from '../../engine/scenario/scenario-schema.js';
 
 export const DEFAULT_REPLICATIONS = 3;
 export const DEFAULT_PRECISION = 0.02;
@@ -35,6 +38,8 @@ export interface SaturationOptions {
   onProgress?: (completed: number) => void;
   /** The scenario file, to name it in errors. */
   file?: string;
+  /** Also answer: how many replicas carry this rate (req/s) under the SLO? */
+  targetRate?: number;
 }
 
 /**
@@ -106,7 +111,12 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
     const firstBroken = points.find((p) => p.meetsSlo === false && p.decided);
     const undecided = points.find((p) => !p.decided && (firstBroken === undefined || p.rate < firstBroken.rate));
     if (searchFailure === null && undecided !== undefined) searchFailure = new RunTooShort(undecided).message;
-    return assemble(points, simulations, searchFailure, searchFailure?.startsWith(RUN_TOO_SHORT) ?? false);
+    const result = assemble(points, simulations, searchFailure, searchFailure?.startsWith(RUN_TOO_SHORT) ?? false);
+    if (options.targetRate !== undefined) {
+      result.sizing = await sizeFor(options.targetRate, result);
+      result.method.simulations = simulations;
+    }
+    return result;
   } finally {
     if (options.runner === undefined) await runner.close();
   }
@@ -164,6 +174,14 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
       saturationRate,
       saturationReason,
       goodputAtSaturation: atKnee?.goodputRequestsPerSecond?.mean ?? null,
+      costAtSaturation:
+        scenario.cost === null || atKnee === null
+          ? null
+          : costAt(scenario.cost.gpuHourUsd, scenario.serving.replicas * scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize, {
+              requestsPerSecond: atKnee.throughput.requestsPerSecond.mean,
+              outputTokensPerSecond: atKnee.throughput.outputTokensPerSecond.mean,
+              inputTokensPerSecond: null,
+            }),
       pressureOnsetRate,
       pressureOnsetReason:
         onset === null ? `no pressure signal (queue growth, KV occupancy, preemptions, batch slots) up to ${points.at(-1)!.rate.toPrecision(3)} req/s` : null,
@@ -179,8 +197,72 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
               requestsPerSecond: saturationRate.mean - knob.currentRate,
             },
       points,
+      sizing: null,
     };
   }
+
+  /** The fewest replicas carrying `target` req/s, estimated from the knee and checked by simulation. */
+  async function sizeFor(target: number, result: SaturationResult): Promise<Sizing> {
+    const sv = scenario.serving;
+    const gpusPer = sv.tensorParallelSize * sv.pipelineParallelSize;
+    const base = { targetRate: target, perReplicaSaturationRate: null, marginPercent: null, nextSize: null, checked: [], cost: null };
+    if (result.saturationRate === null) {
+      return { ...base, replicasNeeded: null, gpusNeeded: null, reason: `no saturation rate to size from: ${result.saturationReason}` };
+    }
+    const perReplica = result.saturationRate.mean / sv.replicas;
+    const checked: Sizing['checked'] = [];
+    const meetsAt = async (replicas: number): Promise<SaturationPoint> => {
+      const sized = withReplicas(scenario, replicas);
+      const rated = rateKnobOf(sized, data, file).withRate(target);
+      const runs = await runner.run(Array.from({ length: replications }, (_, i) => ({ scenario: rated, seed: replicationSeed(scenario.seed, i) })));
+      simulations += runs.length;
+      const point = buildPoint(target, runs, rated);
+      checked.push({ replicas, meetsSlo: point.meetsSlo, decided: point.decided });
+      return point;
+    };
+    let replicas = Math.max(1, Math.ceil(target / perReplica));
+    const limit = Math.min(SCENARIO_BOUNDS.maxReplicas, replicas * 4 + 4);
+    // Up until the target holds (the linear estimate can be a replica short), then down while it still holds.
+    let point = await meetsAt(replicas);
+    while (point.meetsSlo !== true && replicas < limit) point = await meetsAt(++replicas);
+    if (point.meetsSlo !== true) {
+      return { ...base, perReplicaSaturationRate: perReplica, checked, replicasNeeded: null, gpusNeeded: null, reason: `the SLO still breaks at ${target} req/s with ${replicas} replicas` };
+    }
+    while (replicas > 1 && checked.every((c) => c.replicas !== replicas - 1)) {
+      const fewer = await meetsAt(replicas - 1);
+      if (fewer.meetsSlo !== true) break;
+      replicas--;
+      point = fewer;
+    }
+    const undecided = checked.find((c) => c.replicas === replicas && !c.decided);
+    const margin = (n: number) => (100 * (n * perReplica - target)) / (n * perReplica);
+    const sizedGpus = replicas * gpusPer;
+    return {
+      targetRate: target,
+      replicasNeeded: replicas,
+      gpusNeeded: sizedGpus,
+      perReplicaSaturationRate: perReplica,
+      marginPercent: margin(replicas),
+      nextSize: { replicas: replicas + 1, gpus: (replicas + 1) * gpusPer, marginPercent: margin(replicas + 1) },
+      checked: [...checked].sort((a, b) => a.replicas - b.replicas),
+      cost:
+        scenario.cost === null
+          ? null
+          : costAt(scenario.cost.gpuHourUsd, sizedGpus, {
+              requestsPerSecond: point.throughput.requestsPerSecond.mean,
+              outputTokensPerSecond: point.throughput.outputTokensPerSecond.mean,
+              inputTokensPerSecond: null,
+            }),
+      reason: undecided === undefined ? null : 'the check at this size did not reach steady state: lengthen the run to confirm it',
+    };
+  }
+}
+
+/** The scenario with `replicas` replicas, on as many nodes as they need. */
+function withReplicas(s: Scenario, replicas: number): Scenario {
+  const gpus = replicas * s.serving.tensorParallelSize * s.serving.pipelineParallelSize;
+  const nodes = Math.max(s.cluster.nodes, Math.ceil(gpus / s.cluster.gpusPerNode));
+  return { ...s, cluster: { ...s.cluster, nodes }, serving: { ...s.serving, replicas } };
 }
 
 /**

@@ -70,6 +70,7 @@ export async function compareConfigurations(
         gpus,
         saturationRate: result.saturationRate?.mean ?? null,
         goodputAtSaturation: result.goodputAtSaturation,
+        costAtSaturation: result.costAtSaturation,
         tokensPerSecondPerGpu: knee === null ? null : knee.throughput.outputTokensPerSecond.mean / gpus,
         tokensPerSecondPerUser: knee?.latency.tpot.mean ? 1 / knee.latency.tpot.mean : null,
         paretoOptimal: false,

@@ -1,5 +1,6 @@
 import type { Scenario, SloKey } from '../../engine/scenario/scenario-types.js';
 import type { CalibrationProvenance } from '../../engine/step-time/step-time-calibration.js';
+import type { CostFigures } from '../../engine/metrics/cost.js';
 
 export const SATURATION_RESULT_VERSION = 1;
 
@@ -105,6 +106,8 @@ export interface SaturationResult {
   intervalNote: string;
   saturationReason: string | null;
   goodputAtSaturation: number | null;
+  /** What serving costs at the saturation rate (the last rate meeting the SLO), with cost.gpuHourUsd; else null. */
+  costAtSaturation: CostFigures | null;
   /** Lowest rate where state pressure shows, or null with the reason. */
   pressureOnsetRate: number | null;
   pressureOnsetReason: string | null;
@@ -115,6 +118,31 @@ export interface SaturationResult {
   headroom: { percent: number; requestsPerSecond: number } | null;
   /** Every evaluated rate, ascending. */
   points: SaturationPoint[];
+  /** The answer to --target-rate: how many replicas carry that rate under the SLO; null without one. */
+  sizing: Sizing | null;
+}
+
+/**
+ * The fewest replicas that carry `targetRate` under the SLO. Found from the per-replica saturation
+ * rate (the analysis's, divided by its replicas: least-outstanding routing shares load evenly) and
+ * then checked by simulating the target rate at that size and one replica fewer.
+ */
+export interface Sizing {
+  targetRate: number;
+  /** null (with `reason`) when no size could be found or checked. */
+  replicasNeeded: number | null;
+  gpusNeeded: number | null;
+  /** The analysis's saturation rate divided by its replicas. */
+  perReplicaSaturationRate: number | null;
+  /** Capacity left at that size: 100 x (replicas x perReplica - target) / (replicas x perReplica). */
+  marginPercent: number | null;
+  /** The same one size up, for planners who want a spare. */
+  nextSize: { replicas: number; gpus: number; marginPercent: number } | null;
+  /** The simulations that checked it: the target rate at each size tried. */
+  checked: { replicas: number; meetsSlo: boolean | null; decided: boolean }[];
+  /** What serving the target rate costs at that size, with cost.gpuHourUsd. */
+  cost: CostFigures | null;
+  reason: string | null;
 }
 
 /** `--vary` runs one analysis per configuration and compares them. */
@@ -129,6 +157,8 @@ export interface SaturationComparison {
     gpus: number;
     saturationRate: number | null;
     goodputAtSaturation: number | null;
+  /** What serving costs at the saturation rate (the last rate meeting the SLO), with cost.gpuHourUsd; else null. */
+  costAtSaturation: CostFigures | null;
     /** Output tokens per second per GPU at the saturation rate. */
     tokensPerSecondPerGpu: number | null;
     /** Output tokens per second one user sees at the saturation rate (1 / mean TPOT). */

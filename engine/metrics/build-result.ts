@@ -7,6 +7,7 @@ import type { LatencySummary } from './latency-summary.js';
 import type { ReplicaSeries, RunMetrics } from './run-metrics.js';
 import { sloBounds } from './slo-targets.js';
 import { windowMean } from './series-window.js';
+import { costAt } from './cost.js';
 import type { TimeSeries } from './time-series.js';
 
 const GIB = 2 ** 30;
@@ -170,6 +171,14 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
         outputTokensPerSecond: metrics.outputTokensCompleted / span,
       },
     },
+    cost:
+      scenario.cost === null
+        ? null
+        : costAt(scenario.cost.gpuHourUsd, gpus, {
+            requestsPerSecond: steady.requestsPerSecond,
+            outputTokensPerSecond: steady.outputTokensPerSecond,
+            inputTokensPerSecond: steady.inputTokensPerSecond,
+          }),
     slo,
     utilization: {
       gpuBusyFraction: mean(perReplica.map((r) => r.busyFraction)),

@@ -450,6 +450,8 @@ function writtenScenarioSchema(baseDir: string) {
     slo: sloSchema().optional(),
     checks: z.array(thresholdText()).max(SCENARIO_BOUNDS.maxChecks).default([]),
     limits: z.strictObject({ eventBudget: count(1, SCENARIO_BOUNDS.maxEventBudget).default(2e8) }).prefault({}),
+    /** Price of one GPU-hour in US dollars (what the deployment pays, reserved or on demand). */
+    cost: z.strictObject({ gpuHourUsd: z.number().gt(0).max(1e4) }).optional(),
   });
 }
 
@@ -547,6 +549,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
     slo,
     checks: s.checks,
     limits: { eventBudget: s.limits.eventBudget },
+    cost: s.cost === undefined ? null : { gpuHourUsd: s.cost.gpuHourUsd },
   };
 }
 

@@ -18,6 +18,8 @@ export interface Scenario {
   /** Thresholds for `headroom check`, as written ("ttft.p99 < 2s"); each one parses (threshold-expression.ts). */
   checks: string[];
   limits: { eventBudget: number };
+  /** What a GPU-hour costs, US dollars; null when the scenario states no cost. */
+  cost: { gpuHourUsd: number } | null;
 }
 
 /** Stop after this many arrivals, or at this simulated time (seconds), whichever comes first. */

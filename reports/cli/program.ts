@@ -23,6 +23,14 @@ function fraction(name: string) {
   };
 }
 
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!(Number.isFinite(n) && n > 0 && n <= 1e5)) throw new InvalidArgumentError(`${name} must be a rate above 0 and at most 100000 req/s`);
+    return n;
+  };
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -86,6 +94,7 @@ Examples:
     .option('--precision <fraction>', 'relative precision of the knee search (default 0.02)', fraction('--precision'))
     .option('--workers <n>', 'worker threads (default: CPU cores); results are identical for any number', integer('--workers', 1, 256))
     .option('--vary <key=v1,v2>', 'compare configurations: any scenario key and its values (repeatable: every combination)', collect, [])
+    .option('--target-rate <req/s>', 'also answer: the fewest replicas (and GPUs) that carry this rate under the SLO', positiveNumber('--target-rate'))
     .option('--set <key.path=value>', 'override any scenario key (repeatable)', collect, [])
     .option('--seed <n>', 'replace the scenario seed', integer('--seed', 0, 2 ** 32 - 1))
     .option('--json', 'print the result JSON on stdout and nothing else')

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { SaturationComparison, SaturationResult } from '../../analyzers/saturation/saturation-result.js';
 import { formatPercent, formatRate, formatSeconds } from './format-units.js';
-import { describeCalibration } from './terminal-table.js';
+import { describeCalibration, describeCost } from './terminal-table.js';
 
 const rate = (r: number | null) => (r === null ? '-' : formatRate(r, 'req/s'));
 
@@ -52,6 +52,7 @@ export function formatSaturation(result: SaturationResult): string {
     const interval = widened === null ? 'interval' : `interval widened by +-${(100 * widened).toFixed(0)}% for borrowed constants`;
     lines.push(`  saturation rate: ${rate(sat.mean)} (${interval} ${sat.low.toPrecision(3)}-${sat.high.toPrecision(3)}), goodput there ${rate(result.goodputAtSaturation)}`);
     if (result.intervalNote !== undefined) lines.push(`    interval: ${result.intervalNote}`);
+    if (result.costAtSaturation != null) lines.push(`  ${describeCost(result.costAtSaturation, 'at the saturation rate')}`);
   } else lines.push(`  saturation rate: indeterminate: ${result.saturationReason}`);
   if (result.pressureOnsetRate !== null) {
     const leadPct = result.pressureLeadPercent;
@@ -63,6 +64,19 @@ export function formatSaturation(result: SaturationResult): string {
           : `, ${(-leadPct).toFixed(0)}% above the SLO break: latency broke before state pressure built up (steps too slow, not a full queue or cache)`;
     lines.push(`  pressure onset: ${rate(result.pressureOnsetRate)}${lead}`);
   } else lines.push(`  pressure onset: none found (${result.pressureOnsetReason})`);
+  const z = result.sizing;
+  if (z != null) {
+    if (z.replicasNeeded === null) lines.push(`  sizing for ${rate(z.targetRate)}: none found (${z.reason})`);
+    else {
+      lines.push(
+        `  sizing for ${rate(z.targetRate)}: ${z.replicasNeeded} replica${z.replicasNeeded === 1 ? '' : 's'} (${z.gpusNeeded} GPUs), ` +
+          `${z.marginPercent!.toFixed(1)}% capacity to spare; ${z.nextSize!.replicas} (${z.nextSize!.gpus} GPUs) would leave ${z.nextSize!.marginPercent.toFixed(1)}% ` +
+          `(from ${rate(z.perReplicaSaturationRate)} per replica; checked by simulating ${z.checked.map((c) => `${c.replicas}: ${c.meetsSlo ? 'met' : 'MISSED'}`).join(', ')})` +
+          `${z.reason === null ? '' : `; ${z.reason}`}`,
+      );
+      if (z.cost !== null) lines.push(`  ${describeCost(z.cost, `serving ${rate(z.targetRate)} at that size`)}`);
+    }
+  }
   if (result.bottleneck !== null) lines.push(`  first bottleneck: ${result.bottleneck.name}: ${result.bottleneck.evidence}`);
   if (result.headroom !== null && result.currentRate !== null) {
     lines.push(
@@ -74,14 +88,21 @@ export function formatSaturation(result: SaturationResult): string {
 
 /** The --vary comparison: one row per configuration, Pareto-optimal ones starred. */
 export function formatComparison(c: SaturationComparison): string {
+  // With a GPU price, each configuration's cost per 1M output tokens at its saturation rate, and
+  // the cheapest marked: what a planner ranks configurations by.
+  const costs = c.configurations.map((k) => k.costAtSaturation?.usdPerMillionOutputTokens ?? null);
+  const priced = costs.some((v) => v !== null);
+  const cheapest = Math.min(...costs.filter((v): v is number => v !== null));
   const table = new Table({
-    head: ['configuration', 'GPUs', 'saturation req/s', 'goodput req/s', 'tok/s per GPU', 'tok/s per user', 'bottleneck', 'Pareto'],
+    head: ['configuration', 'GPUs', 'saturation req/s', 'goodput req/s', 'tok/s per GPU', 'tok/s per user', ...(priced ? ['$/1M out'] : []), 'bottleneck', 'Pareto'],
     style: { head: [], border: [] },
   });
-  for (const k of c.configurations) {
+  c.configurations.forEach((k, i) => {
     const f = (v: number | null) => (v === null ? '-' : v.toPrecision(3));
-    table.push([k.label, k.gpus, f(k.saturationRate), f(k.goodputAtSaturation), f(k.tokensPerSecondPerGpu), f(k.tokensPerSecondPerUser), k.result.bottleneck?.name ?? '-', k.paretoOptimal ? '*' : '']);
-  }
+    const cost = costs[i] ?? null;
+    const costCell = cost === null ? '-' : `$${cost.toFixed(3)}${cost === cheapest ? ' (cheapest)' : ''}`;
+    table.push([k.label, k.gpus, f(k.saturationRate), f(k.goodputAtSaturation), f(k.tokensPerSecondPerGpu), f(k.tokensPerSecondPerUser), ...(priced ? [costCell] : []), k.result.bottleneck?.name ?? '-', k.paretoOptimal ? '*' : '']);
+  });
   const parts = c.configurations.map((k) => `\n== ${k.label}\n${formatSaturation(k.result)}`);
   return `${parts.join('')}\nComparison at each configuration's saturation rate (* = Pareto-optimal in tokens/s per GPU vs per user):\n${table.toString()}\n`;
 }

@@ -19,6 +19,17 @@ export function describeCalibration(c: SimulationResult['calibration']): string 
   return `uncalibrated: constants borrowed from ${c.borrowedFrom ?? 'another GPU family'} (no measurements of this GPU and dtype were fitted); figures are extrapolations`;
 }
 
+const usd = (v: number | null, digits = 2) => (v === null ? '-' : `$${v.toFixed(digits)}`);
+
+/** "cost at this load: $20.00/h for 8 GPUs: $0.52 per 1M output tokens, ..." */
+export function describeCost(c: NonNullable<SimulationResult['cost']>, where: string): string {
+  return (
+    `cost ${where}: ${usd(c.usdPerHour)}/h for ${c.gpus} GPU${c.gpus === 1 ? '' : 's'} at ${usd(c.gpuHourUsd)}/GPU-hour: ` +
+    `${usd(c.usdPerMillionOutputTokens)} per 1M output tokens, ${usd(c.usdPerMillionTotalTokens)} per 1M tokens (prompt + output), ` +
+    `${usd(c.usdPerThousandRequests, 3)} per 1k requests`
+  );
+}
+
 /** A readable summary of one simulation for people at a terminal. */
 export function formatSimulationSummary(result: SimulationResult): string {
   const { scenario: s, requests: r, latency, throughput, slo, utilization: u, memory, run } = result;
@@ -68,6 +79,7 @@ export function formatSimulationSummary(result: SimulationResult): string {
       `while load was offered (${formatSeconds(w.fromSeconds)}-${formatSeconds(w.toSeconds)}, when ${formatRate(w.arrivalsPerSecond, 'req/s')} arrived); ` +
       `whole run with the drain: ${formatRate(throughput.wholeRun.requestsPerSecond, 'req/s')}`,
   );
+  if (result.cost !== null) lines.push(`  ${describeCost(result.cost, 'at this load')}`);
   if (slo.met !== null) {
     for (const b of slo.bounds) {
       const observed = b.observed === null && r.dropped > 0 ? 'unbounded (dropped requests never finish)' : formatSeconds(b.observed);

@@ -12,6 +12,7 @@ export interface SaturationCommandOptions {
   precision?: number;
   workers?: number;
   vary: string[];
+  targetRate?: number;
   set: string[];
   seed?: number;
   json?: boolean;
@@ -58,6 +59,7 @@ export async function saturationCommand(file: string, options: SaturationCommand
     replications,
     ...(options.precision !== undefined ? { precision: options.precision } : {}),
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    ...(options.targetRate !== undefined ? { targetRate: options.targetRate } : {}),
     onProgress: (done: number) => progress.update(done),
     file,
   };

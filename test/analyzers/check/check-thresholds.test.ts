@@ -28,6 +28,8 @@ function saturationStub(overrides: Partial<SaturationResult> = {}): SaturationRe
     saturationRate: { mean: 10, low: 9, high: 11 },
     saturationReason: null,
     goodputAtSaturation: 9.5,
+    costAtSaturation: null,
+    sizing: null,
     pressureOnsetRate: 7,
     pressureOnsetReason: null,
     pressureLeadPercent: 30,
