@@ -100,7 +100,7 @@ export function unitsOfKind(kind: ThresholdKind): ThresholdUnit[] {
 }
 
 const KIND_WORDS: Record<ThresholdKind, { is: string; expects: string }> = {
-  seconds: { is: 'a duration', expects: 'us, ms, s, m, h or no unit (seconds)' },
+  seconds: { is: 'a duration', expects: 'us, ms, s, m or h (a bare number only for 0)' },
   fraction: { is: 'a fraction', expects: 'no unit (0.99) or % (99%)' },
   percent: { is: 'a percentage', expects: 'no unit or % (30 and 30% both mean 30 percent)' },
   requestRate: { is: 'a rate in requests per second', expects: 'no unit or req/s' },
@@ -236,6 +236,11 @@ export function parseThreshold(text: string): ParseThresholdResult {
   }
   if (pos < text.length) {
     return fail(`unexpected ${found(text, pos)} at column ${pos + 1}; expected the end of the expression`, pos);
+  }
+  // A bare latency is ambiguous (`tpot.p99 < 100` would mean 100 seconds and pass everything):
+  // a duration needs its unit, except 0.
+  if (spec.kind === 'seconds' && unit === null && amount !== 0) {
+    return fail(`expected a unit after ${numberText} at column ${pos + 1} (${field} is a duration: ${numberText}ms or ${numberText}s?); one of us, ms, s, m, h`, pos);
   }
   // -0 and 0 compare alike; keep the value plain so JSON and equality are unsurprising.
   return { ok: true, threshold: { text: shown, field, op, value: value === 0 ? 0 : value, amount: amount === 0 ? 0 : amount, unit } };

@@ -50,7 +50,7 @@ function outcomeOf(text: string, s: ThresholdSubject = subject()) {
 
 describe('evaluateThresholds: each operator at the boundary', () => {
   const p99 = withSlo.latency.ttft.p99!;
-  // The measured value written back as bare seconds, so the bound equals it exactly.
+  // The measured value written back in seconds, so the bound equals it exactly.
   const at = String(p99);
   const below = String(p99 * (1 - 1e-9));
   const above = String(p99 * (1 + 1e-9));
@@ -63,7 +63,7 @@ describe('evaluateThresholds: each operator at the boundary', () => {
     ['==', [true, false, false]],
     ['!=', [false, true, true]],
   ] as const)('ttft.p99 %s bound passes exactly when the comparison holds (bound = measured, just below, just above)', (op, expected) => {
-    const results = [at, below, above].map((bound) => outcomeOf(`ttft.p99 ${op} ${bound}`).passed);
+    const results = [at, below, above].map((bound) => outcomeOf(`ttft.p99 ${op} ${bound}s`).passed);
     expect(results).toEqual(expected);
   });
 
@@ -125,7 +125,7 @@ describe('evaluateThresholds: where each field is read', () => {
 
   it('every field of the grammar is measured on a full subject (no field is left without a reader)', () => {
     for (const field of Object.keys(THRESHOLD_FIELDS) as ThresholdField[]) {
-      expect(outcomeOf(`${field} >= -1`).measured, field).not.toBeNull();
+      expect(outcomeOf(`${field} >= -1${THRESHOLD_FIELDS[field].kind === 'seconds' ? 's' : ''}`).measured, field).not.toBeNull();
     }
   });
 });

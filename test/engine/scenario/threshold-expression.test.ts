@@ -49,11 +49,17 @@ describe('parseThreshold: units and their normalization', () => {
     ['ttft.p99 < 2s', 2, 's'],
     ['ttft.p99 < 1.5m', 90, 'm'],
     ['ttft.p99 < 2h', 7200, 'h'],
-    ['ttft.p99 < 0.5', 0.5, null],
+    ['ttft.p99 < 0', 0, null],
   ] as const)('a duration: %s normalizes to %s seconds', (text, seconds, unit) => {
     const t = parsed(text);
     expect(t.value).toBeCloseTo(seconds, 15);
     expect(t.unit).toBe(unit);
+  });
+
+  it('a latency without a unit is refused (tpot.p99 < 100 would mean 100 seconds and pass everything), naming the choice', () => {
+    const r = parseThreshold('tpot.p99 < 100');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toBe('tpot.p99 < 100: expected a unit after 100 at column 15 (tpot.p99 is a duration: 100ms or 100s?); one of us, ms, s, m, h');
   });
 
   it('a fraction field takes a bare fraction or a percentage: 0.99 and 99% both mean 0.99', () => {
@@ -78,7 +84,7 @@ describe('parseThreshold: units and their normalization', () => {
   it('numbers may be signed, start or end with a point, and carry an exponent', () => {
     expect(parsed('ttft.p99 < .5s').value).toBe(0.5);
     expect(parsed('ttft.p99 < 2.s').value).toBe(2);
-    expect(parsed('ttft.p99 < 1e-3').value).toBe(0.001);
+    expect(parsed('ttft.p99 < 1e-3s').value).toBe(0.001);
     expect(parsed('requests.preempted != -1').value).toBe(-1);
     expect(parsed('requests.preempted <= +3').value).toBe(3);
   });
@@ -102,7 +108,7 @@ describe('parseThreshold: units and their normalization', () => {
 describe('parseThreshold: fields', () => {
   it('every field of the registry parses, and only saturation.* fields need a saturation analysis', () => {
     for (const field of Object.keys(THRESHOLD_FIELDS) as ThresholdField[]) {
-      const t = parsed(`${field} >= 1`);
+      const t = parsed(`${field} >= 1${THRESHOLD_FIELDS[field].kind === 'seconds' ? 's' : ''}`);
       expect(t.field).toBe(field);
       expect(thresholdNeedsSaturation(t), field).toBe(field.startsWith('saturation.'));
     }
@@ -135,7 +141,7 @@ describe('parseThreshold: malformed expressions', () => {
     ['ttft.p99 <', 11, 'ttft.p99 <: expected a number after "<" at column 11, got the end of the expression'],
     ['< 2s', 1, '< 2s: expected a field name (e.g. ttft.p99) at column 1, got "<"'],
     ['ttft.p99 << 2s', 11, 'ttft.p99 << 2s: expected a number after "<" at column 11, got "<"'],
-    ['ttft.p99 < 2 parsecs', 14, 'ttft.p99 < 2 parsecs: unknown unit "parsecs" at column 14; ttft.p99 is a duration: expected us, ms, s, m, h or no unit (seconds)'],
+    ['ttft.p99 < 2 parsecs', 14, 'ttft.p99 < 2 parsecs: unknown unit "parsecs" at column 14; ttft.p99 is a duration: expected us, ms, s, m or h (a bare number only for 0)'],
     ['ttft.p99 < NaN', 12, 'ttft.p99 < NaN: expected a number after "<" at column 12, got "NaN"'],
     ['ttft.p99 < Infinity', 12, 'ttft.p99 < Infinity: expected a number after "<" at column 12, got "Infinity"'],
     ['ttft.p99 < 1e999', 12, 'ttft.p99 < 1e999: expected a finite number at column 12, got 1e999'],
@@ -177,7 +183,9 @@ describe('formatThreshold', () => {
       unitIndex: fc.nat(),
     })
     .map(({ field, op, amount, unitIndex }) => {
-      const units: (ThresholdUnit | null)[] = [null, ...unitsOfKind(THRESHOLD_FIELDS[field].kind)];
+      // A duration takes no bare number (but 0).
+      const kind = THRESHOLD_FIELDS[field].kind;
+      const units: (ThresholdUnit | null)[] = [...(kind === 'seconds' ? [] : [null]), ...unitsOfKind(kind)];
       return { field, op, amount: amount === 0 ? 0 : amount, unit: units[unitIndex % units.length] ?? null };
     });
 
