@@ -182,3 +182,11 @@ describe('headroom check --help', () => {
     expect(run.stdout).toMatch(/^Examples:\n {2}headroom check /m);
   });
 });
+
+describe('progress in a CI log', () => {
+  it('check prints one line per stage on stderr when stderr is not a terminal', () => {
+    const run = runCli('check', 'scenarios/llama-3.1-8b-h100-chat.yaml', '--set', 'stop.requests=300', '--fail-on', 'ttft.p99 < 1h');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('checking scenarios/llama-3.1-8b-h100-chat.yaml');
+  });
+});

@@ -76,8 +76,8 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.replications !== undefined ? { replications: options.replications } : {}),
+      // One line per stage, on a terminal and in a CI log alike: a long check shows it is alive.
       onProgress: (event) => {
-        if (!process.stderr.isTTY) return;
         if (event.stage === 'simulate') process.stderr.write(`checking ${event.file}\n`);
         else if (event.simulations === 0) process.stderr.write(`  saturation analysis for ${event.file}\n`);
       },
