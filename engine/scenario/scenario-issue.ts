@@ -13,6 +13,8 @@ export interface ScenarioIssue {
   message: string;
   /** 1-based line, for parse errors where a key path is not known yet. */
   line?: number;
+  /** A bug in Headroom met while validating, not a problem of the input (the CLI exits 3). */
+  internal?: true;
 }
 
 /** Thrown only at I/O edges (readScenarioFile); carries every issue found. */

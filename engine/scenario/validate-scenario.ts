@@ -35,7 +35,7 @@ export function validateScenario(raw: unknown, opts: { file: string; baseDir: st
     return ruleIssues.length > 0 ? { ok: false, issues: ruleIssues } : { ok: true, scenario: parsed.data };
   } catch (error) {
     // A bug in a rule or a transform must still come back as data, loudly.
-    return { ok: false, issues: [{ file, path: [], message: `internal error while validating: ${String(error)}` }] };
+    return { ok: false, issues: [{ file, path: [], message: `internal error while validating: ${String(error)}`, internal: true }] };
   }
 }
 

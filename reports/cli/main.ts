@@ -17,6 +17,11 @@ async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.OK : EXIT.INVALID_INPUT;
     }
     if (error instanceof ScenarioError) {
+      // A bug met while validating is Headroom's, not the input's.
+      if (error.issues.some((i) => i.internal)) {
+        process.stderr.write(`internal error (a bug in Headroom; please report it):\n${error.message}\n`);
+        return EXIT.INTERNAL;
+      }
       process.stderr.write(`error: invalid scenario\n${error.message}\n`);
       return EXIT.INVALID_INPUT;
     }

@@ -331,3 +331,22 @@ describe('validateScenario(raw, { file, baseDir })', () => {
     );
   });
 });
+
+describe('a bug inside the validator', () => {
+  it('comes back as data marked internal (the CLI exits 3 for it, not 2)', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('boom');
+        },
+        ownKeys() {
+          throw new Error('boom');
+        },
+      },
+    );
+    const result = validateScenario(hostile, opts);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues).toEqual([{ file: opts.file, path: [], message: expect.stringContaining('internal error while validating'), internal: true }]);
+  });
+});
