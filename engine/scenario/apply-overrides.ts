@@ -17,7 +17,8 @@ const EXPECTED = 'key.path=value, e.g. serving.tensorParallelSize=4';
  * applyOverrides(raw, sets) -> a new raw object with each `key.path=value` applied in order, or
  * the issues with the malformed ones. The value is read as a YAML scalar or flow value ("4" -> 4,
  * "true" -> true, "{ process: poisson, rate: 3 }" -> a map, "2s" stays a string, an empty value is
- * the empty string). Missing maps along the path are created. `raw` is never mutated: the maps on
+ * the empty string; `null` or `~` removes the key, so it takes its default). Missing maps along the
+ * path are created. `raw` is never mutated: the maps on
  * the path are copied, the rest is shared. The result is unvalidated: validateScenario checks it
  * like file input, so a bad value is reported under its key path.
  *
@@ -87,8 +88,12 @@ function parseSet(set: string): Parsed {
   if (containsForbiddenKey(value)) {
     return { ok: false, message: `expected a value without __proto__, constructor or prototype keys, got ${shown}` };
   }
-  return { ok: true, path, value };
+  // `key=null` (or `key=~`) unsets the key: back to its default, as if the file never named it.
+  return { ok: true, path, value: value === null ? UNSET : value };
 }
+
+/** Marks a --set that removes its key. */
+const UNSET = Symbol('unset');
 
 function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -114,6 +119,11 @@ type SetResult = { ok: true; value: unknown } | { ok: false; message: string };
 function setAt(node: unknown, path: readonly string[], value: unknown, walked: readonly string[]): SetResult {
   const [head, ...rest] = path;
   if (head === undefined) return { ok: true, value };
+  if (rest.length === 0 && value === UNSET) {
+    if (!isMap(node) || !Object.hasOwn(node, head)) return { ok: true, value: node };
+    const { [head]: _removed, ...others } = node;
+    return { ok: true, value: others };
+  }
   const here = walked.length === 0 ? 'the scenario' : walked.join('.');
   if (Array.isArray(node)) {
     const index = Number(head);

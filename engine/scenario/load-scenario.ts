@@ -2,7 +2,7 @@ import { TraceFileError } from '../workload/trace-file.js';
 import { loadWorkloadData, type WorkloadData } from '../workload/workload-data.js';
 import { applyOverrides } from './apply-overrides.js';
 import { readScenarioFile } from './read-scenario-file.js';
-import { ScenarioError } from './scenario-issue.js';
+import { ScenarioError, type ScenarioIssue } from './scenario-issue.js';
 import type { Scenario } from './scenario-types.js';
 import { validateScenario } from './validate-scenario.js';
 
@@ -16,6 +16,20 @@ export interface LoadScenarioOptions {
 export interface LoadedScenario {
   scenario: Scenario;
   data: WorkloadData;
+}
+
+/**
+ * An issue under a key path that a --set wrote is that flag's as much as the file's: name both
+ * (the last --set that covers the path, since later ones win).
+ */
+function blameOverride(issue: ScenarioIssue, sets: readonly string[]): ScenarioIssue {
+  const key = issue.path.join('.');
+  for (let i = sets.length - 1; i >= 0; i--) {
+    const set = sets[i]!;
+    const target = set.slice(0, Math.max(0, set.indexOf('='))).trim();
+    if (target !== '' && (key === target || key.startsWith(`${target}.`))) return { ...issue, file: `${issue.file} (--set ${set})` };
+  }
+  return issue;
 }
 
 /**
@@ -33,7 +47,7 @@ export function loadScenario(path: string, options: LoadScenarioOptions = {}): L
     written = overridden.raw;
   }
   const validated = validateScenario(written, { file, baseDir });
-  if (!validated.ok) throw new ScenarioError(validated.issues);
+  if (!validated.ok) throw new ScenarioError(validated.issues.map((issue) => blameOverride(issue, sets)));
   try {
     return { scenario: validated.scenario, data: loadWorkloadData(validated.scenario) };
   } catch (error) {

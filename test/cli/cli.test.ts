@@ -547,3 +547,17 @@ describe('a reader that closes the pipe early', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('--set errors name the flag', () => {
+  it('a value a --set wrote is reported against that --set, not the scenario file', () => {
+    const run = runCli('simulate', 'scenarios/llama-3.1-70b-h100-tp4.yaml', '--set', 'serving.replicas=40');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('scenarios/llama-3.1-70b-h100-tp4.yaml (--set serving.replicas=40): serving.replicas: expected at most 2');
+  });
+
+  it('--set key=null unsets a pinned key: the replicas default back to what the cluster holds', () => {
+    const run = runCli('simulate', 'scenarios/llama-3.1-70b-h100-tp4.yaml', '--set', 'serving.replicas=null', '--set', 'serving.tensorParallelSize=8', '--set', 'stop.requests=100', '--json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).scenario.serving.replicas).toBe(1);
+  });
+});

@@ -123,3 +123,19 @@ describe('applyOverrides(raw, sets)', () => {
     );
   });
 });
+
+describe('unsetting a key', () => {
+  it('key=null (or ~) removes the key, so it takes its default; the input is not mutated', () => {
+    const raw = base();
+    const out = applied(['serving.tensorParallelSize=null', 'cluster.gpu=~'], raw);
+    expect(out.serving).toEqual({});
+    expect(Object.hasOwn(out.cluster, 'gpu')).toBe(false);
+    expect(raw.serving.tensorParallelSize).toBe(1);
+    const validated = validateScenario(applied(['serving.tensorParallelSize=null']), { file: 'x.yaml', baseDir: '.' });
+    expect(validated.ok && validated.scenario.serving.tensorParallelSize).toBe(1);
+  });
+
+  it('unsetting a key that is not there changes nothing', () => {
+    expect(applied(['serving.replicas=null'])).toEqual(base());
+  });
+});
