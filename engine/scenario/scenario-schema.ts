@@ -4,6 +4,7 @@ import type { Dtype, FabricSpec, GpuSpec, ModelSpec } from '../catalog/catalog-t
 import { fabricIds, findFabric, findGpu, findModel, gpuIds, modelIds } from '../catalog/lookup.js';
 import { totalParams } from '../catalog/model-arithmetic.js';
 import { parseDuration } from './duration.js';
+import { closestName } from './closest-name.js';
 import { describeValue } from './format-issues.js';
 import { parseThreshold } from './threshold-expression.js';
 import {
@@ -119,9 +120,12 @@ function catalogRef<T>(kind: string, find: (id: string) => T | undefined, ids: (
   return z.string().transform((id, ctx): T => {
     const found = find(id);
     if (found !== undefined) return found;
+    // A catalog id that the name begins (h100 -> h100-sxm) beats a near spelling (h200).
+    const known = ids();
+    const near = known.find((k) => k.startsWith(`${id.toLowerCase()}-`)) ?? closestName(id, known, 3);
     ctx.addIssue({
       code: 'custom',
-      message: `unknown ${kind} ${describeValue(id)}; expected one of ${ids().join(', ')}`,
+      message: `unknown ${kind} ${describeValue(id)}${near === null ? '' : ` (did you mean ${near}?)`}; expected one of ${ids().join(', ')}`,
       input: id,
     });
     return z.NEVER;

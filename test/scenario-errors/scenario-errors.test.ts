@@ -324,3 +324,18 @@ describe('scenario errors: each bad input gets one clear "file: key.path: expect
     expect(formatIssue({ file: 'f.yaml', path: [], message: 'Map keys must be unique', line: 4 })).toBe('f.yaml: line 4: Map keys must be unique');
   });
 });
+
+describe('catalog id typos', () => {
+  it.each([
+    ['h100', 'h100-sxm'],
+    ['h100-sx', 'h100-sxm'],
+    ['mi300', 'mi300x'],
+  ])('cluster.gpu %s suggests %s', (typo, suggestion) => {
+    const r = validateScenario(
+      { name: 't', model: 'llama-3.1-8b', cluster: { gpu: typo }, workload: { arrival: { process: 'poisson', rate: 1 }, inputTokens: { dist: 'fixed', value: 1 }, outputTokens: { dist: 'fixed', value: 1 } } },
+      { file: 't.yaml', baseDir: '.' },
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0]!.message).toContain(`(did you mean ${suggestion}?)`);
+  });
+});
