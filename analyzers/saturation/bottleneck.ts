@@ -39,15 +39,27 @@ export function nameBottleneck(point: SaturationPoint, maxNumSeqs: number): { na
   const [top, fraction] = reasons.reduce((best, r) => (r[1] > best[1] ? r : best));
   if (fraction >= MIN_BLOCKED_FRACTION) {
     if (top === 'batch-limit') {
-      return { name: 'batch-limit', evidence: `${at} all maxNumSeqs ${maxNumSeqs} sequence slots were taken while KV was ${pct(p.kvOccupancy)} full: ${waitedFor}` };
+      return {
+        name: 'batch-limit',
+        evidence: `${at} all maxNumSeqs ${maxNumSeqs} sequence slots were taken ${pct(b.batchLimit)} of the time while KV was ${pct(p.kvOccupancy)} full: ${waitedFor}. Try: --vary serving.maxNumSeqs=${maxNumSeqs},${maxNumSeqs * 2}`,
+      };
     }
     if (top === 'kv-memory') {
-      return { name: 'kv-memory', evidence: `${at} new requests could not get KV blocks (mean occupancy ${pct(p.kvOccupancy)}, peak ${pct(p.kvOccupancyPeak)}): ${waitedFor}` };
+      return {
+        name: 'kv-memory',
+        evidence: `${at} new requests could not get KV blocks ${pct(b.kvMemory)} of the time (mean occupancy ${pct(p.kvOccupancy)}, peak ${pct(p.kvOccupancyPeak)}): ${waitedFor}. Try: --vary serving.kvCacheDtype=auto,fp8 or more tensor parallelism`,
+      };
     }
     const name = computeOrCommunication();
+    // Say how often, not "every step": the budget was spent during the measured share of the run,
+    // and name the mechanism and the knob to try.
     return {
       name,
-      evidence: `${at} every step spent its maxNumBatchedTokens budget${name === 'communication' ? `, all-reduces taking ${pct(p.communicationShare)} of each step` : ''}: ${waitedFor}`,
+      evidence:
+        `${at} steps spent their whole maxNumBatchedTokens budget ${pct(b.tokenBudget)} of the time while requests waited` +
+        `${name === 'communication' ? `, all-reduces taking ${pct(p.communicationShare)} of each step` : ''}: prefill chunks fill the budget and ` +
+        `stretch the decode steps they share; ${waitedFor}. Try: --vary serving.maxNumBatchedTokens=<half>,<double> (a smaller budget ` +
+        `shortens decode steps, a larger one drains prefills faster)`,
     };
   }
   if (broken.some((k) => k.startsWith('tpot') || k.startsWith('itl') || k.startsWith('e2e'))) {

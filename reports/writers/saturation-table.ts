@@ -17,9 +17,16 @@ export function formatSaturation(result: SaturationResult): string {
   // Older result files (before calibration provenance) have no calibration key.
   if (result.calibration !== undefined) lines.push(`  ${describeCalibration(result.calibration)}`);
   if (s.slo !== null) lines.push(`  SLO: ${result.points[0]?.slo.map((b) => `${b.key} <= ${formatSeconds(b.bound)}`).join(', ')}`);
+  // The latency columns are the statistics the SLO names (a p90 SLO shows p90), else the p99s.
+  const sloColumns = (result.points[0]?.slo ?? []).map((b) => {
+    const [, metric, stat] = /^(ttft|tpot|itl|e2e|queueWait)(Mean|P50|P90|P95|P99)$/.exec(b.key) ?? [];
+    return { metric: metric as keyof SaturationResult['points'][number]['latency'], stat: (stat ?? 'P99').toLowerCase() as 'mean' | 'p50' | 'p90' | 'p95' | 'p99' };
+  });
+  const columns = sloColumns.length > 0 ? sloColumns : (['ttft', 'tpot', 'e2e'] as const).map((metric) => ({ metric, stat: 'p99' as const }));
+  const label = (m: string) => ({ ttft: 'TTFT', tpot: 'TPOT', itl: 'ITL', e2e: 'E2E', queueWait: 'queue wait' })[m] ?? m;
   const table = new Table({
-    head: ['rate req/s', 'TTFT p99', 'TPOT p99', 'E2E p99', 'tput req/s', 'KV mean', 'preempt', 'attain', 'SLO', 'pressure', ''],
-    colAligns: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left', 'left'],
+    head: ['rate req/s', ...columns.map((c) => `${label(c.metric)} ${c.stat}`), 'tput req/s', 'KV mean', 'preempt', 'attain', 'SLO', 'pressure', ''],
+    colAligns: ['right', ...columns.map(() => 'right' as const), 'right', 'right', 'right', 'right', 'left', 'left', 'left'],
     style: { head: [], border: [] },
   });
   const knee = sat?.mean ?? null;
@@ -34,9 +41,7 @@ export function formatSaturation(result: SaturationResult): string {
     }
     table.push([
       p.rate.toPrecision(4),
-      formatSeconds(p.latency.ttft.p99),
-      formatSeconds(p.latency.tpot.p99),
-      formatSeconds(p.latency.e2e.p99),
+      ...columns.map((c) => formatSeconds(p.latency[c.metric][c.stat])),
       p.throughput.requestsPerSecond.mean.toPrecision(3),
       formatPercent(p.pressure.kvOccupancy),
       p.preemptions.mean.toFixed(0),
