@@ -101,9 +101,12 @@ function count(min: number, max: number) {
   return z.int().min(min).max(max);
 }
 
+/** How a duration reads, also the marker scenarioJsonSchema() finds durations by. */
+export const DURATION_DESCRIPTION = 'a duration: "250ms", "2s", "10m", "1h" or a number of seconds';
+
 /** A duration ("250ms", "2s", "10m", "1h" or seconds) -> seconds. */
 function duration() {
-  return z.custom<string | number>().transform((value, ctx) => {
+  return z.custom<string | number>().meta({ description: DURATION_DESCRIPTION }).transform((value, ctx) => {
     const parsed = parseDuration(value);
     if (parsed.ok) return parsed.seconds;
     ctx.addIssue({ code: 'custom', message: `expected ${parsed.expected}, got ${describeValue(value)}`, input: value });

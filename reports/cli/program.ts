@@ -173,6 +173,23 @@ Examples:
     });
 
   program
+    .command('schema')
+    .description('Print the JSON Schema of the scenario format (for editor validation and autocomplete).')
+    .option('-o, --output <file>', 'write it to a file (atomically) instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  headroom schema -o headroom.schema.json
+  # then, first line of a scenario file (VS Code YAML extension and other yaml-language-server editors):
+  # yaml-language-server: $schema=./headroom.schema.json`,
+    )
+    .action(async (options) => {
+      const { schemaCommand } = await import('./commands/schema.js');
+      schemaCommand(options);
+    });
+
+  program
     .command('catalog')
     .description('List the GPUs, models and fabrics a scenario may name (with --json: every entry and its source).')
     .argument('[section]', 'gpus | models | fabrics (default: all)')

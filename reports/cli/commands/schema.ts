@@ -1,0 +1,14 @@
+import { scenarioJsonSchema } from '../../../engine/scenario/scenario-json-schema.js';
+import { writeFileAtomically } from '../../write-file-atomically.js';
+import { checkOutputPath } from '../output.js';
+
+/** `headroom schema`: the scenario format's JSON Schema, on stdout or to a file. */
+export function schemaCommand(options: { output?: string }): void {
+  checkOutputPath(options.output);
+  const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+  if (options.output === undefined) process.stdout.write(text);
+  else {
+    writeFileAtomically(options.output, text);
+    process.stdout.write(`wrote ${options.output}\n`);
+  }
+}
