@@ -124,6 +124,8 @@ Examples:
     .option('--fail-on <expr>', 'a threshold every scenario must meet, e.g. "ttft.p99 < 2s" (repeatable)', collect, [])
     .option('--junit <file>', 'write JUnit XML: one testsuite per scenario, one testcase per threshold (atomically)')
     .option('--summary <file>', 'write a Markdown summary, e.g. to append to $GITHUB_STEP_SUMMARY (atomically)')
+    .option('--json', 'print the check report JSON (every scenario\'s results inside) on stdout and nothing else')
+    .option('-o, --output <file>', 'write the check report JSON to a file (atomically); `headroom report` draws it')
     .option('--set <key.path=value>', 'override any scenario key in every scenario (repeatable)', collect, [])
     .option('--seed <n>', 'replace the scenarios\' seed', integer('--seed', 0, 2 ** 32 - 1))
     .option('--replications <n>', 'seeded simulations per rate for saturation.* thresholds', integer('--replications', 1, 100))

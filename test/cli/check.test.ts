@@ -190,3 +190,21 @@ describe('progress in a CI log', () => {
     expect(run.stderr).toContain('checking scenarios/llama-3.1-8b-h100-chat.yaml');
   });
 });
+
+describe('check writes what it gated', () => {
+  it('--json prints the check report (each scenario\'s results inside) and -o writes it; headroom report draws it', () => {
+    const json = runCli('check', 'scenarios/llama-3.1-8b-h100-chat.yaml', '--set', 'stop.requests=300', '--fail-on', 'ttft.p99 < 1ms', '--json');
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ kind: 'check', passed: false, failed: 1 });
+    expect(report.scenarios[0].simulation.kind).toBe('simulation');
+    const dir = mkdtempSync(join(tmpdir(), 'headroom-check-json-'));
+    const file = join(dir, 'check.json');
+    const written = runCli('check', 'scenarios/llama-3.1-8b-h100-chat.yaml', '--set', 'stop.requests=300', '--fail-on', 'ttft.p99 < 1h', '-o', file);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toContain(`wrote ${file}`);
+    const html = runCli('report', file, '-o', join(dir, 'check.html'));
+    expect(html.code).toBe(0);
+    expect(existsSync(join(dir, 'check.html'))).toBe(true);
+  });
+});

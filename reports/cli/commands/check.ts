@@ -4,7 +4,7 @@ import { formatMeasured } from '../../../engine/scenario/threshold-expression.js
 import { writeJunit } from '../../writers/junit.js';
 import { writeMarkdownSummary } from '../../writers/markdown.js';
 import { EXIT, ExitError } from '../exit-codes.js';
-import { checkOutputPath } from '../output.js';
+import { checkOutputPath, emit } from '../output.js';
 
 export interface CheckCommandOptions {
   failOn: string[];
@@ -14,6 +14,8 @@ export interface CheckCommandOptions {
   seed?: number;
   workers?: number;
   replications?: number;
+  json?: boolean;
+  output?: string;
 }
 
 /** A malformed expression's message, with the expression and a caret under the column it failed at. */
@@ -67,6 +69,7 @@ export function formatCheckReport(report: CheckReport): string {
 export async function checkCommand(files: string[], options: CheckCommandOptions): Promise<void> {
   checkOutputPath(options.junit, '--junit');
   checkOutputPath(options.summary, '--summary');
+  checkOutputPath(options.output);
   let report: CheckReport;
   try {
     parseFailOn(options.failOn);
@@ -97,8 +100,10 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
       throw new ExitError(EXIT.INVALID_INPUT, `${flag} ${path}: cannot write (${(error as Error).message})`);
     }
   }
-  process.stdout.write(formatCheckReport(report));
-  if (options.junit !== undefined) process.stdout.write(`wrote ${options.junit}\n`);
-  if (options.summary !== undefined) process.stdout.write(`wrote ${options.summary}\n`);
+  // --json / -o: the whole report, each scenario's results inside (`headroom report` draws them).
+  emit(report, () => {
+    const written = [options.junit, options.summary].filter((p): p is string => p !== undefined).map((p) => `wrote ${p}\n`);
+    return formatCheckReport(report) + written.join('');
+  }, { ...(options.json ? { json: true } : {}), ...(options.output !== undefined ? { output: options.output } : {}) });
   if (!report.passed) process.exitCode = EXIT.CHECK_FAILED;
 }

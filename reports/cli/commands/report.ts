@@ -17,7 +17,7 @@ export interface ReportCommandOptions {
 const MAX_INPUT_BYTES = 64 * 2 ** 20;
 
 /** Reads, parses (no prototype poisoning) and checks one result file; problems as message lines. */
-function readEntry(file: string): { entry: ReportEntry } | { issues: string[] } {
+function readEntries(file: string): { entries: ReportEntry[] } | { issues: string[] } {
   let text: string;
   try {
     const size = statSync(file).size;
@@ -34,7 +34,27 @@ function readEntry(file: string): { entry: ReportEntry } | { issues: string[] } 
   } catch (error) {
     return { issues: [`${file}: not valid JSON (${(error as Error).message})`] };
   }
-  return validateReportInput(value, file);
+  // A `check --json` report carries the results it gated: report each of them.
+  if (isCheckReport(value)) {
+    const entries: ReportEntry[] = [];
+    const issues: string[] = [];
+    value.scenarios.forEach((scenario, i) => {
+      for (const [what, result] of [['simulation', scenario.simulation], ['saturation', scenario.saturation]] as const) {
+        if (result === null || result === undefined) continue;
+        const read = validateReportInput(result, `${file}: scenarios[${i}].${what}`);
+        if ('entry' in read) entries.push(read.entry);
+        else issues.push(...read.issues);
+      }
+    });
+    return issues.length > 0 ? { issues } : { entries };
+  }
+  const read = validateReportInput(value, file);
+  return 'entry' in read ? { entries: [read.entry] } : read;
+}
+
+function isCheckReport(value: unknown): value is { scenarios: { simulation?: unknown; saturation?: unknown }[] } {
+  const v = value as { kind?: unknown; scenarios?: unknown } | null;
+  return typeof v === 'object' && v !== null && v.kind === 'check' && Array.isArray(v.scenarios) && v.scenarios.length <= 64;
 }
 
 /**
@@ -47,8 +67,8 @@ export function reportCommand(files: string[], options: ReportCommandOptions): v
   const entries: ReportEntry[] = [];
   const issues: string[] = [];
   for (const file of files) {
-    const read = readEntry(file);
-    if ('entry' in read) entries.push({ ...read.entry, file: basename(file) });
+    const read = readEntries(file);
+    if ('entries' in read) entries.push(...read.entries.map((entry) => ({ ...entry, file: basename(file) })));
     else issues.push(...read.issues);
   }
   if (issues.length > 0) throw new ExitError(EXIT.INVALID_INPUT, `cannot write a report\n${issues.join('\n')}`);
