@@ -94,6 +94,7 @@ Examples:
     .option('--precision <fraction>', 'relative precision of the knee search (default 0.02)', fraction('--precision'))
     .option('--workers <n>', 'worker threads (default: CPU cores); results are identical for any number', integer('--workers', 1, 256))
     .option('--vary <key=v1,v2>', 'compare configurations: any scenario key and its values (repeatable: every combination)', collect, [])
+    .option('--concurrency <levels>', 'instead: a closed-loop sweep of these client counts (e.g. 1,2,4,8,16), as benchmark tools run')
     .option('--target-rate <req/s>', 'also answer: the fewest replicas (and GPUs) that carry this rate under the SLO', positiveNumber('--target-rate'))
     .option('--set <key.path=value>', 'override any scenario key (repeatable)', collect, [])
     .option('--seed <n>', 'replace the scenario seed', integer('--seed', 0, 2 ** 32 - 1))

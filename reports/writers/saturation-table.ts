@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { SaturationComparison, SaturationResult } from '../../analyzers/saturation/saturation-result.js';
+import type { ConcurrencySweepResult } from '../../analyzers/saturation/concurrency-sweep.js';
 import { formatPercent, formatRate, formatSeconds } from './format-units.js';
 import { describeCalibration, describeCost } from './terminal-table.js';
 
@@ -110,4 +111,28 @@ export function formatComparison(c: SaturationComparison): string {
   });
   const parts = c.configurations.map((k) => `\n== ${k.label}\n${formatSaturation(k.result)}`);
   return `${parts.join('')}\nComparison at each configuration's saturation rate (* = Pareto-optimal in tokens/s per GPU vs per user):\n${table.toString()}\n`;
+}
+
+/** A concurrency sweep as a table: per level, the latencies benchmark tools print and the throughput. */
+export function formatConcurrencySweep(r: ConcurrencySweepResult): string {
+  const table = new Table({
+    head: ['concurrency', 'req/s', 'output tok/s', 'TTFT p50', 'TTFT p99', 'TPOT p50', 'TPOT p99', 'ITL p99', 'SLO', 'pressure'],
+    colAligns: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+    style: { head: [], border: [] },
+  });
+  for (const p of r.levels) {
+    table.push([
+      p.concurrency,
+      p.throughput.requestsPerSecond.mean.toPrecision(3),
+      p.throughput.outputTokensPerSecond.mean.toFixed(0),
+      formatSeconds(p.latency.ttft.p50),
+      formatSeconds(p.latency.ttft.p99),
+      formatSeconds(p.latency.tpot.p50),
+      formatSeconds(p.latency.tpot.p99),
+      formatSeconds(p.latency.itl.p99),
+      p.meetsSlo === null ? '-' : p.meetsSlo ? 'met' : 'MISSED',
+      p.pressure.pressured.join(',') || '-',
+    ]);
+  }
+  return `Headroom concurrency sweep: ${r.scenario.name} (seed ${r.seed}, ${r.replications} replication(s) per level, closed loop, no think time)\n${table.toString()}\n`;
 }

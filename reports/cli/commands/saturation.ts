@@ -1,7 +1,8 @@
 import { analyzeSaturation, DEFAULT_REPLICATIONS } from '../../../analyzers/saturation/analyze-saturation.js';
 import { compareConfigurations, parseVary } from '../../../analyzers/saturation/compare-configurations.js';
 import { loadScenario } from '../../../engine/scenario/load-scenario.js';
-import { formatComparison, formatSaturation } from '../../writers/saturation-table.js';
+import { formatComparison, formatConcurrencySweep, formatSaturation } from '../../writers/saturation-table.js';
+import { sweepConcurrency } from '../../../analyzers/saturation/concurrency-sweep.js';
 import { EXIT, ExitError } from '../exit-codes.js';
 import { checkOutputPath, emit } from '../output.js';
 import { createProgress, exitOnInterrupt } from '../progress.js';
@@ -13,6 +14,7 @@ export interface SaturationCommandOptions {
   workers?: number;
   vary: string[];
   targetRate?: number;
+  concurrency?: string;
   set: string[];
   seed?: number;
   json?: boolean;
@@ -38,6 +40,15 @@ export function parseRates(text: string): number[] {
     if (rates.some((r) => !(Number.isFinite(r) && r > 0))) bad('expected positive rates, e.g. 2,4,8 or 2:40:2');
   }
   return [...new Set(rates)].sort((a, b) => a - b);
+}
+
+/** Parses `--concurrency 1,2,4,8` into levels (whole clients, 1 to 65,536, at most 64 levels). */
+export function parseLevels(text: string): number[] {
+  const levels = text.split(',').map((x) => Number(x.trim()));
+  if (levels.length > 64 || levels.some((n) => !(Number.isInteger(n) && n >= 1 && n <= 65_536))) {
+    throw new ExitError(EXIT.INVALID_INPUT, `--concurrency ${text}: expected up to 64 whole numbers of clients from 1 to 65536, e.g. 1,2,4,8,16`);
+  }
+  return levels;
 }
 
 /** `headroom saturation <scenario>`: the Inference Saturation analysis, or a --vary comparison. */
@@ -71,6 +82,13 @@ export async function saturationCommand(file: string, options: SaturationCommand
       return;
     }
     const loaded = loadScenario(file, { sets: options.set, ...seedOption });
+    if (options.concurrency !== undefined) {
+      const levels = parseLevels(options.concurrency);
+      const sweep = await sweepConcurrency(loaded, levels, common);
+      progress.stop();
+      emit(sweep, () => formatConcurrencySweep(sweep), options);
+      return;
+    }
     const result = await analyzeSaturation(loaded, common);
     progress.stop();
     emit(result, () => formatSaturation(result), options);
