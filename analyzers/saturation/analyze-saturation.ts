@@ -85,6 +85,24 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
     let searchFailure: string | null = null;
     if (options.rates !== undefined) {
       await evaluate(options.rates);
+      // Refine around the break and the onset as the search does, so a grid and a search of the
+      // same scenario tell the same story (the grid's spacing is not the diagnosis's resolution).
+      if (hasSlo) {
+        const sorted = [...evaluated.values()].sort((a, b) => a.rate - b.rate);
+        const broken = sorted.findIndex((p) => p.meetsSlo === false);
+        if (broken > 0 && sorted.slice(0, broken).every((p) => p.decided)) {
+          let lo = sorted[broken - 1]!.rate;
+          let hi = sorted[broken]!.rate;
+          while ((hi - lo) / lo > precision) {
+            const mid = (lo + hi) / 2;
+            const point = await pointAt(mid);
+            if (!point.decided) break;
+            if (point.meetsSlo === true) lo = mid;
+            else hi = mid;
+          }
+        }
+      }
+      await findPressureOnset(evaluated, precision, Math.min(...options.rates) * MIN_RATE_FACTOR, pointAt);
     } else {
       try {
         const knee = await findKnee({
@@ -285,7 +303,7 @@ class RunTooShort extends Error {
 
 /** What the saturation interval is made of, in words. */
 function intervalNote(replications: number, deterministic: boolean, grid: boolean): string {
-  const resolution = grid ? "the grid's spacing around the break" : "the search's last bracket around the break";
+  const resolution = grid ? 'the bracket of evaluated rates around the break (the grid, refined there to --precision)' : "the search's last bracket around the break";
   if (deterministic) return `a trace is deterministic, so one replication ran: the interval is ${resolution}, with no run-to-run spread to measure`;
   if (replications === 1) return `one replication: the interval is ${resolution} only; run --replications 3 or more to include the run-to-run spread`;
   return `95% Student-t interval over ${replications} replications, widened to ${resolution}`;

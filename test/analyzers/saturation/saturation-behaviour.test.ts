@@ -99,12 +99,17 @@ describe('saturation intervals are never of zero width', () => {
     expect(r.intervalNote).toMatch(/one replication/);
   });
 
-  it('on a grid the interval spans at least the grid step around the break', async () => {
-    const r = await analyze(chat(), { rates: [8, 16, 24, 32, 40, 48, 56, 64] });
-    expect(r.saturationReason).toBeNull();
-    const s = r.saturationRate!;
-    expect(s.high - s.low).toBeGreaterThanOrEqual(8 - 1e-9);
-    expect(r.intervalNote).toMatch(/grid/);
+  it('on a grid the break is refined to the precision, as a search would, and the two agree within it', async () => {
+    const grid = await analyze(chat(), { rates: [8, 16, 24, 32, 40, 48, 56, 64] });
+    const search = await analyze(chat());
+    expect(grid.saturationReason).toBeNull();
+    const g = grid.saturationRate!;
+    expect(g.high - g.low).toBeGreaterThan(0);
+    expect(grid.intervalNote).toMatch(/grid, refined/);
+    // Rates between the grid's own were evaluated around the break.
+    expect(grid.points.some((p) => p.rate % 8 !== 0)).toBe(true);
+    expect(Math.abs(g.mean / search.saturationRate!.mean - 1)).toBeLessThan(0.05);
+    expect(grid.pressureOnsetRate === null).toBe(search.pressureOnsetRate === null);
   });
 
   it('a deterministic trace runs one replication, whatever --replications says', async () => {
