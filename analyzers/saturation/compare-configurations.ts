@@ -1,4 +1,5 @@
-import { loadScenario } from '../../engine/scenario/load-scenario.js';
+import { loadScenario, type LoadedScenario } from '../../engine/scenario/load-scenario.js';
+import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
 import { createJobRunner } from '../run-points.js';
 import { analyzeSaturation, type SaturationOptions } from './analyze-saturation.js';
 import type { SaturationComparison, SaturationResult } from './saturation-result.js';
@@ -47,26 +48,39 @@ export async function compareConfigurations(
   const runner = createJobRunner({ workers: options.workers, onProgress: options.onProgress });
   try {
     const configs = combinations(axes);
-    // Validate every configuration before simulating any.
-    const loaded = configs.map((overrides) =>
-      loadScenario(file, {
-        sets: [...(options.sets ?? []), ...Object.entries(overrides).map(([k, v]) => `${k}=${v}`)],
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      }),
-    );
+    const labelOf = (overrides: Record<string, string>) =>
+      Object.entries(overrides)
+        .map(([k, v]) => `${k.split('.').at(-1)}=${v}`)
+        .join(' ');
+    // Validate every configuration before simulating any: a combination the rules refuse is
+    // reported as infeasible, the others are compared (all refused: nothing to compare, exit 2).
+    const feasible: { overrides: Record<string, string>; loaded: LoadedScenario }[] = [];
+    const infeasible: SaturationComparison['infeasible'] = [];
+    const refusals: ScenarioError[] = [];
+    for (const overrides of configs) {
+      try {
+        const loaded = loadScenario(file, {
+          sets: [...(options.sets ?? []), ...Object.entries(overrides).map(([k, v]) => `${k}=${v}`)],
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        });
+        feasible.push({ overrides, loaded });
+      } catch (error) {
+        if (!(error instanceof ScenarioError)) throw error;
+        refusals.push(error);
+        infeasible.push({ label: labelOf(overrides), overrides, reason: error.issues.map((i) => i.message).join('; ') });
+      }
+    }
+    if (feasible.length === 0) throw refusals[0]!;
     const configurations: SaturationComparison['configurations'] = [];
-    for (let i = 0; i < configs.length; i++) {
-      const overrides = configs[i]!;
-      const l = loaded[i]!;
+    for (const { overrides, loaded: l } of feasible) {
       const result = await analyzeSaturation(l, { ...options, runner, file });
       const sv = l.scenario.serving;
       const gpus = sv.replicas * sv.tensorParallelSize * sv.pipelineParallelSize;
       const knee = kneePoint(result);
       configurations.push({
-        label: Object.entries(overrides)
-          .map(([k, v]) => `${k.split('.').at(-1)}=${v}`)
-          .join(' '),
+        label: labelOf(overrides),
         overrides,
+        replicas: sv.replicas,
         gpus,
         saturationRate: result.saturationRate?.mean ?? null,
         goodputAtSaturation: result.goodputAtSaturation,
@@ -89,7 +103,7 @@ export async function compareConfigurations(
           (o.tokensPerSecondPerGpu > c.tokensPerSecondPerGpu! || o.tokensPerSecondPerUser > c.tokensPerSecondPerUser!),
       );
     }
-    return { kind: 'saturation-comparison', version: 1, seed: loaded[0]!.scenario.seed, configurations };
+    return { kind: 'saturation-comparison', version: 1, seed: feasible[0]!.loaded.scenario.seed, configurations, infeasible };
   } finally {
     await runner.close();
   }

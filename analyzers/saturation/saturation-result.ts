@@ -150,10 +150,12 @@ export interface SaturationComparison {
   kind: 'saturation-comparison';
   version: number;
   seed: number;
-  /** One entry per configuration, in the order the --vary values were given. */
+  /** One entry per feasible configuration, in the order the --vary values were given. */
   configurations: {
     label: string;
     overrides: Record<string, string>;
+    /** Replicas the configuration runs (derived from the cluster when not pinned). */
+    replicas: number;
     gpus: number;
     saturationRate: number | null;
     goodputAtSaturation: number | null;
@@ -167,4 +169,6 @@ export interface SaturationComparison {
     paretoOptimal: boolean;
     result: SaturationResult;
   }[];
+  /** Combinations the scenario rules refuse (a TP that does not divide the node, a model that does not fit), with why. */
+  infeasible: { label: string; overrides: Record<string, string>; reason: string }[];
 }

@@ -100,17 +100,18 @@ export function formatComparison(c: SaturationComparison): string {
   const priced = costs.some((v) => v !== null);
   const cheapest = Math.min(...costs.filter((v): v is number => v !== null));
   const table = new Table({
-    head: ['configuration', 'GPUs', 'saturation req/s', 'goodput req/s', 'tok/s per GPU', 'tok/s per user', ...(priced ? ['$/1M out'] : []), 'bottleneck', 'Pareto'],
+    head: ['configuration', 'replicas x GPUs', 'saturation req/s', 'goodput req/s', 'tok/s per GPU', 'tok/s per user', ...(priced ? ['$/1M out'] : []), 'bottleneck', 'Pareto'],
     style: { head: [], border: [] },
   });
   c.configurations.forEach((k, i) => {
     const f = (v: number | null) => (v === null ? '-' : v.toPrecision(3));
     const cost = costs[i] ?? null;
     const costCell = cost === null ? '-' : `$${cost.toFixed(3)}${cost === cheapest ? ' (cheapest)' : ''}`;
-    table.push([k.label, k.gpus, f(k.saturationRate), f(k.goodputAtSaturation), f(k.tokensPerSecondPerGpu), f(k.tokensPerSecondPerUser), ...(priced ? [costCell] : []), k.result.bottleneck?.name ?? '-', k.paretoOptimal ? '*' : '']);
+    table.push([k.label, `${k.replicas ?? '-'} (${k.gpus} GPUs)`, f(k.saturationRate), f(k.goodputAtSaturation), f(k.tokensPerSecondPerGpu), f(k.tokensPerSecondPerUser), ...(priced ? [costCell] : []), k.result.bottleneck?.name ?? '-', k.paretoOptimal ? '*' : '']);
   });
   const parts = c.configurations.map((k) => `\n== ${k.label}\n${formatSaturation(k.result)}`);
-  return `${parts.join('')}\nComparison at each configuration's saturation rate (* = Pareto-optimal in tokens/s per GPU vs per user):\n${table.toString()}\n`;
+  const refused = (c.infeasible ?? []).map((k) => `  infeasible: ${k.label}: ${k.reason}\n`).join('');
+  return `${parts.join('')}${refused === '' ? '' : `\nNot compared (the scenario rules refuse them):\n${refused}`}\nComparison at each configuration's saturation rate (* = Pareto-optimal in tokens/s per GPU vs per user):\n${table.toString()}\n`;
 }
 
 /** A concurrency sweep as a table: per level, the latencies benchmark tools print and the throughput. */

@@ -95,3 +95,16 @@ describe('headroom saturation', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('--vary with an infeasible combination', () => {
+  it('compares the feasible ones and lists the refused one with the reason, instead of aborting', () => {
+    const run = runCli(
+      'saturation', 'scenarios/llama-3.1-70b-h100-tp4.yaml', '--set', 'stop.requests=800', '--set', 'serving.replicas=null',
+      '--vary', 'serving.tensorParallelSize=3,4', '--rates', '2,4', '--replications', '1', '--workers', '1', '--json',
+    );
+    expect(run.code).toBe(0);
+    const c = JSON.parse(run.stdout);
+    expect(c.configurations.map((k: { label: string; replicas: number }) => [k.label, k.replicas])).toEqual([['tensorParallelSize=4', 2]]);
+    expect(c.infeasible).toEqual([{ label: 'tensorParallelSize=3', overrides: { 'serving.tensorParallelSize': '3' }, reason: expect.stringContaining('divisor') }]);
+  });
+});
