@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { describeValue, formatPath } from '../../engine/scenario/format-issues.js';
-import type { ReportEntry, ReportPayload } from '../../web/src/payload.js';
+import type { MadeBy, ReportEntry, ReportPayload } from '../../web/src/payload.js';
 
 /**
  * The self-contained HTML report: the report app that `vite build` made from web/ (one file, its
@@ -79,9 +79,25 @@ export function buildHtmlReport(app: string, payload: ReportPayload): string {
     .replace(PAYLOAD_SLOT, () => `<script type="application/json" id="headroom-data">${embedJson(payload)}</script>`);
 }
 
-/** htmlReport(entries, generator) -> the page for these results, built from the installed app. */
-export function htmlReport(entries: ReportEntry[], generator: string): string {
-  return buildHtmlReport(readReportApp(), { format: 'headroom-report', version: 1, generator, entries });
+/** An argument as a shell would need it typed: quoted only when it holds more than safe characters. */
+function shellWord(arg: string): string {
+  return /^[\w./=:,@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * defaultMadeBy() -> this process's command line ("headroom report a.json -o r.html") and the time
+ * now, or SOURCE_DATE_EPOCH's when set, so a rebuild can reproduce a page byte for byte. Only the
+ * page says this: result JSON never carries it and stays deterministic.
+ */
+export function defaultMadeBy(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): MadeBy {
+  const epoch = Number(env.SOURCE_DATE_EPOCH);
+  const at = env.SOURCE_DATE_EPOCH !== undefined && Number.isInteger(epoch) ? new Date(epoch * 1000) : new Date();
+  return { command: ['headroom', ...argv.map(shellWord)].join(' '), at: at.toISOString() };
+}
+
+/** htmlReport(entries, generator, madeBy) -> the page for these results, built from the installed app. */
+export function htmlReport(entries: ReportEntry[], generator: string, madeBy: MadeBy = defaultMadeBy()): string {
+  return buildHtmlReport(readReportApp(), { format: 'headroom-report', version: 1, generator, madeBy, entries });
 }
 
 // ---- What the report accepts: the result kinds it draws, checked before anything is written. ----

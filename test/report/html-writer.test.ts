@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildHtmlReport, embedJson, htmlReport, REPORT_LIMITS, validateReportInput } from '../../reports/writers/html.js';
+import { buildHtmlReport, defaultMadeBy, embedJson, htmlReport, REPORT_LIMITS, validateReportInput } from '../../reports/writers/html.js';
 import type { ReportPayload } from '../../web/src/payload.js';
 import { chatScenario, HOSTILE_NAME, saturationFixture, simulated, uncalibrated, varyFixture, withoutCalibration } from '../web/fixtures/results.js';
 import { ensureReportApp } from './report-files.js';
@@ -87,5 +87,26 @@ describe('reports/writers/html', () => {
     const ts = sim.timeSeries as { total: Record<string, number[]> };
     const long = { ...sim, timeSeries: { ...ts, total: { ...ts.total, running: new Array(REPORT_LIMITS.seriesPoints + 1).fill(1) } } };
     expect(issues(long)[0]).toBe(`x.json: timeSeries.total.running: expected at most ${REPORT_LIMITS.seriesPoints} entries, got a list of ${REPORT_LIMITS.seriesPoints + 1}`);
+  });
+
+  it('defaultMadeBy(argv, env) is "headroom" and the arguments (shell-quoted where needed), at now or SOURCE_DATE_EPOCH', () => {
+    expect(defaultMadeBy(['report', 'a.json', "it's here.json", '-o', 'r.html'], { SOURCE_DATE_EPOCH: '0' })).toEqual({
+      command: `headroom report a.json 'it'\\''s here.json' -o r.html`,
+      at: '1970-01-01T00:00:00.000Z',
+    });
+    const at = Date.parse(defaultMadeBy([], {}).at);
+    expect(Math.abs(at - Date.now())).toBeLessThan(60_000);
+    expect(defaultMadeBy([], {}).command).toBe('headroom');
+  });
+
+  it('htmlReport embeds madeBy in the page payload, and the result JSON inside it is unchanged', () => {
+    ensureReportApp();
+    const entries = payload('demo').entries;
+    const before = JSON.stringify(entries);
+    const html = htmlReport(entries, 'headroom test', { command: 'headroom report x.json', at: '2025-01-01T00:00:00.000Z' });
+    const data = JSON.parse(/<script type="application\/json" id="headroom-data">([\s\S]*?)<\/script>/.exec(html)![1]!) as ReportPayload;
+    expect(data.madeBy).toEqual({ command: 'headroom report x.json', at: '2025-01-01T00:00:00.000Z' });
+    expect(JSON.stringify(data.entries)).toBe(before);
+    expect(JSON.stringify(entries)).toBe(before);
   });
 });

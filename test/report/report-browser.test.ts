@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SaturationResult } from '../../analyzers/saturation/saturation-result.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
 import { formatNumber } from '../../web/src/format.js';
-import { latencyCdf } from '../../web/src/shape/latency-cdf.js';
+import { CDF_METRICS, latencyCdf } from '../../web/src/shape/latency-cdf.js';
 import { bottleneckSentence, latencyVsRate, rateMarkers, throughputVsRate } from '../../web/src/shape/saturation-curves.js';
 import { calibrationWarning } from '../../web/src/shape/scenario-summary.js';
+import { comparisonVerdict, saturationVerdict, simulationVerdict } from '../../web/src/shape/verdict.js';
 import { pointIndexAt, SERIES_METRICS, simulationTimeLines } from '../../web/src/shape/time-series.js';
 import { chatScenario, fourReplicas, HOSTILE_NAME, saturationFixture, simulated, uncalibrated, varyFixture, withoutCalibration } from '../web/fixtures/results.js';
 import { hasChromium, launchBrowser, openReport, type OpenedReport } from './browser.js';
-import { OUT_DIR, writeReport } from './report-files.js';
+import { OUT_DIR, TEST_MADE_BY, writeReport } from './report-files.js';
 
 /**
  * The report as a reader meets it: generated pages opened from file:// in Debian's headless
@@ -34,8 +35,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function open(name: string, entries: Parameters<typeof writeReport>[2]): Promise<OpenedReport> {
-  const path = writeReport(dir, name, entries);
+async function open(name: string, entries: Parameters<typeof writeReport>[2], madeBy = TEST_MADE_BY): Promise<OpenedReport> {
+  const path = writeReport(dir, name, entries, madeBy);
   const opened = await openReport(browser!.context, path);
   console.log(`${name}: ${(statSync(path).size / 1024).toFixed(0)} KiB, first render ${opened.renderMs.toFixed(0)} ms after navigation`);
   return opened;
@@ -69,14 +70,20 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     const { page } = report;
     expectSelfContained(report);
     expect(await count(page, '[data-card]')).toBe(8);
-    for (const metric of ['ttft', 'tpot', 'e2e'] as const) {
+    expect(CDF_METRICS.map((m) => m.key)).toEqual(['ttft', 'tpot', 'e2e', 'itl', 'queueWait']);
+    for (const { key: metric } of CDF_METRICS) {
       expect(await count(page, `[data-chart="cdf-${metric}"] path.mark`)).toBe(1);
       // Results carry a dense CDF, drawn as a curve without per-quantile circles.
       expect(latencyCdf(four.latency[metric])!.from).toBe('cdf');
       expect(await count(page, `[data-chart="cdf-${metric}"] circle.mark`)).toBe(0);
     }
     expect(await count(page, '[data-chart="cdf-ttft"] .slo-line')).toBe(1);
+    expect(SERIES_METRICS).toHaveLength(5);
     for (const metric of SERIES_METRICS) expect(await count(page, `[data-chart="time-${metric.key}"] path.mark`)).toBe(1 + four.timeSeries.perReplica.length);
+    // The verdict line leads the view.
+    expect(await page.locator('[data-view="simulation"] .verdict').textContent()).toBe(simulationVerdict(four).text);
+    expect(await page.locator('[data-view="simulation"] h2 + .verdict').count()).toBe(1);
+    expect(await page.locator('.report-footer .made-by').textContent()).toBe(`made by \`${TEST_MADE_BY.command}\` at ${TEST_MADE_BY.at}`);
     expect(await count(page, '[data-chart="replica-strip"] rect.mark')).toBe(4 * four.utilization.perReplica.length);
     expect(await page.locator('.scenario-panel').textContent()).toContain('TP 1 × PP 1, 4 replicas');
     expect(await page.locator('.scenario-panel').textContent()).toContain(`Calibrationfitted on measurements: ${four.calibration.source}`);
@@ -117,7 +124,7 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     const { page } = report;
     const toggle = page.locator('button[data-series-toggle="replica-1"]');
     const lines = page.locator('[data-chart^="time-"] path.mark[data-series="replica-1"]');
-    expect(await lines.count()).toBe(4);
+    expect(await lines.count()).toBe(SERIES_METRICS.length);
     await toggle.click();
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
     for (const line of await lines.all()) await hidden(line);
@@ -188,7 +195,7 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     await page.screenshot({ path: join(OUT_DIR, 'report-comparison.png'), fullPage: true });
     await page.locator('button[data-series-toggle="result-1"]').click();
     const others = page.locator('[data-chart^="cdf-"] [data-series="result-1"], [data-chart^="time-"] [data-series="result-1"]');
-    expect(await others.count()).toBe(3 + 4);
+    expect(await others.count()).toBe(CDF_METRICS.length + SERIES_METRICS.length);
     for (const el of await others.all()) await hidden(el);
     await shown(page.locator('[data-chart="cdf-ttft"] [data-series="result-0"]'));
     await page.close();
@@ -209,6 +216,7 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     expect(await count(page, '[data-chart="rate-e2e"] .slo-line')).toBe(0);
     expect(await count(page, '[data-chart="rate-throughput"] path.mark')).toBe(throughputVsRate(result).length);
     expect(await page.locator('[data-sentence="bottleneck"]').textContent()).toBe(bottleneckSentence(result));
+    expect(await page.locator('[data-view="saturation"] h2 + .verdict').textContent()).toBe(saturationVerdict(result).text);
     expect(await count(page, '.points-table tbody tr')).toBe(result.points.length);
     await page.locator('button[data-series-toggle="p50"]').click();
     const p50 = page.locator('[data-series="p50"] path.mark');
@@ -224,6 +232,7 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     const { page } = opened;
     expectSelfContained(opened);
     expect(await count(page, '.configurations-table thead th')).toBe(1 + comparison.configurations.length);
+    expect(await page.locator('[data-view="saturation-comparison"] h2 + .verdict').textContent()).toBe(comparisonVerdict(comparison).text);
     expect(await count(page, '[data-chart="pareto"] circle.mark')).toBe(3);
     expect(await count(page, '[data-chart="pareto"] circle.mark.optimal')).toBe(2);
     expect(await page.locator('[data-chart="pareto"] .point-label').allTextContents()).toEqual(comparison.configurations.map((c) => c.label));
@@ -231,6 +240,38 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     const calibration = page.locator('.configurations-table tbody tr', { has: page.locator('th', { hasText: 'Calibration' }) }).locator('td');
     expect(await calibration.allTextContents()).toEqual(comparison.configurations.map((c) => `fitted on measurements: ${c.result.calibration.source}`));
     await page.screenshot({ path: join(OUT_DIR, 'report-vary.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('a 5-configuration Pareto chart zooms to its data and no two point labels overlap', async () => {
+    const base = varyFixture(chatScenario());
+    const c = base.configurations[0]!;
+    // Close figures: on an axis from 0 these labels would sit on top of each other.
+    const figures = [
+      [70, 2400],
+      [71, 2410],
+      [72, 2420],
+      [73, 2405],
+      [60, 2600],
+    ] as const;
+    const comparison = { ...base, configurations: figures.map(([perUser, perGpu], i) => ({ ...c, label: `serving.maxNumSeqs=${64 + i}`, tokensPerSecondPerUser: perUser, tokensPerSecondPerGpu: perGpu })) };
+    const opened = await open('pareto-five', [{ file: 'five.json', result: comparison }]);
+    const { page } = opened;
+    expectSelfContained(opened);
+    expect(await count(page, '[data-chart="pareto"] circle.mark')).toBe(5);
+    const boxes = await page.locator('[data-chart="pareto"] .point-label').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes).toHaveLength(5);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i]!, boxes[j]!];
+        const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        expect(overlap, `labels ${i} and ${j} overlap`).toBe(false);
+      }
+    }
+    // The y axis starts near the data (2400 - 8% of 200), not at 0.
+    const ticks = (await page.locator('[data-chart="pareto"] .axis-y .tick text').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
+    expect(Math.min(...ticks)).toBeGreaterThan(2000);
+    await page.screenshot({ path: join(OUT_DIR, 'report-pareto-five.png'), fullPage: true });
     await page.close();
   });
 
@@ -265,10 +306,14 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
   it('a scenario named like HTML shows as text everywhere and runs nothing', async () => {
     const sim = { ...simulated(), scenario: { ...chatScenario(), name: HOSTILE_NAME, description: HOSTILE_NAME } };
     const sat = { ...saturationFixture(chatScenario()), scenario: { ...chatScenario(), name: HOSTILE_NAME } };
-    const opened = await open('hostile-name', [
-      { file: '<b>evil</b>.json', result: sim },
-      { file: 'sat.json', result: sat },
-    ]);
+    const opened = await open(
+      'hostile-name',
+      [
+        { file: '<b>evil</b>.json', result: sim },
+        { file: 'sat.json', result: sat },
+      ],
+      { command: `headroom report ${HOSTILE_NAME}`, at: HOSTILE_NAME },
+    );
     const { page } = opened;
     expectSelfContained(opened);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
@@ -277,6 +322,7 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     expect(await page.locator('h2').allTextContents()).toEqual([`${HOSTILE_NAME} (<b>evil</b>.json)`, `${HOSTILE_NAME} (sat.json)`]);
     expect(await page.locator('.scenario-description').first().textContent()).toBe(HOSTILE_NAME);
     expect(await page.title()).toContain(HOSTILE_NAME);
+    expect(await page.locator('.made-by').textContent()).toBe(`made by \`headroom report ${HOSTILE_NAME}\` at ${HOSTILE_NAME}`);
     await page.close();
   });
 

@@ -42,12 +42,21 @@ describe('headroom report', () => {
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=["']?https?:/i);
   });
 
-  it('the same results give a byte-identical report', () => {
+  it('the same command and SOURCE_DATE_EPOCH give a byte-identical report, which says how and when it was made', () => {
     const a = join(dir, 'a.html');
-    const b = join(dir, 'b.html');
-    expect(runCli('report', sim, sim, '-o', a).code).toBe(0);
-    expect(runCli('report', sim, sim, '-o', b).code).toBe(0);
-    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+    const previous = process.env.SOURCE_DATE_EPOCH;
+    process.env.SOURCE_DATE_EPOCH = '1700000000';
+    try {
+      expect(runCli('report', sim, sim, '-o', a).code).toBe(0);
+      const first = readFileSync(a, 'utf8');
+      expect(runCli('report', sim, sim, '-o', a).code).toBe(0);
+      expect(readFileSync(a, 'utf8')).toBe(first);
+      const data = /<script type="application\/json" id="headroom-data">([\s\S]*?)<\/script>/.exec(first)![1]!;
+      expect((JSON.parse(data) as { madeBy: unknown }).madeBy).toEqual({ command: `headroom report ${sim} ${sim} -o ${a}`, at: '2023-11-14T22:13:20.000Z' });
+    } finally {
+      if (previous === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = previous;
+    }
   });
 
   it('`report` draws real saturation and --vary results from the analyzer', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cdfExtent, latencyCdf, sloMarks, type LatencyStatsWithCdf } from '../../web/src/shape/latency-cdf.js';
+import { CDF_METRICS, cdfExtent, latencyCdf, sloMarks, type LatencyStatsWithCdf } from '../../web/src/shape/latency-cdf.js';
 
 const TTFT = { count: 10000, mean: 0.0575, p50: 0.043103, p90: 0.109439, p95: 0.143487, p99: 0.239103, max: 0.63560303 };
 
@@ -54,3 +54,15 @@ describe('latencyCdf', () => {
     expect(cdfExtent([null], [])).toBeNull();
   });
 });
+
+describe('CDF_METRICS', () => {
+  it('draws TTFT, TPOT, E2E, ITL and queue wait, each a distribution of a real result', async () => {
+    expect(CDF_METRICS.map((m) => m.key)).toEqual(['ttft', 'tpot', 'e2e', 'itl', 'queueWait']);
+    const { simulated } = await import('./fixtures/results.js');
+    const result = simulated();
+    for (const m of CDF_METRICS) expect(latencyCdf(result.latency[m.key])?.from).toBe('cdf');
+    // ITL and queue-wait SLO bounds are marked like any other.
+    expect(sloMarks([{ key: 'queueWaitP99', bound: 0.5, observed: 0.1, met: true }], 'queueWait')).toEqual([{ key: 'queueWaitP99', seconds: 0.5, fraction: 0.99, label: 'SLO p99', met: true }]);
+  });
+});
+

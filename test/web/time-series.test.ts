@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketPoints, comparisonTimeLines, MAX_POINTS, pointIndexAt, simulationTimeLines, timeExtent } from '../../web/src/shape/time-series.js';
+import { bucketPoints, comparisonTimeLines, MAX_POINTS, pointIndexAt, SERIES_METRICS, simulationTimeLines, timeExtent } from '../../web/src/shape/time-series.js';
 import { fourReplicas, simulated } from './fixtures/results.js';
 
 describe('time-series shaping', () => {
@@ -59,5 +59,20 @@ describe('time-series shaping', () => {
     expect(pointIndexAt(points, 99)).toBe(2);
     expect(pointIndexAt(points, -5)).toBe(0);
     expect(pointIndexAt([], 1)).toBe(-1);
+  });
+
+  it('completed requests per second is its own series, its total summing to the completions over the run', () => {
+    expect(SERIES_METRICS.map((m) => m.key)).toContain('completedPerSecond');
+    const result = fourReplicas();
+    const [total] = simulationTimeLines(result, 'completedPerSecond');
+    const completed = total!.points.reduce((sum, p) => sum + p.value * (p.t1 - p.t0), 0);
+    expect(completed).toBeCloseTo(result.requests.completed, -1);
+  });
+
+  it('an older result without a series gives lines with no points (the panel then draws no chart)', () => {
+    const result = simulated();
+    const old = { ...result, timeSeries: { ...result.timeSeries, total: { ...result.timeSeries.total, completedPerSecond: undefined as unknown as number[] } } };
+    expect(simulationTimeLines(old, 'completedPerSecond')[0]!.points).toEqual([]);
+    expect(bucketPoints(undefined, 1, 10)).toEqual([]);
   });
 });

@@ -21,7 +21,15 @@ export interface ReportPayload {
   version: 1;
   /** "headroom 0.1.0": the version that wrote the report. */
   generator: string;
+  /** How the page was made; absent in pages written before it was recorded. */
+  madeBy?: MadeBy;
   entries: ReportEntry[];
+}
+
+/** The command line that wrote a report and when (ISO 8601). Shown as text only. */
+export interface MadeBy {
+  command: string;
+  at: string;
 }
 
 /** The id of the element that holds the payload. */

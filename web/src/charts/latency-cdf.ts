@@ -34,17 +34,20 @@ export function drawLatencyCdf(host: HTMLElement, width: number, data: LatencyCd
     data.slo,
   );
   if (!extent) {
-    plot.append('text').attr('class', 'empty').attr('x', innerWidth / 2).attr('y', innerHeight / 2).attr('text-anchor', 'middle').text('No samples');
+    const zeros = data.lines.some((l) => (l.cdf?.points.length ?? 0) > 0);
+    plot.append('text').attr('class', 'empty').attr('x', innerWidth / 2).attr('y', innerHeight / 2).attr('text-anchor', 'middle').text(zeros ? 'Every sample is 0 s' : 'No samples');
     return;
   }
-  const x = scaleLog().domain(extent).range([0, innerWidth]);
+  const log = scaleLog().domain(extent).range([0, innerWidth]);
+  // Zero seconds (a request that never queued) has no place on a log axis: draw it at the left edge.
+  const x = (seconds: number): number => log(Math.max(seconds, extent[0]));
   const y = scaleLinear().domain([0, 1]).range([innerHeight, 0]);
-  const xTicks = logTicks(x.domain(), tickCount(innerWidth, 70));
+  const xTicks = logTicks(log.domain(), tickCount(innerWidth, 70));
   plot
     .append('g')
     .attr('class', 'axis axis-x')
     .attr('transform', `translate(0,${innerHeight})`)
-    .call(axisBottom(x).tickValues(xTicks).tickFormat((d) => formatSecondsTick(Number(d))));
+    .call(axisBottom(log).tickValues(xTicks).tickFormat((d) => formatSecondsTick(Number(d))));
   plot
     .append('g')
     .attr('class', 'axis axis-y')

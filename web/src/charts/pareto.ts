@@ -1,10 +1,12 @@
 import { axisBottom, axisLeft, line, scaleLinear } from 'd3';
 import { formatRate } from '../format.js';
 import { OKABE_ITO } from '../palette.js';
-import type { ParetoPoint } from '../shape/pareto.js';
+import { nudgeLabels, paretoDomain, type ParetoPoint } from '../shape/pareto.js';
 import { axisTitles, chartFrame, tickCount } from './chart-frame.js';
 
 const MARGIN = { top: 18, right: 24, bottom: 44, left: 64 };
+/** The box a point label takes vertically (12px text and a little air). */
+const LABEL_HEIGHT = 16;
 
 /**
  * Draws the configurations of a `--vary` comparison as tokens/s per user (x: how fast one stream
@@ -18,10 +20,10 @@ export function drawPareto(host: HTMLElement, width: number, data: { points: Par
     plot.append('text').attr('class', 'empty').attr('x', innerWidth / 2).attr('y', innerHeight / 2).attr('text-anchor', 'middle').text('No configuration reached a saturation rate');
     return;
   }
-  const xMax = Math.max(...data.points.map((p) => p.perUser));
-  const yMax = Math.max(...data.points.map((p) => p.perGpu));
-  const x = scaleLinear().domain([0, xMax * 1.15]).range([0, innerWidth]).nice();
-  const y = scaleLinear().domain([0, yMax * 1.15]).range([innerHeight, 0]).nice();
+  // Zoomed to the data: configurations differ by a few percent, which an axis from 0 would hide.
+  const x = scaleLinear().domain(paretoDomain(data.points.map((p) => p.perUser))).range([0, innerWidth]);
+  const y = scaleLinear().domain(paretoDomain(data.points.map((p) => p.perGpu))).range([innerHeight, 0]);
+  const labelY = nudgeLabels(data.points.map((p) => y(p.perGpu)), LABEL_HEIGHT, 0, innerHeight);
   plot
     .append('g')
     .attr('class', 'axis axis-x')
@@ -58,7 +60,7 @@ export function drawPareto(host: HTMLElement, width: number, data: { points: Par
   g.append('text')
     .attr('class', 'point-label')
     .attr('x', (p) => x(p.perUser) + (x(p.perUser) > innerWidth * 0.7 ? -10 : 10))
-    .attr('y', (p) => y(p.perGpu))
+    .attr('y', (_, i) => labelY[i]!)
     .attr('dy', '0.35em')
     .attr('text-anchor', (p) => (x(p.perUser) > innerWidth * 0.7 ? 'end' : 'start'))
     .text((p) => p.label);

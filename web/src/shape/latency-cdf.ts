@@ -31,6 +31,8 @@ export const CDF_METRICS = [
   { key: 'ttft', label: 'TTFT (time to first token)' },
   { key: 'tpot', label: 'TPOT (time per output token)' },
   { key: 'e2e', label: 'E2E (end-to-end latency)' },
+  { key: 'itl', label: 'ITL (inter-token latency)' },
+  { key: 'queueWait', label: 'Queue wait (arrival to first schedule)' },
 ] as const;
 export type CdfMetric = (typeof CDF_METRICS)[number]['key'];
 

@@ -6,6 +6,8 @@ export const SERIES_METRICS = [
   { key: 'running', label: 'Running sequences', unit: 'sequences' },
   { key: 'kvOccupancy', label: 'KV-cache occupancy', unit: '% of blocks' },
   { key: 'tokensPerSecond', label: 'Tokens per second', unit: 'prefill + decode tok/s' },
+  // Output tok/s is not derivable per bucket (the series mixes prefill and decode), so completions get their own chart.
+  { key: 'completedPerSecond', label: 'Completed requests per second', unit: 'req/s' },
 ] as const satisfies readonly { key: keyof SeriesSet; label: string; unit: string }[];
 export type SeriesMetric = (typeof SERIES_METRICS)[number]['key'];
 
@@ -34,8 +36,9 @@ export const MAX_POINTS = 480;
  * the end of the run; above maxPoints, k neighbouring buckets merge into one whose value is their
  * time-weighted mean (so a level keeps its average and a rate its total).
  */
-export function bucketPoints(values: readonly number[], bucketSeconds: number, endSeconds: number, maxPoints = MAX_POINTS): TimePoint[] {
-  if (values.length === 0 || !(bucketSeconds > 0)) return [];
+export function bucketPoints(values: readonly number[] | undefined, bucketSeconds: number, endSeconds: number, maxPoints = MAX_POINTS): TimePoint[] {
+  // undefined: an older result file without this series (completedPerSecond came later).
+  if (!values || values.length === 0 || !(bucketSeconds > 0)) return [];
   const end = endSeconds > 0 ? endSeconds : values.length * bucketSeconds;
   const k = Math.max(1, Math.ceil(values.length / maxPoints));
   const points: TimePoint[] = [];

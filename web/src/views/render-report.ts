@@ -26,7 +26,15 @@ export function renderReport(root: HTMLElement, payload: ReportPayload): void {
       else saturationOverlayView(root, section.entries, `${section.entries.length} saturation analyses compared`);
     } else varyComparisonView(root, section.entries[0]);
   }
+  // Strings only (text nodes): the command line may hold anything a shell accepts.
+  const madeBy = payload.madeBy;
+  const made = madeBy && typeof madeBy.command === 'string' ? h('p', { class: 'made-by' }, 'made by ', h('code', {}, `\`${madeBy.command}\``), ` at ${String(madeBy.at)}`) : null;
   root.appendChild(
-    h('footer', { class: 'report-footer' }, `Written by ${payload.generator}. This file is self-contained: it loads nothing from the network or disk, so it opens anywhere, offline, as it is.`),
+    h(
+      'footer',
+      { class: 'report-footer' },
+      made,
+      `Written by ${payload.generator}. This file is self-contained: it loads nothing from the network or disk, so it opens anywhere, offline, as it is.`,
+    ),
   );
 }

@@ -13,6 +13,8 @@ import { legend } from '../ui/legend.js';
 import { notices } from '../ui/notices.js';
 import { scenarioPanel } from '../ui/scenario-panel.js';
 import { SeriesVisibility } from '../ui/series-visibility.js';
+import { saturationVerdict } from '../shape/verdict.js';
+import { verdictList } from '../ui/verdict.js';
 
 /**
  * Several saturation results (or the configurations of one `--vary` comparison) overlaid: a legend
@@ -26,6 +28,7 @@ export function saturationOverlayView(parent: HTMLElement, entries: readonly Lab
   const styled = entries.map((e, i) => ({ ...e, key: `result-${i}`, ...seriesStyle(i) }));
   view.append(
     h('h2', {}, heading),
+    verdictList(entries.map((e) => ({ label: e.label, verdict: saturationVerdict(e.result) }))),
     h('p', { class: 'subtitle' }, `Baseline: ${entries[0]!.label}. Every change is measured against it.`),
     ...notices(calibrationNotices(entries), 'calibration'),
   );

@@ -13,6 +13,8 @@ import { legend, type LegendItem } from '../ui/legend.js';
 import { notices } from '../ui/notices.js';
 import { scenarioPanel } from '../ui/scenario-panel.js';
 import { SeriesVisibility } from '../ui/series-visibility.js';
+import { saturationVerdict } from '../shape/verdict.js';
+import { verdictLine } from '../ui/verdict.js';
 
 const STAT_STYLE: Record<string, { color: string; dash: string; width: number }> = {
   p50: { color: '#0072B2', dash: '', width: 1.75 },
@@ -30,6 +32,7 @@ export function saturationView(parent: HTMLElement, entry: Labelled<SaturationRe
   const visibility = new SeriesVisibility(view);
   view.append(
     h('h2', {}, entry.label),
+    verdictLine(saturationVerdict(result)),
     h('p', { class: 'subtitle' }, `Saturation analysis: ${result.points.length} offered rates, seed ${result.seed}. From ${entry.file}.`),
     ...notices(calibrationNotices([entry]), 'calibration'),
     cards(saturationCards(result), 'Saturation figures'),

@@ -13,6 +13,8 @@ import { legend, type LegendItem } from '../ui/legend.js';
 import { notices } from '../ui/notices.js';
 import { scenarioPanel } from '../ui/scenario-panel.js';
 import { SeriesVisibility } from '../ui/series-visibility.js';
+import { simulationVerdict } from '../shape/verdict.js';
+import { verdictList } from '../ui/verdict.js';
 import { latencyPanel } from './latency-panel.js';
 import { timeSeriesPanel } from './time-series-panel.js';
 
@@ -30,6 +32,7 @@ export function simulationComparisonView(parent: HTMLElement, entries: readonly 
 
   view.append(
     h('h2', {}, `${entries.length} simulations compared`),
+    verdictList(entries.map((e) => ({ label: e.label, verdict: simulationVerdict(e.result) }))),
     h('p', { class: 'subtitle' }, `Baseline: ${withFile(entries[0]!)}. Every change is measured against it.`),
     ...notices(calibrationNotices(entries), 'calibration'),
   );

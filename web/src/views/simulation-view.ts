@@ -15,6 +15,8 @@ import type { LegendItem } from '../ui/legend.js';
 import { notices } from '../ui/notices.js';
 import { scenarioPanel } from '../ui/scenario-panel.js';
 import { SeriesVisibility } from '../ui/series-visibility.js';
+import { simulationVerdict } from '../shape/verdict.js';
+import { verdictLine } from '../ui/verdict.js';
 import { latencyPanel } from './latency-panel.js';
 import { timeSeriesPanel } from './time-series-panel.js';
 
@@ -33,6 +35,7 @@ export function simulationView(parent: HTMLElement, entry: Labelled<SimulationRe
   const gpus = s.cluster.nodes * s.cluster.gpusPerNode;
   view.append(
     h('h2', {}, entry.label),
+    verdictLine(simulationVerdict(result)),
     h(
       'p',
       { class: 'subtitle' },

@@ -14,6 +14,7 @@ const FORMATS: Record<SeriesMetric, { tick: (n: number) => string; value: (n: nu
   running: { tick: formatNumber, value: formatNumber, yTitle: 'Running sequences' },
   kvOccupancy: { tick: (n) => formatPercent(n, 0), value: (n) => formatPercent(n), yTitle: 'KV blocks in use' },
   tokensPerSecond: { tick: compact, value: (n) => formatRate(n, 'tok/s'), yTitle: 'Tokens/s' },
+  completedPerSecond: { tick: compact, value: (n) => formatRate(n, 'req/s'), yTitle: 'Requests/s' },
 };
 
 /** 20000 -> "20k", 1500000 -> "1.5M": short axis labels for big counts. */
@@ -31,8 +32,8 @@ export function timeSeriesValueFormat(metric: SeriesMetric): (n: number) => stri
 
 /**
  * The "over simulated time" panel: one chart per measure (queue depth, running sequences, KV
- * occupancy, tokens/s) sharing a legend and one time window, and a brush strip under them that
- * zooms all four. `linesFor` gives each measure's styled lines.
+ * occupancy, tokens/s, completions/s) sharing a legend and one time window, and a brush strip under
+ * them that zooms them all. `linesFor` gives each measure's styled lines.
  */
 export function timeSeriesPanel(parent: HTMLElement, linesFor: (metric: SeriesMetric) => StyledTimeLine[], legendItems: readonly LegendItem[], visibility: SeriesVisibility): void {
   const section = h('section', { class: 'panel' });
@@ -51,6 +52,8 @@ export function timeSeriesPanel(parent: HTMLElement, linesFor: (metric: SeriesMe
   section.appendChild(grid);
   const redraws: (() => void)[] = [];
   for (const metric of SERIES_METRICS) {
+    // A series an older result lacks gets no chart rather than an empty one.
+    if (!(lines.get(metric.key) ?? []).some((l) => l.points.length > 0)) continue;
     const f = figure(grid, `time-${metric.key}`, metric.label, metric.unit);
     const tooltip = new Tooltip(f.figure);
     const format = FORMATS[metric.key];

@@ -7,6 +7,8 @@ import { calibrationOf, describeCalibration } from '../shape/scenario-summary.js
 import { h } from '../ui/dom.js';
 import { drawOnResize, figure } from '../ui/figure.js';
 import { scenarioPanel } from '../ui/scenario-panel.js';
+import { comparisonVerdict } from '../shape/verdict.js';
+import { verdictLine } from '../ui/verdict.js';
 import { saturationOverlayView } from './saturation-overlay-view.js';
 
 /**
@@ -20,6 +22,7 @@ export function varyComparisonView(parent: HTMLElement, entry: Labelled<Saturati
   const configs = result.configurations;
   view.append(
     h('h2', {}, `${configs.length} configurations compared`),
+    verdictLine(comparisonVerdict(result)),
     h('p', { class: 'subtitle' }, `Saturation analysis of each configuration of a --vary run, seed ${result.seed}. From ${entry.file}.`),
   );
 
