@@ -22,7 +22,15 @@ export interface Measure<R> {
   format: (n: number) => string;
   /** Percent-point rows (fractions) show absolute change only. */
   fraction?: boolean;
+  /** The value's interval, when the result has one: overlapping intervals are "no change". */
+  interval?: (r: R) => [number, number] | null;
 }
+
+/**
+ * Differences below this share of the baseline are "no change": simulations of one scenario with
+ * other seeds move by about this much, so a smaller difference is not evidence of better or worse.
+ */
+export const NOISE_FLOOR = 0.02;
 
 const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
 
@@ -43,9 +51,14 @@ export function deltaRows<R>(results: readonly R[], measures: readonly Measure<R
         return;
       }
       const diff = v - base;
-      const same = Math.abs(diff) <= 1e-9 * Math.max(1, Math.abs(base));
-      if (same) {
-        deltas.push('no change');
+      const identical = Math.abs(diff) <= 1e-9 * Math.max(1, Math.abs(base));
+      // Judged rows: a change inside both intervals, or under the noise floor, is no change.
+      const a = m.interval?.(results[0]!) ?? null;
+      const b = m.interval?.(results[i]!) ?? null;
+      const overlapping = a !== null && b !== null && a[0] <= b[1] && b[0] <= a[1];
+      const underNoise = m.better !== 'neither' && !m.fraction && base !== 0 && Math.abs(diff / base) < NOISE_FLOOR;
+      if (identical || (m.better !== 'neither' && (overlapping || underNoise))) {
+        deltas.push(identical ? 'no change' : `no change (${overlapping ? 'within the intervals' : `under ${NOISE_FLOOR * 100}%`})`);
         verdicts.push(m.better === 'neither' ? 'none' : 'same');
         return;
       }
@@ -59,11 +72,15 @@ export function deltaRows<R>(results: readonly R[], measures: readonly Measure<R
 }
 
 const seconds = (n: number) => formatSeconds(n);
+/** GPUs a result's replicas run on (not the cluster's total): what per-GPU figures divide by. */
+const servingGpus = (s: SimulationResult['scenario']) => s.serving.replicas * s.serving.tensorParallelSize * s.serving.pipelineParallelSize;
+const perGpu = (v: number | null | undefined, s: SimulationResult['scenario']) => (typeof v === 'number' ? v / servingGpus(s) : null);
 const reqs = (n: number) => formatRate(n, 'req/s');
 
 /** The measures compared between simulation results. */
 export const SIMULATION_MEASURES: Measure<SimulationResult>[] = [
   { label: 'Throughput', better: 'higher', pick: (r) => r.throughput.requestsPerSecond, format: reqs },
+  { label: 'Throughput per GPU', better: 'higher', pick: (r) => perGpu(r.throughput.requestsPerSecond, r.scenario), format: reqs },
   { label: 'Output tokens/s', better: 'higher', pick: (r) => r.throughput.outputTokensPerSecond, format: (n) => formatRate(n, 'tok/s') },
   { label: 'Output tokens/s per GPU', better: 'higher', pick: (r) => r.throughput.outputTokensPerSecondPerGpu, format: (n) => formatRate(n, 'tok/s') },
   { label: 'TTFT p50', better: 'lower', pick: (r) => r.latency.ttft.p50, format: seconds },
@@ -75,18 +92,27 @@ export const SIMULATION_MEASURES: Measure<SimulationResult>[] = [
   { label: 'Queue wait p99', better: 'lower', pick: (r) => r.latency.queueWait.p99, format: seconds },
   { label: 'SLO attainment', better: 'higher', pick: (r) => r.slo.attainment, format: (n) => formatPercent(n), fraction: true },
   { label: 'Goodput', better: 'higher', pick: (r) => r.slo.goodputRequestsPerSecond, format: reqs },
+  { label: 'Goodput per GPU', better: 'higher', pick: (r) => perGpu(r.slo.goodputRequestsPerSecond, r.scenario), format: reqs },
   { label: 'Preemptions', better: 'lower', pick: (r) => r.requests.preempted, format: formatCount },
   { label: 'Dropped', better: 'lower', pick: (r) => r.requests.dropped, format: formatCount },
   { label: 'KV occupancy peak', better: 'neither', pick: (r) => r.utilization.kvOccupancyPeak, format: (n) => formatPercent(n), fraction: true },
-  { label: 'GPUs', better: 'neither', pick: (r) => r.scenario.cluster.nodes * r.scenario.cluster.gpusPerNode, format: formatCount },
+  { label: 'GPUs serving', better: 'neither', pick: (r) => servingGpus(r.scenario), format: formatCount },
 ];
 
 /** The measures compared between saturation results. */
 export const SATURATION_MEASURES: Measure<SaturationResult>[] = [
-  { label: 'Saturation rate', better: 'higher', pick: (r) => r.saturationRate?.mean ?? null, format: reqs },
+  {
+    label: 'Saturation rate',
+    better: 'higher',
+    pick: (r) => r.saturationRate?.mean ?? null,
+    format: reqs,
+    interval: (r) => (r.saturationRate ? [r.saturationRate.low, r.saturationRate.high] : null),
+  },
+  { label: 'Saturation rate per GPU', better: 'higher', pick: (r) => perGpu(r.saturationRate?.mean, r.scenario), format: reqs },
   { label: 'Pressure onset', better: 'higher', pick: (r) => r.pressureOnsetRate, format: reqs },
   { label: "Today's rate", better: 'neither', pick: (r) => r.currentRate, format: reqs },
   { label: 'Headroom', better: 'higher', pick: (r) => (r.headroom ? r.headroom.percent / 100 : null), format: (n) => formatPercent(n), fraction: true },
   { label: 'Goodput at saturation', better: 'higher', pick: (r) => r.goodputAtSaturation, format: reqs },
-  { label: 'GPUs', better: 'neither', pick: (r) => r.scenario.cluster.nodes * r.scenario.cluster.gpusPerNode, format: formatCount },
+  { label: 'Goodput at saturation per GPU', better: 'higher', pick: (r) => perGpu(r.goodputAtSaturation, r.scenario), format: reqs },
+  { label: 'GPUs serving', better: 'neither', pick: (r) => servingGpus(r.scenario), format: formatCount },
 ];
