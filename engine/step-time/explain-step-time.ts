@@ -2,7 +2,7 @@ import type { Dtype, FabricSpec, GpuSpec, ModelSpec } from '../catalog/catalog-t
 import { findFabric } from '../catalog/lookup.js';
 import { weightBytes } from '../catalog/model-arithmetic.js';
 import { createRooflineStepTime } from './roofline-step-time.js';
-import { defaultCalibration, type StepTimeCalibration } from './step-time-calibration.js';
+import { calibrationFor, defaultCalibration, type CalibrationProvenance, type StepTimeCalibration } from './step-time-calibration.js';
 import type { StepBatch } from './step-time-model.js';
 
 /**
@@ -73,6 +73,8 @@ export interface StepTimeExplanation {
   /** max(FLOPs / peak FLOP/s, bytes / peak HBM bandwidth): the step at 100% efficiency and no overheads. */
   rooflineLowerBoundSeconds: number;
   calibration: StepTimeCalibration;
+  /** Whether those constants were fitted on this GPU family and weight dtype, or borrowed. */
+  calibrationProvenance: CalibrationProvenance;
 }
 
 function checkCount(name: string, value: number): void {
@@ -144,6 +146,10 @@ export function explainStepTime(input: StepTimeQuestion): StepTimeExplanation {
     arithmeticIntensity: flopsPerStep / bytesPerStep,
     rooflineLowerBoundSeconds: Math.max(computeBound, memoryBound),
     calibration,
+    calibrationProvenance:
+      input.calibration === undefined
+        ? calibrationFor(gpu, weightDtype).provenance
+        : { source: calibration.fittedOn, gpuFamily: gpu.id, fitted: false, borrowedFrom: 'constants given to explainStepTime' },
   };
 }
 
@@ -185,7 +191,9 @@ export function formatStepTimeExplanation(e: StepTimeExplanation): string {
     `roofline lower bound ${ms(e.rooflineLowerBoundSeconds)} (${share(e.rooflineLowerBoundSeconds, e.stepSeconds).trim()} of the step): ` +
       `${(e.flopsPerStep / 1e12).toFixed(3)} TFLOP and ${gigabytes(e.bytesPerStep)} per GPU, ${e.arithmeticIntensity.toFixed(1)} FLOP/byte`,
     `weights ${gigabytes(e.weightBytesPerGpu)} per GPU resident, ${gigabytes(e.weightBytesReadPerGpu)} read; KV ${gigabytes(e.kvBytesPerGpu)} read per GPU`,
-    `calibration: ${e.calibration.fittedOn}`,
+    e.calibrationProvenance.fitted
+      ? `calibration: ${e.calibration.fittedOn}`
+      : `uncalibrated: constants borrowed from ${e.calibrationProvenance.borrowedFrom} (${e.calibration.fittedOn})`,
   );
   return `${lines.join('\n')}\n`;
 }
