@@ -42,12 +42,19 @@ function headline(check: ScenarioCheck): string[] {
         ? '; no SLO stated.'
         : `; SLO attainment **${formatPercentDown(r.slo.attainment)}**, goodput ${rate(r.slo.goodputRequestsPerSecond)}.`),
   ];
+  if (r.cost !== null) {
+    const usd = (v: number | null) => (v === null ? '-' : `$${v.toFixed(3)}`);
+    lines.push(
+      `Cost at this load: $${r.cost.usdPerHour.toFixed(2)}/h for ${r.cost.gpus} GPUs: ${usd(r.cost.usdPerMillionOutputTokens)} per 1M output tokens, ` +
+        `${usd(r.cost.usdPerMillionTotalTokens)} per 1M tokens, ${usd(r.cost.usdPerThousandRequests)} per 1k requests.`,
+    );
+  }
   if (sat !== null) {
     const sr = sat.saturationRate;
     lines.push(
       (sr === null
         ? `Saturation rate indeterminate (${escapeMarkdown(sat.saturationReason ?? 'unknown')})`
-        : `Saturation at **${rate(sr.mean)}** (95% CI ${sr.low.toPrecision(3)}-${sr.high.toPrecision(3)})`) +
+        : `Saturation at **${rate(sr.mean)}** (interval ${sr.low.toPrecision(3)}-${sr.high.toPrecision(3)})`) +
         (sat.headroom === null
           ? ''
           : `, headroom **${sat.headroom.percent.toFixed(1)}%** (${rate(sat.headroom.requestsPerSecond)}) at today's ${rate(sat.currentRate)}`) +

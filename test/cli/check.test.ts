@@ -208,3 +208,13 @@ describe('check writes what it gated', () => {
     expect(existsSync(join(dir, 'check.html'))).toBe(true);
   });
 });
+
+describe('the Markdown summary shows cost', () => {
+  it('with cost.gpuHourUsd the summary says what the load costs per 1M output tokens', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headroom-cost-md-'));
+    const summary = join(dir, 'summary.md');
+    const run = runCli('check', 'scenarios/llama-3.1-8b-h100-chat.yaml', '--set', 'stop.requests=300', '--set', 'cost={gpuHourUsd: 2}', '--fail-on', 'ttft.p99 < 1h', '--summary', summary);
+    expect(run.code).toBe(0);
+    expect(readFileSync(summary, 'utf8')).toMatch(/Cost at this load: \$2\.00\/h for 1 GPUs: \$[\d.]+ per 1M output tokens/);
+  });
+});
