@@ -68,9 +68,9 @@ function mean(values: number[]): number {
  * edge inside a bucket takes its share). A run whose arrivals span less than two buckets has no
  * such window: the whole run stands in.
  */
-function steadyWindow(metrics: RunMetrics, span: number) {
+function steadyWindow(metrics: RunMetrics, span: number, completedPerSecond: readonly number[]) {
   const c = metrics.completions;
-  const width = c.requests.bucketSeconds;
+  const width = c.arrivals.bucketSeconds;
   const to = metrics.lastArrival;
   const from = to / 2;
   if (to - from < 2 * width) {
@@ -89,7 +89,8 @@ function steadyWindow(metrics: RunMetrics, span: number) {
     from,
     to,
     arrivalsPerSecond: mean(c.arrivals),
-    requestsPerSecond: mean(c.requests),
+    // Every series was closed at the same end, so they share the bucket width.
+    requestsPerSecond: windowMean(completedPerSecond, width, from, to),
     inputTokensPerSecond: mean(c.inputTokens),
     outputTokensPerSecond: mean(c.outputTokens),
     goodputRequestsPerSecond: mean(c.attained),
@@ -118,7 +119,8 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
   const gpus = scenario.serving.replicas * scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize;
   const summaries = { ttft: metrics.ttft, tpot: metrics.tpot, itl: metrics.itl, e2e: metrics.e2e, queueWait: metrics.queueWait };
 
-  const steady = steadyWindow(metrics, span);
+  const total = sumSeries(perReplicaSeries, true);
+  const steady = steadyWindow(metrics, span, total.completedPerSecond);
   let slo: SimulationResult['slo'] = { attainment: null, goodputRequestsPerSecond: null, goodputWholeRunRequestsPerSecond: null, met: null, bounds: [] };
   if (scenario.slo !== null) {
     const droppedShare = metrics.arrived === 0 ? 0 : metrics.dropped / metrics.arrived;
@@ -208,7 +210,7 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
     },
     timeSeries: {
       bucketSeconds: metrics.series[0]!.tokens.bucketSeconds,
-      total: sumSeries(perReplicaSeries, true),
+      total,
       perReplica: perReplicaSeries,
     },
   };

@@ -48,14 +48,12 @@ export class RunMetrics implements ReplicaObserver {
   private readonly perToken: number;
   readonly series: ReplicaSeries[];
   /**
-   * Cluster-wide amounts at completion time, bucketed like the series: what the steady-window
-   * throughput and goodput are read from (requests, their prompt and output tokens, those that
-   * attained the SLO).
+   * Cluster-wide amounts, bucketed like the series: what the steady-window throughput and goodput
+   * are read from beside the replicas' completion series (prompt and output tokens completed, the
+   * requests that attained the SLO, and arrivals, to say what was offered inside the same window).
    */
   readonly completions = {
-    /** Arrivals, to say what was offered inside the same window. */
     arrivals: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
-    requests: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
     inputTokens: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
     outputTokens: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
     attained: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
@@ -124,7 +122,6 @@ export class RunMetrics implements ReplicaObserver {
     this.e2e.record(e2e);
     if (tpot !== null) this.tpot.record(tpot);
     const c = this.completions;
-    c.requests.addAmount(time, 1);
     c.inputTokens.addAmount(time, seq.promptTokens);
     c.outputTokens.addAmount(time, seq.outputTokens);
     if (this.targets !== null && this.meets(ttft, tpot, e2e, seq.scheduledAt - seq.arrivalTime + this.perRequest)) {
