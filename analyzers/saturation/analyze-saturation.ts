@@ -6,7 +6,7 @@ import { createJobRunner, type JobRunner } from '../run-points.js';
 import { replicationSeed, type SimulationJob } from '../simulation-job.js';
 import { nameBottleneck } from './bottleneck.js';
 import { buildPoint, sloMargin } from './build-point.js';
-import { findKnee, firstCrossing } from './find-knee.js';
+import { bisectKnee, findKnee, firstCrossing } from './find-knee.js';
 import { rateKnobOf } from './rate-knob.js';
 import { SATURATION_RESULT_VERSION, type SaturationPoint, type SaturationResult, type Sizing } from './saturation-result.js';
 import type { Scenario } from '../../engine/scenario/scenario-types.js';
@@ -80,6 +80,12 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
     await evaluate([rate]);
     return evaluated.get(rate)!;
   };
+  /** Whether `rate` meets the SLO; a rate a longer run could decide otherwise throws RunTooShort. */
+  const decidedMeets = async (rate: number): Promise<boolean> => {
+    const point = await pointAt(rate);
+    if (!point.decided) throw new RunTooShort(point);
+    return point.meetsSlo === true;
+  };
 
   try {
     let searchFailure: string | null = null;
@@ -91,15 +97,10 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
         const sorted = [...evaluated.values()].sort((a, b) => a.rate - b.rate);
         const broken = sorted.findIndex((p) => p.meetsSlo === false);
         if (broken > 0 && sorted.slice(0, broken).every((p) => p.decided)) {
-          let lo = sorted[broken - 1]!.rate;
-          let hi = sorted[broken]!.rate;
-          while ((hi - lo) / lo > precision) {
-            const mid = (lo + hi) / 2;
-            const point = await pointAt(mid);
-            if (!point.decided) break;
-            if (point.meetsSlo === true) lo = mid;
-            else hi = mid;
-          }
+          // An undecided midpoint stops the refinement; the check below then reports it.
+          await bisectKnee(sorted[broken - 1]!.rate, sorted[broken]!.rate, precision, decidedMeets).catch((error: unknown) => {
+            if (!(error instanceof RunTooShort)) throw error;
+          });
         }
       }
       await findPressureOnset(evaluated, precision, Math.min(...options.rates) * MIN_RATE_FACTOR, pointAt);
@@ -110,11 +111,7 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
           precision,
           minRate: knob.currentRate * MIN_RATE_FACTOR,
           maxRate: MAX_RATE,
-          meets: async (rate) => {
-            const point = await pointAt(rate);
-            if (!point.decided) throw new RunTooShort(point);
-            return point.meetsSlo === true;
-          },
+          meets: decidedMeets,
         });
         if (!knee.found) searchFailure = knee.reason;
         await findPressureOnset(evaluated, precision, knob.currentRate * MIN_RATE_FACTOR, pointAt);

@@ -45,12 +45,17 @@ export async function findKnee({ start, precision, minRate, maxRate, meets }: Kn
       hi = next;
     }
   }
+  return { found: true, ...(await bisectKnee(lo, hi, precision, meets)) };
+}
+
+/** Bisects between a rate that meets the SLO (lo) and one that does not (hi) until they are within `precision`. */
+export async function bisectKnee(lo: number, hi: number, precision: number, meets: (rate: number) => Promise<boolean>): Promise<{ lo: number; hi: number }> {
   while ((hi - lo) / lo > precision) {
     const mid = (lo + hi) / 2;
     if (await meets(mid)) lo = mid;
     else hi = mid;
   }
-  return { found: true, lo, hi };
+  return { lo, hi };
 }
 
 /**
