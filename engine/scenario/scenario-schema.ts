@@ -128,7 +128,7 @@ function catalogRef<T>(kind: string, find: (id: string) => T | undefined, ids: (
     const near = known.find((k) => k.startsWith(`${id.toLowerCase()}-`)) ?? closestName(id, known, 3);
     ctx.addIssue({
       code: 'custom',
-      message: `unknown ${kind} ${describeValue(id)}${near === null ? '' : ` (did you mean ${near}?)`}; expected one of ${ids().join(', ')}`,
+      message: `unknown ${kind} ${describeValue(id)}${near === null ? '' : ` (did you mean ${near}?)`}; expected one of ${known.join(', ')}`,
       input: id,
     });
     return z.NEVER;
