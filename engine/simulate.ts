@@ -60,8 +60,8 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   const dispatch = (prompt: number, output: number, client: number): void => {
     const seq = new Sequence(nextId++, kernel.now, prompt, output, client);
     const replica = replicas[router.pick(replicas)]!;
-    replica.enqueue(seq);
-    metrics.onArrival(replica, kernel.now);
+    const accepted = replica.enqueue(seq);
+    metrics.onArrival(replica, kernel.now, seq, accepted);
     options.onArrival?.(seq, replica, kernel.now);
   };
   const clientDone = scheduleArrivals(kernel, scenario, data, streams, { dispatch, arrived: () => nextId });

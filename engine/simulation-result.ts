@@ -26,6 +26,8 @@ export interface SeriesSet {
   kvOccupancy: number[];
   /** Prefill + decode tokens processed per second. */
   tokensPerSecond: number[];
+  /** Output tokens generated per second (decode tokens and each prompt's first token). */
+  outputTokensPerSecond: number[];
   /** Requests completed per second. */
   completedPerSecond: number[];
 }
@@ -74,16 +76,31 @@ export interface SimulationResult {
     engineE2e: LatencyStats;
   };
   /**
-   * While load was offered: over the steady window (the second half of the arrival window), so
-   * the final drain does not dilute it. `wholeRun` is the same over the whole run, drain included.
+   * What the deployment sustained while load was offered: over the steady window (the second half
+   * of the arrival window), so the final drain does not dilute it. A deployment that kept up
+   * (`window.keptUp`) sustained what it accepted there (arrivals less drops); one that fell behind
+   * sustained its completions. `wholeRun` is completions over the whole run, drain included.
    */
   throughput: {
     requestsPerSecond: number;
     inputTokensPerSecond: number;
     outputTokensPerSecond: number;
     outputTokensPerSecondPerGpu: number;
-    /** The steady window and what arrived in it per second (a finite run's offered rate varies). */
-    window: { fromSeconds: number; toSeconds: number; arrivalsPerSecond: number };
+    /**
+     * The steady window, what arrived in it per second (a finite run's offered rate varies), the
+     * part of that accepted (not dropped), what completed in it per second, what a stable system
+     * started empty would have completed (the accepted arrivals less those whose time in service
+     * is longer than the run so far), and whether the completions reached KEEP_UP_SHARE of that.
+     */
+    window: {
+      fromSeconds: number;
+      toSeconds: number;
+      arrivalsPerSecond: number;
+      acceptedPerSecond: number;
+      completionsPerSecond: number;
+      stableCompletionsPerSecond: number;
+      keptUp: boolean;
+    };
     wholeRun: { requestsPerSecond: number; inputTokensPerSecond: number; outputTokensPerSecond: number };
   };
   /** What the run's steady throughput costs, when the scenario states cost.gpuHourUsd; else null. */

@@ -141,6 +141,8 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
     const widening = provenance.fitted ? null : BORROWED_CALIBRATION_ERROR;
     let saturationRate: SaturationResult['saturationRate'] = null;
     let saturationReason: string | null = null;
+    const capacity = sustainedCapacity(points);
+    let capNote: string | null = null;
     if (!hasSlo) saturationReason = 'the scenario states no slo: there is no latency target to saturate';
     else if (searchFailure !== null) saturationReason = searchFailure;
     else {
@@ -150,19 +152,26 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
       else if (mean.rate <= points[0]!.rate && sloMargin(points[0]!, 'mean') > 1)
         saturationReason = `the SLO is already broken at the lowest rate swept (${points[0]!.rate.toPrecision(3)} req/s)`;
       else {
+        // A short run can meet the SLO at a rate the deployment cannot sustain (its queue had no
+        // time to build): what it completed when it fell behind bounds the knee.
+        let knee = mean.rate;
+        if (capacity !== null && knee > capacity.requestsPerSecond) {
+          knee = capacity.requestsPerSecond;
+          capNote = `capped at the ${knee.toPrecision(3)} req/s the deployment completed when it fell behind at ${capacity.measuredAtRate.toPrecision(3)} req/s`;
+        }
         // The pessimistic curve (upper confidence bound of each statistic) crosses first.
-        const low = firstCrossing(curve('high'))?.rate ?? mean.rate;
+        const low = firstCrossing(curve('high'))?.rate ?? knee;
         const high = firstCrossing(curve('low'))?.rate ?? points.at(-1)!.rate;
-        saturationRate = { mean: mean.rate, low: Math.min(low, mean.rate), high: Math.max(high, mean.rate) };
+        saturationRate = { mean: knee, low: Math.min(low, knee), high: Math.max(high, knee) };
         // The knee lies between the last rate that met the SLO and the first that broke it: the
         // search's (or grid's) resolution bounds the interval too, so it is never of zero width.
-        const lastMet = points.filter((p) => p.rate <= mean.rate && p.meetsSlo === true).at(-1);
-        const firstBroken = points.find((p) => p.rate >= mean.rate && p.meetsSlo === false);
+        const lastMet = points.filter((p) => p.rate <= knee && p.meetsSlo === true).at(-1);
+        const firstBroken = points.find((p) => p.rate >= knee && p.meetsSlo === false);
         if (lastMet !== undefined) saturationRate.low = Math.min(saturationRate.low, lastMet.rate);
         if (firstBroken !== undefined) saturationRate.high = Math.max(saturationRate.high, firstBroken.rate);
         if (widening !== null) {
-          saturationRate.low = Math.min(saturationRate.low, mean.rate / (1 + widening));
-          saturationRate.high = Math.max(saturationRate.high, mean.rate * (1 + widening));
+          saturationRate.low = Math.min(saturationRate.low, knee / (1 + widening));
+          saturationRate.high = Math.max(saturationRate.high, knee * (1 + widening));
         }
       }
     }
@@ -185,7 +194,8 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
         rateKnob: knob.name,
       },
       calibration: { ...provenance, intervalWidening: widening },
-      intervalNote: intervalNote(replications, deterministic, options.rates !== undefined),
+      intervalNote: [intervalNote(replications, deterministic, options.rates !== undefined), capNote].filter((n) => n !== null).join('; '),
+      sustainedCapacity: capacity,
       saturationRate,
       saturationReason,
       goodputAtSaturation: atKnee?.goodputRequestsPerSecond?.mean ?? null,
@@ -296,6 +306,17 @@ class RunTooShort extends Error {
         `so the queue may not have built yet; multiply stop.requests (or stop.duration) by ${factor} or more`,
     );
   }
+}
+
+/** The highest sustained completion rate among the points that fell behind, and where; null when all kept up. */
+function sustainedCapacity(points: readonly SaturationPoint[]): SaturationResult['sustainedCapacity'] {
+  let best: SaturationResult['sustainedCapacity'] = null;
+  for (const p of points) {
+    if (p.keepsUp) continue;
+    const completed = p.throughput.requestsPerSecond.mean;
+    if (best === null || completed > best.requestsPerSecond) best = { requestsPerSecond: completed, measuredAtRate: p.rate };
+  }
+  return best;
 }
 
 /** What the saturation interval is made of, in words. */

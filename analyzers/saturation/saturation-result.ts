@@ -52,10 +52,16 @@ export interface SaturationPoint {
   slo: { key: SloKey; bound: number; observed: Estimate | null; met: boolean }[];
   /**
    * True when the deployment completed at least 95% of what a stable system would have over the
-   * steady window (the arrivals there, less those whose e2e time had not yet elapsed since the load
-   * began): it keeps up with this rate. False adds 'falling-behind' to the pressure signals.
+   * steady window (the accepted arrivals there, less those whose time in service had not yet
+   * elapsed since the load began): it keeps up with this rate. False adds 'falling-behind' to the
+   * pressure signals and misses the SLO.
    */
   keepsUp: boolean;
+  /**
+   * The keep-up test's figures, means over the replications; margin = 0.95 x stable / completions
+   * (> 1: fell behind), the curve the knee search reads beside the SLO bounds.
+   */
+  keepUp: { completionsPerSecond: number; stableCompletionsPerSecond: number; margin: number };
   /**
    * Whether the run reached steady state before its steady window (the second half of the arrival
    * window) opened: the window starts at least two mean end-to-end times after the load began.
@@ -66,7 +72,7 @@ export interface SaturationPoint {
    * fell behind) before steady state. A missed bound is decided at any length.
    */
   decided: boolean;
-  /** True when every bound's mean holds (null without an SLO). */
+  /** True when every bound's mean holds and the deployment keeps up (null without an SLO). */
   meetsSlo: boolean | null;
   attainment: Estimate | null;
   goodputRequestsPerSecond: Estimate | null;
@@ -104,6 +110,13 @@ export interface SaturationResult {
    */
   saturationRate: Estimate | null;
   intervalNote: string;
+  /**
+   * The most the deployment completed per second at a rate it could not keep up with (the highest
+   * sustained completion rate among evaluated points that fell behind), and that rate; null when
+   * every evaluated rate kept up. The saturation rate never exceeds it: a deployment cannot meet an
+   * SLO in steady state at a rate it cannot sustain.
+   */
+  sustainedCapacity: { requestsPerSecond: number; measuredAtRate: number } | null;
   saturationReason: string | null;
   goodputAtSaturation: number | null;
   /** What serving costs at the saturation rate (the last rate meeting the SLO), with cost.gpuHourUsd; else null. */

@@ -8,6 +8,7 @@ import type { ReplicaSeries, RunMetrics } from './run-metrics.js';
 import { sloBounds } from './slo-targets.js';
 import { windowMean } from './series-window.js';
 import { costAt } from './cost.js';
+import { finishedShare, keptUp } from './sustained-rate.js';
 import type { TimeSeries } from './time-series.js';
 
 const GIB = 2 ** 30;
@@ -40,6 +41,7 @@ function seriesSet(s: ReplicaSeries, end: number): SeriesSet {
     kvOccupancy: s.kvOccupancy.values(end),
     // Token amounts per bucket divided by the bucket's span: tokens per second.
     tokensPerSecond: s.tokens.values(end),
+    outputTokensPerSecond: s.outputTokens.values(end),
     completedPerSecond: s.completions.values(end),
   };
 }
@@ -53,6 +55,7 @@ function sumSeries(sets: SeriesSet[], averageKv: boolean): SeriesSet {
     running: add((s) => s.running),
     kvOccupancy: averageKv ? kv.map((v) => v / sets.length) : kv,
     tokensPerSecond: add((s) => s.tokensPerSecond),
+    outputTokensPerSecond: add((s) => s.outputTokensPerSecond),
     completedPerSecond: add((s) => s.completedPerSecond),
   };
 }
@@ -62,14 +65,15 @@ function mean(values: number[]): number {
 }
 
 /**
- * Throughput while load is offered: completions per second over the second half of the arrival
- * window [lastArrival / 2, lastArrival], when the queue has filled and the final drain has not begun,
- * so a healthy run reports what it was offered. Read from the bucketed completion series (a window
- * edge inside a bucket takes its share). A run whose arrivals span less than two buckets has no
- * such window: the whole run stands in.
+ * Throughput while load is offered, over the second half of the arrival window [lastArrival / 2,
+ * lastArrival], when the queue has filled and the final drain has not begun: what the deployment
+ * sustained (see sustained-rate.ts). A deployment that kept up carried what it accepted there;
+ * one that fell behind sustained its completions. Read from bucketed series (a window edge inside
+ * a bucket takes its share). A run whose arrivals span less than two buckets has no such window:
+ * the whole run stands in.
  */
-function steadyWindow(metrics: RunMetrics, span: number, completedPerSecond: readonly number[]) {
-  const c = metrics.completions;
+function steadyWindow(metrics: RunMetrics, span: number, total: SeriesSet) {
+  const c = metrics.offeredAndDone;
   const width = c.arrivals.bucketSeconds;
   const to = metrics.lastArrival;
   const from = to / 2;
@@ -78,6 +82,10 @@ function steadyWindow(metrics: RunMetrics, span: number, completedPerSecond: rea
       from: 0,
       to: span,
       arrivalsPerSecond: metrics.arrived / span,
+      acceptedPerSecond: (metrics.arrived - metrics.dropped) / span,
+      completionsPerSecond: metrics.completed / span,
+      stableCompletionsPerSecond: (metrics.arrived - metrics.dropped) / span,
+      keptUp: true,
       requestsPerSecond: metrics.completed / span,
       inputTokensPerSecond: metrics.inputTokensCompleted / span,
       outputTokensPerSecond: metrics.outputTokensCompleted / span,
@@ -85,15 +93,28 @@ function steadyWindow(metrics: RunMetrics, span: number, completedPerSecond: rea
     };
   }
   const mean = (s: TimeSeries) => windowMean(s.values(span), s.bucketSeconds, from, to);
+  // Every series was closed at the same end, so they share the bucket width.
+  const completed = windowMean(total.completedPerSecond, width, from, to);
+  const accepted = mean(c.accepted);
+  const attained = mean(c.attained);
+  // A stable system started empty completes, by each T, the accepted arrivals whose time in
+  // service is under T (its queue wait is short, and a queue that builds is what is tested for).
+  const stable = accepted * finishedShare(metrics.service.summarize().cdf, from, to);
+  const up = keptUp(completed, stable);
   return {
     from,
     to,
     arrivalsPerSecond: mean(c.arrivals),
-    // Every series was closed at the same end, so they share the bucket width.
-    requestsPerSecond: windowMean(completedPerSecond, width, from, to),
-    inputTokensPerSecond: mean(c.inputTokens),
-    outputTokensPerSecond: mean(c.outputTokens),
-    goodputRequestsPerSecond: mean(c.attained),
+    acceptedPerSecond: accepted,
+    completionsPerSecond: completed,
+    stableCompletionsPerSecond: stable,
+    keptUp: up,
+    requestsPerSecond: up ? accepted : completed,
+    inputTokensPerSecond: mean(up ? c.acceptedInputTokens : c.inputTokens),
+    // Fallen behind: the tokens it generated (completions favour the short answers in a window).
+    outputTokensPerSecond: up ? mean(c.acceptedOutputTokens) : windowMean(total.outputTokensPerSecond, width, from, to),
+    // Kept up: the accepted load at the share of the window's completions that attained the SLO.
+    goodputRequestsPerSecond: up ? (completed > 0 ? (accepted * attained) / completed : 0) : attained,
   };
 }
 
@@ -120,7 +141,16 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
   const summaries = { ttft: metrics.ttft, tpot: metrics.tpot, itl: metrics.itl, e2e: metrics.e2e, queueWait: metrics.queueWait };
 
   const total = sumSeries(perReplicaSeries, true);
-  const steady = steadyWindow(metrics, span, total.completedPerSecond);
+  const latency = {
+    ttft: metrics.ttft.summarize(),
+    tpot: metrics.tpot.summarize(),
+    itl: metrics.itl.summarize(),
+    e2e: metrics.e2e.summarize(),
+    queueWait: metrics.queueWait.summarize(),
+    engineTtft: metrics.engineTtft.summarize(),
+    engineE2e: metrics.engineE2e.summarize(),
+  };
+  const steady = steadyWindow(metrics, span, total);
   let slo: SimulationResult['slo'] = { attainment: null, goodputRequestsPerSecond: null, goodputWholeRunRequestsPerSecond: null, met: null, bounds: [] };
   if (scenario.slo !== null) {
     const droppedShare = metrics.arrived === 0 ? 0 : metrics.dropped / metrics.arrived;
@@ -152,21 +182,21 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
       retried: 0,
       droppedByReason: { ...metrics.droppedByReason },
     },
-    latency: {
-      ttft: metrics.ttft.summarize(),
-      tpot: metrics.tpot.summarize(),
-      itl: metrics.itl.summarize(),
-      e2e: metrics.e2e.summarize(),
-      queueWait: metrics.queueWait.summarize(),
-      engineTtft: metrics.engineTtft.summarize(),
-      engineE2e: metrics.engineE2e.summarize(),
-    },
+    latency,
     throughput: {
       requestsPerSecond: steady.requestsPerSecond,
       inputTokensPerSecond: steady.inputTokensPerSecond,
       outputTokensPerSecond: steady.outputTokensPerSecond,
       outputTokensPerSecondPerGpu: steady.outputTokensPerSecond / gpus,
-      window: { fromSeconds: steady.from, toSeconds: steady.to, arrivalsPerSecond: steady.arrivalsPerSecond },
+      window: {
+        fromSeconds: steady.from,
+        toSeconds: steady.to,
+        arrivalsPerSecond: steady.arrivalsPerSecond,
+        acceptedPerSecond: steady.acceptedPerSecond,
+        completionsPerSecond: steady.completionsPerSecond,
+        stableCompletionsPerSecond: steady.stableCompletionsPerSecond,
+        keptUp: steady.keptUp,
+      },
       wholeRun: {
         requestsPerSecond: metrics.completed / span,
         inputTokensPerSecond: metrics.inputTokensCompleted / span,

@@ -8,18 +8,19 @@ import { TimeSeries } from './time-series.js';
 /** Bounded resolution of every time series in a result. */
 export const TIME_SERIES_BUCKETS = 240;
 
-/** The four series kept per replica. */
+/** The series kept per replica. */
 export interface ReplicaSeries {
   queueDepth: TimeSeries;
   running: TimeSeries;
   kvOccupancy: TimeSeries;
   tokens: TimeSeries;
+  outputTokens: TimeSeries;
   completions: TimeSeries;
 }
 
 function newReplicaSeries(): ReplicaSeries {
   const make = () => new TimeSeries(TIME_SERIES_BUCKETS, 0.25);
-  return { queueDepth: make(), running: make(), kvOccupancy: make(), tokens: make(), completions: make() };
+  return { queueDepth: make(), running: make(), kvOccupancy: make(), tokens: make(), outputTokens: make(), completions: make() };
 }
 
 /**
@@ -43,20 +44,29 @@ export class RunMetrics implements ReplicaObserver {
   /** Arrival to first token and to last token at the engine, before the API server's share. */
   readonly engineTtft = new LatencySummary();
   readonly engineE2e = new LatencySummary();
+  /**
+   * First scheduling to last token at the engine: how long a stable system takes to finish what it
+   * admits, which sets how far its completions trail its arrivals after a cold start.
+   */
+  readonly service = new LatencySummary();
   /** The API server's share of what a client measures (scenario serving.frontendOverhead). */
   private readonly perRequest: number;
   private readonly perToken: number;
   readonly series: ReplicaSeries[];
   /**
    * Cluster-wide amounts, bucketed like the series: what the steady-window throughput and goodput
-   * are read from beside the replicas' completion series (prompt and output tokens completed, the
-   * requests that attained the SLO, and arrivals, to say what was offered inside the same window).
+   * are read from beside the replicas' completion and output-token series (prompt tokens completed,
+   * the requests that attained the SLO), and what was offered inside the same window (arrivals, and the
+   * accepted ones, not dropped, with their prompt and output tokens: what a deployment that keeps
+   * up carries).
    */
-  readonly completions = {
+  readonly offeredAndDone = {
     arrivals: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
     inputTokens: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
-    outputTokens: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
     attained: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
+    accepted: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
+    acceptedInputTokens: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
+    acceptedOutputTokens: new TimeSeries(TIME_SERIES_BUCKETS, 0.25),
   };
   readonly completedByReplica: number[];
   private readonly targets: PerRequestTargets | null;
@@ -86,11 +96,17 @@ export class RunMetrics implements ReplicaObserver {
 
   lastArrival = 0;
 
-  /** After a request was routed to `replica` (and possibly admitted at once). */
-  onArrival(replica: Replica, time: number): void {
+  /** After a request was routed to `replica` (and possibly admitted at once), or dropped there (not accepted). */
+  onArrival(replica: Replica, time: number, seq: Sequence, accepted: boolean): void {
     this.arrived++;
     this.lastArrival = time;
-    this.completions.arrivals.addAmount(time, 1);
+    const c = this.offeredAndDone;
+    c.arrivals.addAmount(time, 1);
+    if (accepted) {
+      c.accepted.addAmount(time, 1);
+      c.acceptedInputTokens.addAmount(time, seq.promptTokens);
+      c.acceptedOutputTokens.addAmount(time, seq.outputTokens);
+    }
     const s = this.series[replica.index]!;
     s.queueDepth.setLevel(time, replica.waiting.length);
     s.running.setLevel(time, replica.running.length);
@@ -119,11 +135,11 @@ export class RunMetrics implements ReplicaObserver {
     const ttft = seq.firstTokenAt - seq.arrivalTime + this.perRequest;
     const tpot = seq.outputTokens > 1 ? (e2e - ttft) / (seq.outputTokens - 1) : null;
     this.engineE2e.record(engineE2e);
+    this.service.record(time - seq.scheduledAt);
     this.e2e.record(e2e);
     if (tpot !== null) this.tpot.record(tpot);
-    const c = this.completions;
+    const c = this.offeredAndDone;
     c.inputTokens.addAmount(time, seq.promptTokens);
-    c.outputTokens.addAmount(time, seq.outputTokens);
     if (this.targets !== null && this.meets(ttft, tpot, e2e, seq.scheduledAt - seq.arrivalTime + this.perRequest)) {
       this.attained++;
       c.attained.addAmount(time, 1);
@@ -144,9 +160,10 @@ export class RunMetrics implements ReplicaObserver {
     this.itl.record(gapSeconds + this.perToken, count);
   }
 
-  onStepEnd(replica: Replica, _start: number, end: number, prefillTokens: number, decodeTokens: number): void {
+  onStepEnd(replica: Replica, _start: number, end: number, prefillTokens: number, decodeTokens: number, outputTokens: number): void {
     const s = this.series[replica.index]!;
     s.tokens.addAmount(end, prefillTokens + decodeTokens);
+    s.outputTokens.addAmount(end, outputTokens);
     s.queueDepth.setLevel(end, replica.waiting.length);
     s.running.setLevel(end, replica.running.length);
     s.kvOccupancy.setLevel(end, replica.kv.used / replica.kv.capacity);
@@ -154,12 +171,13 @@ export class RunMetrics implements ReplicaObserver {
 
   /** Closes every series at the end of the run so they share one bucket width. */
   closeSeries(end: number): void {
-    for (const s of Object.values(this.completions)) s.advance(end);
+    for (const s of Object.values(this.offeredAndDone)) s.advance(end);
     for (const s of this.series) {
       s.queueDepth.advance(end);
       s.running.advance(end);
       s.kvOccupancy.advance(end);
       s.tokens.advance(end);
+      s.outputTokens.advance(end);
       s.completions.advance(end);
     }
   }

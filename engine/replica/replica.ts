@@ -27,7 +27,8 @@ export interface ReplicaObserver {
   onPreempted(seq: Sequence, time: number): void;
   /** Inter-token gaps: `count` tokens each produced `gapSeconds` after their sequence's previous one. */
   onTokenGaps(gapSeconds: number, count: number): void;
-  onStepEnd(replica: Replica, start: number, end: number, prefillTokens: number, decodeTokens: number): void;
+  /** `outputTokens`: the tokens the step generated (one per decoding sequence, one per finished prefill). */
+  onStepEnd(replica: Replica, start: number, end: number, prefillTokens: number, decodeTokens: number, outputTokens: number): void;
 }
 
 /** What keeps a waiting request from joining the batch. */
@@ -119,19 +120,23 @@ export class Replica {
     return this.busy || this.planPending;
   }
 
-  /** Takes a new request: queues it and starts stepping if idle, or drops it if it can never run. */
-  enqueue(seq: Sequence): void {
+  /**
+   * Takes a new request: queues it and starts stepping if idle (true), or drops it if it can never
+   * run (false).
+   */
+  enqueue(seq: Sequence): boolean {
     const now = this.kernel.now;
     if (seq.promptTokens + seq.outputTokens > this.config.maxModelLen) {
       this.observer.onDropped(seq, now, 'exceeds-max-model-len');
-      return;
+      return false;
     }
     if (blocksFor(seq.promptTokens + seq.outputTokens, this.config.blockSize) > this.kv.capacity - this.kv.watermarkBlocks) {
       this.observer.onDropped(seq, now, 'exceeds-kv-capacity');
-      return;
+      return false;
     }
     this.waiting.pushBack(seq);
     if (!this.busy) this.planAtEndOfInstant();
+    return true;
   }
 
   /**
@@ -277,12 +282,14 @@ export class Replica {
       this.lastDecodeEnd = now;
       decoding.advance((seq) => this.finish(seq, now));
     }
+    let outputTokens = decodeTokens;
     for (let i = 0; i < plan.prefillSeqs.length; i++) {
       const seq = plan.prefillSeqs[i]!;
       seq.prefillDone += plan.prefillChunks[i]!;
       if (seq.prefillDone < seq.prefillTarget) continue;
       this.prefilling.splice(this.prefilling.indexOf(seq), 1);
       seq.generated++;
+      outputTokens++;
       if (seq.firstTokenAt < 0) {
         seq.firstTokenAt = now;
         this.observer.onFirstToken(seq, now);
@@ -305,7 +312,7 @@ export class Replica {
     } else {
       this.startStep();
     }
-    this.observer.onStepEnd(this, start, now, prefillTokens, decodeTokens);
+    this.observer.onStepEnd(this, start, now, prefillTokens, decodeTokens, outputTokens);
   }
 
   private finish(seq: Sequence, now: number): void {

@@ -47,7 +47,7 @@ export function formatSaturation(result: SaturationResult): string {
       formatPercent(p.pressure.kvOccupancy),
       p.preemptions.mean.toFixed(0),
       p.attainment === null ? '-' : formatPercent(p.attainment.mean),
-      p.meetsSlo === null ? '-' : p.meetsSlo ? 'met' : 'MISSED',
+      p.meetsSlo === null ? '-' : p.meetsSlo ? 'met' : p.keepsUp ? 'MISSED' : 'MISSED (fell behind)',
       p.pressure.pressured.join(',') || '-',
       marks.join(' '),
     ]);
@@ -60,6 +60,10 @@ export function formatSaturation(result: SaturationResult): string {
     if (result.intervalNote !== undefined) lines.push(`    interval: ${result.intervalNote}`);
     if (result.costAtSaturation != null) lines.push(`  ${describeCost(result.costAtSaturation, 'at the saturation rate')}`);
   } else lines.push(`  saturation rate: indeterminate: ${result.saturationReason}`);
+  const cap = result.sustainedCapacity;
+  if (cap != null) {
+    lines.push(`  sustained capacity: ${rate(cap.requestsPerSecond)} completed at ${rate(cap.measuredAtRate)} offered, where the deployment fell behind (the most it carries, whatever the SLO)`);
+  }
   if (result.pressureOnsetRate !== null) {
     const leadPct = result.pressureLeadPercent;
     const lead =

@@ -31,6 +31,16 @@ export function describeCost(c: NonNullable<SimulationResult['cost']>, where: st
 }
 
 /** A readable summary of one simulation for people at a terminal. */
+/**
+ * Whether the completions say the deployment carried its load: kept up (perhaps trailing the
+ * arrivals while the batch filled), or fell behind, which near capacity a longer run confirms.
+ */
+export function keepUpVerdict(w: SimulationResult['throughput']['window']): string {
+  if (w.keptUp) return w.completionsPerSecond < w.acceptedPerSecond * 0.99 ? 'kept up, trailing while the batch filled' : 'kept up';
+  const short = 1 - w.completionsPerSecond / w.stableCompletionsPerSecond;
+  return `FELL BEHIND by ${formatPercent(short)} (a queue builds; near capacity, a longer run tells this from a batch still filling)`;
+}
+
 export function formatSimulationSummary(result: SimulationResult): string {
   const { scenario: s, requests: r, latency, throughput, slo, utilization: u, memory, run } = result;
   const sv = s.serving;
@@ -76,7 +86,8 @@ export function formatSimulationSummary(result: SimulationResult): string {
   lines.push(
     `  throughput: ${formatRate(throughput.requestsPerSecond, 'req/s')}, ${formatRate(throughput.inputTokensPerSecond, 'input tok/s')}, ` +
       `${formatRate(throughput.outputTokensPerSecond, 'output tok/s')} (${formatRate(throughput.outputTokensPerSecondPerGpu, 'output tok/s per GPU')}) ` +
-      `while load was offered (${formatSeconds(w.fromSeconds)}-${formatSeconds(w.toSeconds)}, when ${formatRate(w.arrivalsPerSecond, 'req/s')} arrived); ` +
+      `sustained while load was offered (${formatSeconds(w.fromSeconds)}-${formatSeconds(w.toSeconds)}: ${formatRate(w.arrivalsPerSecond, 'req/s')} arrived, ` +
+      `${formatRate(w.completionsPerSecond, 'req/s')} completed, ${keepUpVerdict(w)}); ` +
       `whole run with the drain: ${formatRate(throughput.wholeRun.requestsPerSecond, 'req/s')}`,
   );
   if (result.cost !== null) lines.push(`  ${describeCost(result.cost, 'at this load')}`);

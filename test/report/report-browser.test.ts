@@ -78,7 +78,7 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
       expect(await count(page, `[data-chart="cdf-${metric}"] circle.mark`)).toBe(0);
     }
     expect(await count(page, '[data-chart="cdf-ttft"] .slo-line')).toBe(1);
-    expect(SERIES_METRICS).toHaveLength(5);
+    expect(SERIES_METRICS).toHaveLength(6);
     for (const metric of SERIES_METRICS) expect(await count(page, `[data-chart="time-${metric.key}"] path.mark`)).toBe(1 + four.timeSeries.perReplica.length);
     // The verdict line leads the view.
     expect(await page.locator('[data-view="simulation"] .verdict').textContent()).toBe(simulationVerdict(four).text);

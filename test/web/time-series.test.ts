@@ -69,6 +69,16 @@ describe('time-series shaping', () => {
     expect(completed).toBeCloseTo(result.requests.completed, -1);
   });
 
+  it('output tokens per second is its own series (not prefill + decode), its total the output tokens the run generated', () => {
+    const result = fourReplicas();
+    const [total] = simulationTimeLines(result, 'outputTokensPerSecond');
+    const generated = total!.points.reduce((sum, p) => sum + p.value * (p.t1 - p.t0), 0);
+    // Every request ran to completion, so what was generated is what completed.
+    expect(generated).toBeCloseTo(result.throughput.wholeRun.outputTokensPerSecond * result.run.simulatedSeconds, -1);
+    const [tokens] = simulationTimeLines(result, 'tokensPerSecond');
+    expect(tokens!.points.reduce((sum, p) => sum + p.value * (p.t1 - p.t0), 0)).toBeGreaterThan(2 * generated);
+  });
+
   it('an older result without a series gives lines with no points (the panel then draws no chart)', () => {
     const result = simulated();
     const old = { ...result, timeSeries: { ...result.timeSeries, total: { ...result.timeSeries.total, completedPerSecond: undefined as unknown as number[] } } };

@@ -26,6 +26,7 @@ function saturationStub(overrides: Partial<SaturationResult> = {}): SaturationRe
     calibration: { ...withSlo.calibration, intervalWidening: null },
     intervalNote: '95% Student-t interval over 2 replications',
     saturationRate: { mean: 10, low: 9, high: 11 },
+    sustainedCapacity: { requestsPerSecond: 11.5, measuredAtRate: 16 },
     saturationReason: null,
     goodputAtSaturation: 9.5,
     costAtSaturation: null,

@@ -133,6 +133,26 @@ describe('the knee does not depend on run length', () => {
     expect(r.bottleneck).toBeNull();
   });
 
+  it('a rate the deployment falls behind at misses the SLO though its bounds read met, and the knee never exceeds what it sustained there', async () => {
+    // A minute of e2e p99 allowed: a 3,000-request run ends before an overload's queue breaks it.
+    const r = await analyze(chat({ slo: { e2eP99: '60s' } }));
+    const behind = r.points.filter((p) => !p.keepsUp);
+    const hidden = behind.filter((p) => p.slo.every((b) => b.met));
+    expect(hidden.length).toBeGreaterThan(0);
+    for (const p of behind) {
+      expect(p.meetsSlo).toBe(false);
+      expect(p.decided).toBe(true);
+      expect(p.keepUp.margin).toBeGreaterThan(1);
+      expect(p.pressure.pressured).toContain('falling-behind');
+    }
+    const capacity = Math.max(...behind.map((p) => p.throughput.requestsPerSecond.mean));
+    expect(r.sustainedCapacity!.requestsPerSecond).toBe(capacity);
+    expect(r.saturationRate!.mean).toBeLessThanOrEqual(capacity);
+    expect(r.saturationRate!.mean).toBeLessThanOrEqual(Math.min(...behind.map((p) => p.rate)));
+    // The kept-up rates below the knee completed what arrived: the knee is a sustainable rate.
+    for (const p of r.points.filter((q) => q.rate < r.saturationRate!.mean)) expect(p.keepsUp).toBe(true);
+  });
+
   it('with 5x the requests the knee moves by less than the search precision plus its interval', async () => {
     const base = (await analyze(chat(), { replications: 3 })).saturationRate!;
     const long = (await analyze(chat({ stop: { requests: 15000 } }), { replications: 3 })).saturationRate!;

@@ -75,7 +75,7 @@ export function saturationPointRows(result: SaturationResult): string[][] {
     formatSeconds(p.latency.e2e.p99),
     formatRate(p.throughput.requestsPerSecond.mean, 'req/s'),
     p.goodputRequestsPerSecond ? formatRate(p.goodputRequestsPerSecond.mean, 'req/s') : '–',
-    p.meetsSlo === null ? '–' : p.meetsSlo ? 'yes' : 'no',
+    p.meetsSlo === null ? '–' : p.meetsSlo ? 'yes' : p.keepsUp ? 'no' : 'no: fell behind',
     p.pressure.pressured.length > 0 ? p.pressure.pressured.join(', ') : 'none',
   ]);
 }

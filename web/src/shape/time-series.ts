@@ -6,7 +6,7 @@ export const SERIES_METRICS = [
   { key: 'running', label: 'Running sequences', unit: 'sequences' },
   { key: 'kvOccupancy', label: 'KV-cache occupancy', unit: '% of blocks' },
   { key: 'tokensPerSecond', label: 'Tokens per second', unit: 'prefill + decode tok/s' },
-  // Output tok/s is not derivable per bucket (the series mixes prefill and decode), so completions get their own chart.
+  { key: 'outputTokensPerSecond', label: 'Output tokens per second', unit: 'generated tok/s' },
   { key: 'completedPerSecond', label: 'Completed requests per second', unit: 'req/s' },
 ] as const satisfies readonly { key: keyof SeriesSet; label: string; unit: string }[];
 export type SeriesMetric = (typeof SERIES_METRICS)[number]['key'];

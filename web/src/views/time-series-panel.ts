@@ -14,6 +14,7 @@ const FORMATS: Record<SeriesMetric, { tick: (n: number) => string; value: (n: nu
   running: { tick: formatNumber, value: formatNumber, yTitle: 'Running sequences' },
   kvOccupancy: { tick: (n) => formatPercent(n, 0), value: (n) => formatPercent(n), yTitle: 'KV blocks in use' },
   tokensPerSecond: { tick: compact, value: (n) => formatRate(n, 'tok/s'), yTitle: 'Tokens/s' },
+  outputTokensPerSecond: { tick: compact, value: (n) => formatRate(n, 'tok/s'), yTitle: 'Output tokens/s' },
   completedPerSecond: { tick: compact, value: (n) => formatRate(n, 'req/s'), yTitle: 'Requests/s' },
 };
 
@@ -32,7 +33,7 @@ export function timeSeriesValueFormat(metric: SeriesMetric): (n: number) => stri
 
 /**
  * The "over simulated time" panel: one chart per measure (queue depth, running sequences, KV
- * occupancy, tokens/s, completions/s) sharing a legend and one time window, and a brush strip under
+ * occupancy, tokens/s, output tokens/s, completions/s) sharing a legend and one time window, and a brush strip under
  * them that zooms them all. `linesFor` gives each measure's styled lines.
  */
 export function timeSeriesPanel(parent: HTMLElement, linesFor: (metric: SeriesMetric) => StyledTimeLine[], legendItems: readonly LegendItem[], visibility: SeriesVisibility): void {
