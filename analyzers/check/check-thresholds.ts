@@ -49,6 +49,18 @@ function latencyReaders(): Record<LatencyField, FieldReader> {
 
 const NO_SLO = 'the scenario states no slo, so it is not measured (add e.g. slo: { ttftP99: 2s } to the scenario)';
 
+const NO_COST = 'the scenario states no price, so cost is not measured (add e.g. cost: { gpuHourUsd: 2.5 } to the scenario)';
+
+/** A cost figure of the simulation, or why there is none (no price; nothing produced to spread it over). */
+function costReader(key: keyof NonNullable<SimulationResult['cost']> & `usd${string}`): FieldReader {
+  return ({ simulation }) => {
+    const cost = simulation.cost;
+    if (cost === null) return missing(NO_COST);
+    const value = cost[key];
+    return value === null ? missing(`nothing was produced to spread the $${cost.usdPerHour.toFixed(2)}/h over`) : measured(value);
+  };
+}
+
 /** The saturation result, or the reason there is none (a caller that skipped the analysis). */
 function withSaturation(read: (s: SaturationResult) => Measurement): FieldReader {
   return ({ saturation, saturationMissing }) =>
@@ -78,6 +90,10 @@ const FIELD_READERS: Record<ThresholdField, FieldReader> = {
   'utilization.kvOccupancyPeak': ({ simulation }) => measured(simulation.utilization.kvOccupancyPeak),
   'utilization.kvOccupancyMean': ({ simulation }) => measured(simulation.utilization.kvOccupancyMean),
   'utilization.gpuBusyFraction': ({ simulation }) => measured(simulation.utilization.gpuBusyFraction),
+  'cost.usdPerMillionOutputTokens': costReader('usdPerMillionOutputTokens'),
+  'cost.usdPerMillionTotalTokens': costReader('usdPerMillionTotalTokens'),
+  'cost.usdPerThousandRequests': costReader('usdPerThousandRequests'),
+  'cost.usdPerHour': costReader('usdPerHour'),
   'saturation.rate': withSaturation((s) => (s.saturationRate === null ? missing(saturationUnknown(s)) : measured(s.saturationRate.mean))),
   'saturation.headroom': withSaturation((s) => (s.headroom === null ? missing(headroomUnknown(s)) : measured(s.headroom.percent))),
   'saturation.headroomRate': withSaturation((s) =>

@@ -4,11 +4,12 @@ import { calibrationFor } from '../../engine/step-time/step-time-calibration.js'
 import { costAt } from '../../engine/metrics/cost.js';
 import { createJobRunner, type JobRunner } from '../run-points.js';
 import { replicationSeed, type SimulationJob } from '../simulation-job.js';
-import { nameBottleneck } from './bottleneck.js';
-import { buildPoint, sloMargin } from './build-point.js';
+import { MIN_BLOCKED_FRACTION, nameBottleneck } from './bottleneck.js';
+import { knobsFor } from './knob-trial.js';
+import { boundsMargin, buildPoint, sloMargin } from './build-point.js';
 import { bisectKnee, findKnee, firstCrossing } from './find-knee.js';
 import { rateKnobOf } from './rate-knob.js';
-import { SATURATION_RESULT_VERSION, type SaturationPoint, type SaturationResult, type Sizing } from './saturation-result.js';
+import { SATURATION_RESULT_VERSION, type BottleneckName, type KnobTrial, type SaturationPoint, type SaturationResult, type Sizing } from './saturation-result.js';
 import type { Scenario } from '../../engine/scenario/scenario-types.js';
 import { SCENARIO_BOUNDS } from '../../engine/scenario/scenario-schema.js';
 
@@ -127,6 +128,12 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
     const undecided = points.find((p) => !p.decided && (firstBroken === undefined || p.rate < firstBroken.rate));
     if (searchFailure === null && undecided !== undefined) searchFailure = new RunTooShort(undecided).message;
     const result = assemble(points, simulations, searchFailure, searchFailure?.startsWith(RUN_TOO_SHORT) ?? false);
+    // Only a rate that broke the SLO can show whether a knob mends it.
+    const broken = points.find((p) => p.meetsSlo === false && p.decided);
+    if (result.bottleneck !== null && broken !== undefined) {
+      result.bottleneck.tried = await tryKnobs(result.bottleneck.name, broken);
+      result.method.simulations = simulations;
+    }
     if (options.targetRate !== undefined) {
       result.sizing = await sizeFor(options.targetRate, result);
       result.method.simulations = simulations;
@@ -213,7 +220,7 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
       pressureLeadPercent:
         saturationRate !== null && pressureOnsetRate !== null ? (100 * (saturationRate.mean - pressureOnsetRate)) / saturationRate.mean : null,
       // Undecided points name no bottleneck: what broke them may be the run's length.
-      bottleneck: tooShort || !firstBroken.decided ? null : nameBottleneck(firstBroken, scenario.serving.maxNumSeqs),
+      bottleneck: tooShort || !firstBroken.decided ? null : { ...nameBottleneck(firstBroken, scenario.serving.maxNumSeqs), tried: [] },
       headroom:
         saturationRate === null
           ? null
@@ -224,6 +231,28 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
       points,
       sizing: null,
     };
+  }
+
+  /** Simulates the first broken rate again with each knob the bottleneck points at (see knob-trial.ts). */
+  async function tryKnobs(name: BottleneckName, broken: SaturationPoint): Promise<KnobTrial[]> {
+    const budgetBound = broken.pressure.admissionBlocked.tokenBudget >= MIN_BLOCKED_FRACTION;
+    const trials: KnobTrial[] = [];
+    for (const change of knobsFor(name, budgetBound, scenario)) {
+      const rated = rateKnobOf(change.scenario, data, file).withRate(broken.rate);
+      const runs = await runner.run(Array.from({ length: replications }, (_, i) => ({ scenario: rated, seed: replicationSeed(scenario.seed, i) })));
+      simulations += runs.length;
+      const after = buildPoint(broken.rate, runs, rated);
+      trials.push({
+        key: change.key,
+        value: change.value,
+        rate: broken.rate,
+        meetsSlo: after.meetsSlo,
+        keepsUp: after.keepsUp,
+        worstBefore: boundsMargin(broken, 'mean'),
+        worstAfter: boundsMargin(after, 'mean'),
+      });
+    }
+    return trials;
   }
 
   /** The fewest replicas carrying `target` req/s, estimated from the knee and checked by simulation. */

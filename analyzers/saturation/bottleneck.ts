@@ -4,7 +4,7 @@ import { PRESSURE_THRESHOLDS } from './pressure.js';
 /** Communication share of step time above which TP all-reduces count as the limit. */
 export const COMMUNICATION_BOTTLENECK_SHARE = 0.35;
 /** Below this fraction of the run, a reason for keeping requests waiting is noise. */
-const MIN_BLOCKED_FRACTION = 0.02;
+export const MIN_BLOCKED_FRACTION = 0.02;
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 

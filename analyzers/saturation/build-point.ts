@@ -89,16 +89,21 @@ export function buildPoint(rate: number, runs: readonly RunSummary[], scenario: 
   };
 }
 
-/**
- * How far a point is from breaking the SLO (> 1: broken): the worst of each bound's observed /
- * bound and the keep-up margin (what the deployment should have completed / what it did), so the
- * knee is where the first bound breaks or the deployment stops keeping up, whichever comes first.
- */
-export function sloMargin(point: SaturationPoint, side: 'mean' | 'low' | 'high'): number {
-  let worst = point.keepUp.margin;
+/** The worst SLO bound's observed / bound at a point (> 1: broken; Infinity when unbounded by drops). */
+export function boundsMargin(point: SaturationPoint, side: 'mean' | 'low' | 'high'): number {
+  let worst = 0;
   for (const b of point.slo) {
     const v = b.observed === null ? Infinity : b.observed[side] / b.bound;
     if (v > worst) worst = v;
   }
   return worst;
+}
+
+/**
+ * How far a point is from breaking the SLO (> 1: broken): the worst of the bounds' margin and the
+ * keep-up margin (what the deployment should have completed / what it did), so the knee is where
+ * the first bound breaks or the deployment stops keeping up, whichever comes first.
+ */
+export function sloMargin(point: SaturationPoint, side: 'mean' | 'low' | 'high'): number {
+  return Math.max(boundsMargin(point, side), point.keepUp.margin);
 }

@@ -41,6 +41,21 @@ export interface PressureSignals {
   pressured: string[];
 }
 
+/**
+ * One key changed (as `--vary` would) and the first rate that broke the SLO simulated again:
+ * whether it then meets the SLO and keeps up, and the worst SLO bound's observed / bound before
+ * and after (< 1: met).
+ */
+export interface KnobTrial {
+  key: string;
+  value: string;
+  rate: number;
+  meetsSlo: boolean | null;
+  keepsUp: boolean;
+  worstBefore: number;
+  worstAfter: number;
+}
+
 /** One offered rate of the sweep, averaged over its replications. */
 export interface SaturationPoint {
   rate: number;
@@ -126,7 +141,11 @@ export interface SaturationResult {
   pressureOnsetReason: string | null;
   /** How far the pressure onset sits below the saturation rate, percent of the saturation rate. */
   pressureLeadPercent: number | null;
-  bottleneck: { name: BottleneckName; evidence: string } | null;
+  /**
+   * What saturated first, with the evidence, and the one-key changes tried at the first broken
+   * rate to show whether the knob the evidence points at helps (empty when no such knob exists).
+   */
+  bottleneck: { name: BottleneckName; evidence: string; tried: KnobTrial[] } | null;
   /** Capacity left at the scenario's own rate: (saturation - current) / saturation. */
   headroom: { percent: number; requestsPerSecond: number } | null;
   /** Every evaluated rate, ascending. */

@@ -21,7 +21,7 @@ export type LatencyStat = (typeof LATENCY_STATS)[number];
 export type LatencyField = `${SloMetric}.${LatencyStat}`;
 
 /** What a field measures; decides its units and the normalized value. */
-export type ThresholdKind = 'seconds' | 'fraction' | 'percent' | 'requestRate' | 'tokenRate' | 'count';
+export type ThresholdKind = 'seconds' | 'fraction' | 'percent' | 'requestRate' | 'tokenRate' | 'count' | 'usd';
 
 const SIMULATION_FIELDS = {
   'slo.attainment': { kind: 'fraction', description: 'fraction of requests that met every SLO target' },
@@ -34,6 +34,10 @@ const SIMULATION_FIELDS = {
   'utilization.kvOccupancyPeak': { kind: 'fraction', description: 'peak fraction of KV blocks in use' },
   'utilization.kvOccupancyMean': { kind: 'fraction', description: 'mean fraction of KV blocks in use' },
   'utilization.gpuBusyFraction': { kind: 'fraction', description: 'fraction of time the GPUs spent stepping' },
+  'cost.usdPerMillionOutputTokens': { kind: 'usd', description: 'US dollars per million output tokens at this load (needs cost.gpuHourUsd)' },
+  'cost.usdPerMillionTotalTokens': { kind: 'usd', description: 'US dollars per million prompt + output tokens at this load' },
+  'cost.usdPerThousandRequests': { kind: 'usd', description: 'US dollars per thousand requests at this load' },
+  'cost.usdPerHour': { kind: 'usd', description: "US dollars per hour for the deployment's GPUs" },
 } as const satisfies Record<string, { kind: ThresholdKind; description: string }>;
 
 const SATURATION_FIELDS = {
@@ -92,6 +96,7 @@ const UNITS_BY_KIND: Record<ThresholdKind, Partial<Record<ThresholdUnit, (amount
   requestRate: { 'req/s': (a) => a },
   tokenRate: { 'tok/s': (a) => a },
   count: {},
+  usd: {},
 };
 
 /** The units a kind accepts (a bare number is always accepted too). */
@@ -106,6 +111,7 @@ const KIND_WORDS: Record<ThresholdKind, { is: string; expects: string }> = {
   requestRate: { is: 'a rate in requests per second', expects: 'no unit or req/s' },
   tokenRate: { is: 'a rate in tokens per second', expects: 'no unit or tok/s' },
   count: { is: 'a count', expects: 'no unit' },
+  usd: { is: 'an amount in US dollars', expects: 'no unit (0.45 means $0.45)' },
 };
 
 export interface Threshold {
@@ -304,6 +310,8 @@ export function formatMeasured(t: Pick<Threshold, 'field' | 'unit'>, measured: n
       return `${p(measured)} tok/s`;
     case 'count':
       return Number.isInteger(measured) ? String(measured) : p(measured);
+    case 'usd':
+      return `$${p(measured)}`;
   }
 }
 

@@ -31,6 +31,14 @@ export function formatJunit(report: CheckReport): string {
       .name(xmlSafe(scenario.name))
       .property('file', xmlSafe(scenario.file))
       .property('seed', String(scenario.seed));
+    // What the gated run costs, when the scenario prices its GPUs: CI dashboards read properties.
+    const cost = scenario.simulation.cost;
+    if (cost !== null) {
+      suite.property('usdPerHour', String(cost.usdPerHour));
+      for (const key of ['usdPerMillionOutputTokens', 'usdPerMillionTotalTokens', 'usdPerThousandRequests'] as const) {
+        if (cost[key] !== null) suite.property(key, String(Number(cost[key].toPrecision(4))));
+      }
+    }
     for (const outcome of scenario.outcomes) {
       const testCase = suite
         .testCase()

@@ -1,3 +1,4 @@
+import { describeTrial } from '../../analyzers/saturation/knob-trial.js';
 import Table from 'cli-table3';
 import type { SaturationComparison, SaturationResult } from '../../analyzers/saturation/saturation-result.js';
 import type { ConcurrencySweepResult } from '../../analyzers/saturation/concurrency-sweep.js';
@@ -87,7 +88,10 @@ export function formatSaturation(result: SaturationResult): string {
       if (z.cost !== null) lines.push(`  ${describeCost(z.cost, `serving ${rate(z.targetRate)} at that size`)}`);
     }
   }
-  if (result.bottleneck !== null) lines.push(`  first bottleneck: ${result.bottleneck.name}: ${result.bottleneck.evidence}`);
+  if (result.bottleneck !== null) {
+    lines.push(`  first bottleneck: ${result.bottleneck.name}: ${result.bottleneck.evidence}`);
+    for (const t of result.bottleneck.tried ?? []) lines.push(`    tried ${describeTrial(t)}`);
+  }
   if (result.headroom !== null && result.currentRate !== null) {
     lines.push(
       `  headroom at today's ${rate(result.currentRate)}: ${result.headroom.percent.toFixed(1)}% (${rate(result.headroom.requestsPerSecond)} more before the SLO breaks)`,

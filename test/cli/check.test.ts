@@ -84,6 +84,17 @@ describe('headroom check: exit codes', () => {
     expect(readdirSync(join(dir, 'reports')).sort()).toEqual(['junit.xml', 'summary.md']);
   });
 
+  it('`check --set cost.gpuHourUsd=2.5 --fail-on "cost.usdPerMillionOutputTokens < 100"` gates on cost and puts the cost in the JUnit suite', () => {
+    const junit = join(dir, 'cost', 'junit.xml');
+    const run = runCli('check', chat, '--set', 'cost.gpuHourUsd=2.5', '--fail-on', 'cost.usdPerMillionOutputTokens < 100', '--fail-on', 'cost.usdPerHour < 1', '--junit', junit);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/cost\.usdPerMillionOutputTokens < 100\s*│\s*\$[\d.]+\s*│ PASS/);
+    expect(run.stdout).toMatch(/check-chat: cost\.usdPerHour < 1: measured \$2\.5/);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('<property name="usdPerHour" value="2.5"/>');
+    expect(xml).toMatch(/<property name="usdPerMillionOutputTokens" value="[\d.]+"\/>/);
+  });
+
   it('`check --fail-on "ttft.p99 <"` exits 2 before running anything, naming the expression and the column, and writes no report', () => {
     const junit = join(dir, 'malformed', 'junit.xml');
     const run = runCli('check', chat, '--fail-on', 'ttft.p99 < 1h', '--fail-on', 'ttft.p99 <', '--junit', junit);

@@ -33,7 +33,8 @@ describe('headroom saturation', () => {
     const r = JSON.parse(run.stdout);
     expect(r.kind).toBe('saturation');
     expect(r.method.mode).toBe('search');
-    expect(r.method.simulations).toBe(2 * r.points.length);
+    // Every point's replications, and the same again for each knob tried at the first broken rate.
+    expect(r.method.simulations).toBe(2 * r.points.length + 2 * r.bottleneck.tried.length);
     expect(r.saturationRate.low).toBeLessThanOrEqual(r.saturationRate.mean);
     expect(r.saturationRate.high).toBeGreaterThanOrEqual(r.saturationRate.mean);
     expect(['queue', 'compute', 'kv-memory', 'batch-limit', 'communication']).toContain(r.bottleneck.name);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateThresholds, type ThresholdSubject } from '../../../analyzers/check/check-thresholds.js';
 import type { SaturationResult } from '../../../analyzers/saturation/saturation-result.js';
-import { parseThreshold, THRESHOLD_FIELDS, type Threshold, type ThresholdField } from '../../../engine/scenario/threshold-expression.js';
+import { formatMeasured, parseThreshold, THRESHOLD_FIELDS, type Threshold, type ThresholdField } from '../../../engine/scenario/threshold-expression.js';
 import { simulate } from '../../../engine/simulate.js';
 import { tinyScenario } from '../../helpers/tiny-scenario.js';
 
@@ -11,7 +11,7 @@ function threshold(text: string): Threshold {
   return result.threshold;
 }
 
-const withSlo = simulate(tinyScenario({ slo: { ttftP99: '2s' } }));
+const withSlo = simulate(tinyScenario({ slo: { ttftP99: '2s' }, cost: { gpuHourUsd: 2.5 } }));
 const withoutSlo = simulate(tinyScenario());
 
 /** A saturation result as the analyzer shapes it, with the figures the check reads. */
@@ -34,7 +34,7 @@ function saturationStub(overrides: Partial<SaturationResult> = {}): SaturationRe
     pressureOnsetRate: 7,
     pressureOnsetReason: null,
     pressureLeadPercent: 30,
-    bottleneck: { name: 'compute', evidence: 'stub' },
+    bottleneck: { name: 'compute', evidence: 'stub', tried: [] },
     headroom: { percent: 60, requestsPerSecond: 6 },
     points: [],
     ...overrides,
@@ -111,6 +111,10 @@ describe('evaluateThresholds: where each field is read', () => {
       ['utilization.kvOccupancyPeak', r.utilization.kvOccupancyPeak],
       ['utilization.kvOccupancyMean', r.utilization.kvOccupancyMean],
       ['utilization.gpuBusyFraction', r.utilization.gpuBusyFraction],
+      ['cost.usdPerMillionOutputTokens', r.cost!.usdPerMillionOutputTokens!],
+      ['cost.usdPerMillionTotalTokens', r.cost!.usdPerMillionTotalTokens!],
+      ['cost.usdPerThousandRequests', r.cost!.usdPerThousandRequests!],
+      ['cost.usdPerHour', 2.5],
     ];
     for (const [field, value] of cases) expect(outcomeOf(`${field} >= 0`).measured, field).toBe(value);
   });
@@ -139,6 +143,15 @@ describe('evaluateThresholds: a known field without a value fails, with the reas
       expect(o.measured).toBeNull();
       expect(o.reason).toMatch(/states no slo/);
     }
+  });
+
+  it('cost fields fail when the scenario states no price, saying how to give one', () => {
+    const o = outcomeOf('cost.usdPerMillionOutputTokens < 1', { simulation: withoutSlo, saturation: null });
+    expect(o).toMatchObject({ measured: null, passed: false });
+    expect(o.reason).toMatch(/cost: \{ gpuHourUsd: 2\.5 \}/);
+    // Dollars are bare numbers; the measured value reads as dollars.
+    expect(parseThreshold('cost.usdPerThousandRequests < 0.5 req/s').ok).toBe(false);
+    expect(formatMeasured(threshold('cost.usdPerThousandRequests < 0.5'), 0.0412345)).toBe('$0.04123');
   });
 
   it('a latency statistic fails when no request produced a sample (a run too short for any arrival)', () => {

@@ -55,11 +55,21 @@ describe('analyzeSaturation', () => {
     expect(r.bottleneck!.evidence).toMatch(/KV cache/);
     // Pressure shows at or before the SLO breaks.
     expect(r.pressureOnsetRate!).toBeLessThanOrEqual(r.saturationRate!.high);
+    // The knob the evidence points at is tried at the first broken rate, and the KV it frees helps.
+    const [trial] = r.bottleneck!.tried;
+    expect(r.bottleneck!.tried).toHaveLength(1);
+    expect(trial).toMatchObject({ key: 'serving.kvCacheDtype', value: 'fp8' });
+    expect(trial!.rate).toBe(r.points.find((p) => p.meetsSlo === false)!.rate);
+    expect(trial!.worstAfter).toBeLessThan(trial!.worstBefore);
   });
 
-  it('names batch-limit when maxNumSeqs slots fill while KV has room', async () => {
+  it('names batch-limit when maxNumSeqs slots fill while KV has room, and shows what twice the slots do', async () => {
     const r = await analyze(chat({ serving: { maxNumSeqs: 4 } }));
     expect(r.bottleneck!.name).toBe('batch-limit');
+    const [trial] = r.bottleneck!.tried;
+    expect(trial).toMatchObject({ key: 'serving.maxNumSeqs', value: '8' });
+    expect(trial!.worstAfter).toBeLessThan(trial!.worstBefore);
+    expect(r.method.simulations).toBe(r.points.length * 2 + 2);
   });
 
   it('says "indeterminate" with a reason instead of inventing a knee when the SLO cannot be met at all', async () => {
