@@ -209,7 +209,7 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
       costAtSaturation:
         scenario.cost === null || atKnee === null
           ? null
-          : costAt(scenario.cost.gpuHourUsd, scenario.serving.replicas * scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize, {
+          : costAt(scenario.cost, scenario.serving.replicas * scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize, {
               requestsPerSecond: atKnee.throughput.requestsPerSecond.mean,
               outputTokensPerSecond: atKnee.throughput.outputTokensPerSecond.mean,
               inputTokensPerSecond: null,
@@ -302,7 +302,7 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
       cost:
         scenario.cost === null
           ? null
-          : costAt(scenario.cost.gpuHourUsd, sizedGpus, {
+          : costAt(scenario.cost, sizedGpus, {
               requestsPerSecond: point.throughput.requestsPerSecond.mean,
               outputTokensPerSecond: point.throughput.outputTokensPerSecond.mean,
               inputTokensPerSecond: null,

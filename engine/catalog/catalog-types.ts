@@ -24,6 +24,12 @@ export interface GpuSpec {
   /** Scale-up bandwidth per GPU, GB/s (1e9 bytes/s) in one direction. */
   intraNodeGBps: number;
   source: string;
+  /**
+   * A typical on-demand rental price of one GPU-hour, US dollars, with the market range it was
+   * taken from, the month it was read and where (scenario `cost: { gpuHourUsd: catalog }` uses
+   * it); null where no cited price exists.
+   */
+  rentalPrice: { usdPerGpuHour: number; rangeUsd: [number, number]; asOf: string; source: string } | null;
 }
 
 /** Multi-head latent attention (DeepSeek-V2/V3): the KV cache holds a compressed latent per token. */

@@ -13,6 +13,10 @@ import type { GpuSpec } from './catalog-types.js';
  * - `hbmTBps` is 1e12 bytes/s, as datasheets print it.
  * - `intraNodeGBps` is one direction: NVIDIA prints NVLink as the bidirectional total, so it is halved.
  */
+/** Where the catalog's rental prices come from (read 2026-05; cloud prices move: state your own). */
+const MERCATUS_MAY_2026 =
+  'Mercatus, "Cloud GPU pricing" (https://www.mercatus-ai.com/blog/cloud-gpu-pricing), on-demand $/GPU-hour in May 2026, specialty-cloud tier (between hyperscalers and the long tail); usdPerGpuHour is the middle of that range.';
+
 export const GPUS: readonly GpuSpec[] = [
   {
     id: 'a100-80gb',
@@ -31,6 +35,7 @@ export const GPUS: readonly GpuSpec[] = [
       'bf16Tflops: "BFLOAT16 Tensor Core 312 TFLOPS | 624 TFLOPS*" (* = with sparsity), dense 312. ' +
       'fp8Tflops: 0, Ampere tensor cores have no FP8. ' +
       'intraNodeGBps: "NVIDIA NVLink 600GB/s" (third-generation NVLink, 12 links, bidirectional total) / 2 = 300 GB/s per direction.',
+    rentalPrice: { usdPerGpuHour: 1.30, rangeUsd: [1.10, 1.50], asOf: '2026-05', source: MERCATUS_MAY_2026 },
   },
   {
     id: 'h100-sxm',
@@ -49,6 +54,7 @@ export const GPUS: readonly GpuSpec[] = [
       'bf16Tflops: "BFLOAT16 Tensor Core 1,979 teraFLOPS*" (* = with sparsity) / 2 = 989.5 dense (the Hopper architecture whitepaper lists 989.4 dense). ' +
       'fp8Tflops: "FP8 Tensor Core 3,958 teraFLOPS*" / 2 = 1979 dense. ' +
       'intraNodeGBps: "NVIDIA NVLink 900GB/s" (fourth-generation NVLink, 18 links, bidirectional total) / 2 = 450 GB/s per direction.',
+    rentalPrice: { usdPerGpuHour: 3.00, rangeUsd: [2.50, 3.50], asOf: '2026-05', source: MERCATUS_MAY_2026 },
   },
   {
     id: 'h200',
@@ -67,6 +73,7 @@ export const GPUS: readonly GpuSpec[] = [
       'bf16Tflops: "BFLOAT16 Tensor Core 1,979 TFLOPS*" (* = with sparsity) / 2 = 989.5 dense (same Hopper die and clocks as H100 SXM). ' +
       'fp8Tflops: "FP8 Tensor Core 3,958 TFLOPS*" / 2 = 1979 dense. ' +
       'intraNodeGBps: "NVIDIA NVLink 900GB/s" (fourth-generation NVLink, bidirectional total) / 2 = 450 GB/s per direction.',
+    rentalPrice: { usdPerGpuHour: 4.00, rangeUsd: [3.50, 4.50], asOf: '2026-05', source: MERCATUS_MAY_2026 },
   },
   {
     id: 'b200',
@@ -85,6 +92,8 @@ export const GPUS: readonly GpuSpec[] = [
       'bf16Tflops: HGX B200 "FP16/BF16 Tensor Core 36 PFLOPS*" (* = with sparsity) / 8 GPUs / 2 = 2250 dense. ' +
       'fp8Tflops: DGX/HGX B200 "FP8 Tensor Core 72 PFLOPS*" / 8 / 2 = 4500 dense. ' +
       'intraNodeGBps: fifth-generation NVLink "1.8TB/s" per GPU (bidirectional; DGX B200 "14.4TB/s aggregate" / 8) / 2 = 900 GB/s per direction.',
+    // No cited rental price: a scenario states its own cost.gpuHourUsd.
+    rentalPrice: null,
   },
   {
     id: 'l40s',
@@ -103,6 +112,8 @@ export const GPUS: readonly GpuSpec[] = [
       'bf16Tflops: "BF16 Tensor Core TFLOPS 362.05 | 733*" (* = with sparsity), dense 362.05 as printed. ' +
       'fp8Tflops: "FP8 Tensor Core TFLOPS 733 | 1,466*", dense 733. ' +
       'intraNodeGBps: no NVLink; datasheet "Interconnect Interface PCIe Gen4 x16: 64GB/s bidirectional" / 2 = 32 GB/s per direction, so the fabric is pcie4 (not pcie5: the L40S is a Gen4 card).',
+    // No cited rental price: a scenario states its own cost.gpuHourUsd.
+    rentalPrice: null,
   },
   {
     id: 'mi300x',
@@ -121,5 +132,7 @@ export const GPUS: readonly GpuSpec[] = [
       'bf16Tflops: "Peak bfloat16 1307.4 TFLOPs" dense (2614.9 with structured sparsity). ' +
       'fp8Tflops: "Peak FP8 2614.9 TFLOPs" dense (5229.8 with structured sparsity). ' +
       'intraNodeGBps: 7 AMD Infinity Fabric links per GPU, "128 GB/s" peak per link bidirectional = 64 GB/s per direction; 7 x 64 = 448 GB/s per direction summed over the 7 peers of an 8-GPU fully connected mesh (896 GB/s aggregate bidirectional). One GPU pair gets only 64 GB/s per direction.',
+    // No cited rental price: a scenario states its own cost.gpuHourUsd.
+    rentalPrice: null,
   },
 ];

@@ -206,7 +206,7 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
     cost:
       scenario.cost === null
         ? null
-        : costAt(scenario.cost.gpuHourUsd, gpus, {
+        : costAt(scenario.cost, gpus, {
             requestsPerSecond: steady.requestsPerSecond,
             outputTokensPerSecond: steady.outputTokensPerSecond,
             inputTokensPerSecond: steady.inputTokensPerSecond,

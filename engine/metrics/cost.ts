@@ -5,6 +5,8 @@
  */
 export interface CostFigures {
   gpuHourUsd: number;
+  /** Where the price comes from: the scenario's cost.gpuHourUsd, or the catalog's cited rental price. */
+  priceSource: string;
   gpus: number;
   /** gpuHourUsd x gpus. */
   usdPerHour: number;
@@ -21,12 +23,14 @@ export interface Rates {
   inputTokensPerSecond: number | null;
 }
 
-export function costAt(gpuHourUsd: number, gpus: number, rates: Rates): CostFigures {
+export function costAt(price: { gpuHourUsd: number; priceSource: string }, gpus: number, rates: Rates): CostFigures {
+  const { gpuHourUsd, priceSource } = price;
   const usdPerHour = gpuHourUsd * gpus;
   const usdPerSecond = usdPerHour / 3600;
   const per = (rate: number | null, unit: number) => (rate !== null && rate > 0 ? (usdPerSecond / rate) * unit : null);
   return {
     gpuHourUsd,
+    priceSource,
     gpus,
     usdPerHour,
     usdPerMillionOutputTokens: per(rates.outputTokensPerSecond, 1e6),

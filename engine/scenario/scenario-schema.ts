@@ -195,6 +195,7 @@ const inlineGpuSchema = z
       intraNodeFabric: fabric.id,
       intraNodeGBps: g.intraNodeGBps ?? fabric.GBpsPerGpu,
       source: 'inline GPU in the scenario file',
+      rentalPrice: null,
     };
   });
 
@@ -457,12 +458,41 @@ function writtenScenarioSchema(baseDir: string) {
     slo: sloSchema().optional(),
     checks: z.array(thresholdText()).max(SCENARIO_BOUNDS.maxChecks).default([]),
     limits: z.strictObject({ eventBudget: count(1, SCENARIO_BOUNDS.maxEventBudget).default(2e8) }).prefault({}),
-    /** Price of one GPU-hour in US dollars (what the deployment pays, reserved or on demand). */
-    cost: z.strictObject({ gpuHourUsd: z.number().gt(0).max(1e4) }).optional(),
+    /**
+     * Price of one GPU-hour in US dollars (what the deployment pays, reserved or on demand), or
+     * `catalog` for the GPU's cited typical rental price.
+     */
+    cost: z
+      .strictObject({
+        gpuHourUsd: z.union([
+          z.number(expecting('US dollars per GPU-hour (e.g. 2.5) or "catalog"')).gt(0).max(1e4),
+          z.literal('catalog', expecting('US dollars per GPU-hour (e.g. 2.5) or "catalog"')),
+        ]),
+      })
+      .optional(),
   });
 }
 
 type ParsedScenario = z.output<ReturnType<typeof writtenScenarioSchema>>;
+
+/** The scenario's price of a GPU-hour and where it comes from: the number it states, or the catalog's cited one. */
+function costOf(written: number | 'catalog', gpu: GpuSpec, ctx: z.RefinementCtx): Scenario['cost'] {
+  if (written !== 'catalog') return { gpuHourUsd: written, priceSource: 'scenario cost.gpuHourUsd' };
+  const price = gpu.rentalPrice;
+  if (price === null) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cost', 'gpuHourUsd'],
+      message: `expected US dollars per GPU-hour (e.g. 2.5): the catalog has no cited rental price for ${gpu.id}, got "catalog"`,
+    });
+    return null;
+  }
+  const [low, high] = price.rangeUsd;
+  return {
+    gpuHourUsd: price.usdPerGpuHour,
+    priceSource: `catalog: ${gpu.id} typical on-demand $${price.usdPerGpuHour.toFixed(2)}/GPU-h (range $${low.toFixed(2)}-$${high.toFixed(2)}, ${price.asOf}; ${price.source})`,
+  };
+}
 
 /**
  * normalizeScenario(parsed) -> Scenario: fills the defaults that depend on other keys. Runs only
@@ -556,7 +586,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
     slo,
     checks: s.checks,
     limits: { eventBudget: s.limits.eventBudget },
-    cost: s.cost === undefined ? null : { gpuHourUsd: s.cost.gpuHourUsd },
+    cost: s.cost === undefined ? null : costOf(s.cost.gpuHourUsd, cluster.gpu, ctx),
   };
 }
 

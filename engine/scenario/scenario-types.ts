@@ -18,8 +18,11 @@ export interface Scenario {
   /** Thresholds for `headroom check`, as written ("ttft.p99 < 2s"); each one parses (threshold-expression.ts). */
   checks: string[];
   limits: { eventBudget: number };
-  /** What a GPU-hour costs, US dollars; null when the scenario states no cost. */
-  cost: { gpuHourUsd: number } | null;
+  /**
+   * What a GPU-hour costs, US dollars, and where that price comes from (the scenario's number, or
+   * the catalog's cited rental price); null when the scenario states no cost.
+   */
+  cost: { gpuHourUsd: number; priceSource: string } | null;
 }
 
 /** Stop after this many arrivals, or at this simulated time (seconds), whichever comes first. */

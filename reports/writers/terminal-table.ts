@@ -26,7 +26,9 @@ export function describeCost(c: NonNullable<SimulationResult['cost']>, where: st
   return (
     `cost ${where}: ${usd(c.usdPerHour)}/h for ${c.gpus} GPU${c.gpus === 1 ? '' : 's'} at ${usd(c.gpuHourUsd)}/GPU-hour: ` +
     `${usd(c.usdPerMillionOutputTokens)} per 1M output tokens, ${usd(c.usdPerMillionTotalTokens)} per 1M tokens (prompt + output), ` +
-    `${usd(c.usdPerThousandRequests, 3)} per 1k requests`
+    `${usd(c.usdPerThousandRequests, 3)} per 1k requests` +
+    // A catalog price is a market typical, not what this deployment pays: say so.
+    (c.priceSource.startsWith('catalog') ? ' (the catalog\'s typical rental price, cost.priceSource says whose; state yours in cost.gpuHourUsd)' : '')
   );
 }
 

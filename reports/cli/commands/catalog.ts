@@ -14,8 +14,11 @@ function table(head: string[]): Table.Table {
 }
 
 function gpuTable(): string {
-  const t = table(['id', 'name', 'HBM GiB', 'HBM TB/s', 'BF16 TFLOP/s', 'FP8 TFLOP/s', 'scale-up']);
-  for (const g of GPUS) t.push([g.id, g.name, g.hbmGiB, g.hbmTBps, g.bf16Tflops, g.fp8Tflops || '-', `${g.intraNodeFabric} ${g.intraNodeGBps} GB/s`]);
+  const t = table(['id', 'name', 'HBM GiB', 'HBM TB/s', 'BF16 TFLOP/s', 'FP8 TFLOP/s', 'scale-up', '$/GPU-h (as of)']);
+  for (const g of GPUS) {
+    const price = g.rentalPrice === null ? '-' : `${g.rentalPrice.usdPerGpuHour.toFixed(2)} (${g.rentalPrice.asOf})`;
+    t.push([g.id, g.name, g.hbmGiB, g.hbmTBps, g.bf16Tflops, g.fp8Tflops || '-', `${g.intraNodeFabric} ${g.intraNodeGBps} GB/s`, price]);
+  }
   return t.toString();
 }
 
