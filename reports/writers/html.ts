@@ -146,6 +146,19 @@ const scenario = z.looseObject({
 });
 /** Where the step-time constants come from; optional because older result files lack it (the report then shows nothing). */
 const calibration = z.looseObject({ source: text, gpuFamily: text, fitted: z.boolean(), borrowedFrom: text.optional() }).optional();
+/** What serving costs at a throughput (engine/metrics/cost.ts); unit costs are null where nothing was produced. */
+const cost = z.looseObject({ gpuHourUsd: num, gpus: num, usdPerHour: num, usdPerMillionOutputTokens: maybe, usdPerMillionTotalTokens: maybe, usdPerThousandRequests: maybe });
+/** Cost and keep-up figures are optional: result files written before them lack the keys (the report then shows nothing). */
+const costIfPriced = cost.nullable().optional();
+const steadyWindow = z.looseObject({
+  fromSeconds: num,
+  toSeconds: num,
+  arrivalsPerSecond: num,
+  acceptedPerSecond: num,
+  completionsPerSecond: num,
+  stableCompletionsPerSecond: num,
+  keptUp: z.boolean(),
+});
 const replica = z.looseObject({ replica: num.int(), completed: num, steps: num, preemptions: num, busyFraction: num, kvOccupancyMean: num, kvOccupancyPeak: num });
 const simulation = z.looseObject({
   kind: z.literal('simulation'),
@@ -154,7 +167,8 @@ const simulation = z.looseObject({
   scenario,
   requests: z.looseObject({ arrived: num, completed: num, dropped: num, preempted: num, retried: num, droppedByReason: z.record(text, num) }),
   latency: z.looseObject({ ttft: latency, tpot: latency, itl: latency, e2e: latency, queueWait: latency }),
-  throughput: z.looseObject({ requestsPerSecond: num, inputTokensPerSecond: num, outputTokensPerSecond: num, outputTokensPerSecondPerGpu: num }),
+  throughput: z.looseObject({ requestsPerSecond: num, inputTokensPerSecond: num, outputTokensPerSecond: num, outputTokensPerSecondPerGpu: num, window: steadyWindow.optional() }),
+  cost: costIfPriced,
   slo: z.looseObject({ attainment: maybe, goodputRequestsPerSecond: maybe, met: z.boolean().nullable(), bounds: z.array(z.looseObject({ key: text, bound: num, observed: maybe, met: z.boolean() })) }),
   utilization: z.looseObject({ gpuBusyFraction: num, kvOccupancyMean: num, kvOccupancyPeak: num, perReplica: z.array(replica).max(REPORT_LIMITS.replicas) }),
   calibration,
@@ -174,7 +188,19 @@ const point = z.looseObject({
   attainment: estimate.nullable(),
   goodputRequestsPerSecond: estimate.nullable(),
   preemptions: estimate,
+  keepsUp: z.boolean().optional(),
   pressure: z.looseObject({ pressured: z.array(text) }),
+});
+/** The answer to --target-rate (analyzers/saturation/saturation-result.ts Sizing). */
+const sizing = z.looseObject({
+  targetRate: num,
+  replicasNeeded: maybe,
+  gpusNeeded: maybe,
+  marginPercent: maybe,
+  nextSize: z.looseObject({ replicas: num, gpus: num, marginPercent: num }).nullable(),
+  checked: z.array(z.looseObject({ replicas: num, meetsSlo: z.boolean().nullable(), decided: z.boolean() })).max(REPORT_LIMITS.points),
+  cost: cost.nullable(),
+  reason: text.nullable(),
 });
 const saturation = z.looseObject({
   kind: z.literal('saturation'),
@@ -188,6 +214,9 @@ const saturation = z.looseObject({
   saturationReason: text.nullable(),
   intervalNote: text.optional(),
   goodputAtSaturation: maybe,
+  costAtSaturation: costIfPriced,
+  sustainedCapacity: z.looseObject({ requestsPerSecond: num, measuredAtRate: num }).nullable().optional(),
+  sizing: sizing.nullable().optional(),
   pressureOnsetRate: maybe,
   pressureOnsetReason: text.nullable(),
   pressureLeadPercent: maybe,
@@ -207,6 +236,7 @@ const comparison = z.looseObject({
         gpus: num,
         saturationRate: maybe,
         goodputAtSaturation: maybe,
+        costAtSaturation: costIfPriced,
         tokensPerSecondPerGpu: maybe,
         tokensPerSecondPerUser: maybe,
         paretoOptimal: z.boolean(),
@@ -216,7 +246,19 @@ const comparison = z.looseObject({
     .min(1)
     .max(REPORT_LIMITS.configurations),
 });
-const SCHEMAS = { simulation, saturation, 'saturation-comparison': comparison } as const;
+/** A closed-loop sweep (`saturation --concurrency 1,2,4`): one saturation-shaped point per client count. */
+const concurrencySweep = z.looseObject({
+  kind: z.literal('concurrency-sweep'),
+  version: z.literal(1),
+  seed: num,
+  scenario,
+  replications: num.int().positive(),
+  levels: z
+    .array(point.extend({ concurrency: num.int().positive() }))
+    .min(1)
+    .max(REPORT_LIMITS.points),
+});
+const SCHEMAS = { simulation, saturation, 'saturation-comparison': comparison, 'concurrency-sweep': concurrencySweep } as const;
 const DRAWN = Object.keys(SCHEMAS).map((k) => JSON.stringify(k));
 
 /** The value at a key path (for "got ..." in messages). */
@@ -229,7 +271,8 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 /**
  * validateReportInput(value, file) -> the entry the report will draw, or the problems as
  * "file: key.path: expected X, got Y" lines (at most 10): not an object, a kind the report does
- * not draw, another version, a missing or mistyped field, a series longer than REPORT_LIMITS.
+ * not draw, another version, a missing or mistyped field, a series longer than REPORT_LIMITS, a
+ * sweep or comparison with nothing in it.
  */
 export function validateReportInput(value: unknown, file: string): { entry: ReportEntry } | { issues: string[] } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -252,7 +295,9 @@ export function validateReportInput(value: unknown, file: string): { entry: Repo
           ? `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`
           : issue.code === 'too_big'
             ? `expected at most ${String(issue.maximum)}${issue.origin === 'array' ? ' entries' : ''}`
-            : issue.message.replace(/^Invalid input: /, '');
+            : issue.code === 'too_small'
+              ? `expected at least ${String(issue.minimum)}${issue.origin === 'array' ? ` entr${issue.minimum === 1 ? 'y' : 'ies'}` : ''}`
+              : issue.message.replace(/^Invalid input: /, '');
     return `${file}: ${path === '' ? '(top level)' : path}: ${expected}, got ${got}`;
   });
   if (parsed.error.issues.length > 10) issues.push(`${file}: ... and ${parsed.error.issues.length - 10} more problems`);

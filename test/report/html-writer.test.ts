@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildHtmlReport, defaultMadeBy, embedJson, htmlReport, REPORT_LIMITS, validateReportInput } from '../../reports/writers/html.js';
 import type { ReportPayload } from '../../web/src/payload.js';
-import { chatScenario, HOSTILE_NAME, saturationFixture, simulated, uncalibrated, varyFixture, withoutCalibration } from '../web/fixtures/results.js';
+import { chatScenario, concurrencyFixture, costFixture, HOSTILE_NAME, saturationFixture, simulated, sizingFixture, uncalibrated, varyFixture, withoutCalibration } from '../web/fixtures/results.js';
 import { ensureReportApp } from './report-files.js';
 
 /** A stand-in for the built app: the same head and data slot as web/index.html, one inline script. */
@@ -60,10 +60,40 @@ describe('reports/writers/html', () => {
     expect(html).not.toMatch(/\b(fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon)\s*\(/);
   });
 
-  it('validateReportInput(value, file) accepts simulation, saturation and --vary comparison results', () => {
-    for (const result of [simulated(), saturationFixture(chatScenario()), varyFixture(chatScenario())]) {
+  it('validateReportInput(value, file) accepts simulation, saturation, --vary comparison and concurrency sweep results', () => {
+    for (const result of [simulated(), saturationFixture(chatScenario()), varyFixture(chatScenario()), concurrencyFixture(chatScenario())]) {
       expect(validateReportInput(JSON.parse(JSON.stringify(result)), 'r.json')).toHaveProperty('entry');
     }
+  });
+
+  it('validateReportInput accepts cost, keep-up and sizing figures, and older files without them', () => {
+    const priced = simulated(['cost.gpuHourUsd=2.5']);
+    const sat = saturationFixture(chatScenario());
+    const sized = { ...sat, costAtSaturation: costFixture(), sizing: sizingFixture() };
+    const noSize = { ...sat, sizing: { ...sizingFixture(), replicasNeeded: null, gpusNeeded: null, marginPercent: null, nextSize: null, cost: null, reason: 'no saturation rate' } };
+    const { window: _, ...throughput } = priced.throughput;
+    const older = { ...priced, throughput } as Record<string, unknown>;
+    delete older.cost;
+    const olderSat = { ...sat, points: sat.points.map(({ keepsUp: _k, ...p }) => p) } as Record<string, unknown>;
+    for (const key of ['costAtSaturation', 'sustainedCapacity', 'sizing']) delete olderSat[key];
+    const vary = varyFixture(chatScenario());
+    const pricedVary = { ...vary, configurations: vary.configurations.map((c) => ({ ...c, costAtSaturation: costFixture() })) };
+    for (const result of [priced, sized, noSize, older, olderSat, pricedVary]) {
+      expect(validateReportInput(JSON.parse(JSON.stringify(result)), 'r.json')).toHaveProperty('entry');
+    }
+  });
+
+  it('validateReportInput rejects mistyped cost, keep-up, sizing and concurrency figures with their key paths', () => {
+    const issues = (value: unknown) => (validateReportInput(JSON.parse(JSON.stringify(value)), 'x.json') as { issues?: string[] }).issues ?? [];
+    const priced = simulated(['cost.gpuHourUsd=2.5']);
+    expect(issues({ ...priced, cost: { ...priced.cost, usdPerHour: 'lots' } })).toEqual(['x.json: cost.usdPerHour: expected number, got "lots"']);
+    expect(issues({ ...priced, throughput: { ...priced.throughput, window: { ...priced.throughput.window, keptUp: 'yes' } } })).toEqual(['x.json: throughput.window.keptUp: expected boolean, got "yes"']);
+    const sat = saturationFixture(chatScenario());
+    expect(issues({ ...sat, sizing: { ...sizingFixture(), checked: 'all' } })).toEqual(['x.json: sizing.checked: expected array, got "all"']);
+    expect(issues({ ...sat, sustainedCapacity: { requestsPerSecond: 20 } })).toEqual(['x.json: sustainedCapacity.measuredAtRate: expected number, got nothing']);
+    const sweep = concurrencyFixture(chatScenario());
+    expect(issues({ ...sweep, levels: sweep.levels.map((l, i) => (i === 2 ? { ...l, concurrency: 'four' } : l)) })).toEqual(['x.json: levels[2].concurrency: expected number, got "four"']);
+    expect(issues({ ...sweep, levels: [] })).toEqual(['x.json: levels: expected at least 1 entry, got an empty list']);
   });
 
   it('validateReportInput accepts a calibration fitted, borrowed or absent (older files), and rejects a mistyped one', () => {
@@ -79,7 +109,7 @@ describe('reports/writers/html', () => {
   it('validateReportInput rejects foreign JSON with "file: key.path: expected X, got Y"', () => {
     const issues = (value: unknown) => ('issues' in validateReportInput(value, 'x.json') ? (validateReportInput(value, 'x.json') as { issues: string[] }).issues : []);
     expect(issues([1, 2])).toEqual(['x.json: expected a Headroom result (a JSON object with "kind"), got a list of 2']);
-    expect(issues({ hello: 'world' })[0]).toBe('x.json: kind: expected "simulation", "saturation", "saturation-comparison", got nothing; is this a Headroom result file?');
+    expect(issues({ hello: 'world' })[0]).toBe('x.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", got nothing; is this a Headroom result file?');
     expect(issues({ kind: 'fabric' })[0]).toContain('(the report does not draw fabric results yet)');
     const sim = JSON.parse(JSON.stringify(simulated())) as Record<string, unknown>;
     expect(issues({ ...sim, version: 2 })).toEqual(['x.json: version: expected 1, got 2']);

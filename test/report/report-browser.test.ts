@@ -5,13 +5,29 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SaturationResult } from '../../analyzers/saturation/saturation-result.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
-import { formatNumber } from '../../web/src/format.js';
+import { formatNumber, formatUsd } from '../../web/src/format.js';
+import { concurrencyLatencyLines, concurrencyRows, concurrencyThroughputLines } from '../../web/src/shape/concurrency-sweep.js';
+import { configurationRows } from '../../web/src/shape/configurations.js';
+import { headlineCards } from '../../web/src/shape/headline.js';
 import { CDF_METRICS, latencyCdf } from '../../web/src/shape/latency-cdf.js';
+import { saturationCards } from '../../web/src/shape/saturation-cards.js';
 import { bottleneckSentence, latencyVsRate, rateMarkers, throughputVsRate } from '../../web/src/shape/saturation-curves.js';
 import { calibrationWarning } from '../../web/src/shape/scenario-summary.js';
-import { comparisonVerdict, saturationVerdict, simulationVerdict } from '../../web/src/shape/verdict.js';
+import { comparisonVerdict, concurrencyVerdict, saturationVerdict, simulationVerdict } from '../../web/src/shape/verdict.js';
 import { pointIndexAt, SERIES_METRICS, simulationTimeLines } from '../../web/src/shape/time-series.js';
-import { chatScenario, fourReplicas, HOSTILE_NAME, saturationFixture, simulated, uncalibrated, varyFixture, withoutCalibration } from '../web/fixtures/results.js';
+import {
+  chatScenario,
+  concurrencyFixture,
+  costFixture,
+  fourReplicas,
+  HOSTILE_NAME,
+  saturationFixture,
+  simulated,
+  sizingFixture,
+  uncalibrated,
+  varyFixture,
+  withoutCalibration,
+} from '../web/fixtures/results.js';
 import { hasChromium, launchBrowser, openReport, type OpenedReport } from './browser.js';
 import { OUT_DIR, TEST_MADE_BY, writeReport } from './report-files.js';
 
@@ -54,6 +70,21 @@ const count = (page: Page, selector: string) => page.locator(selector).count();
 /** Waits until the element is shown or hidden (a toggle, a tooltip, print media); fails after 5 s. */
 const shown = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 5_000 });
 const hidden = (locator: Locator) => locator.waitFor({ state: 'hidden', timeout: 5_000 });
+/** The on-screen boxes of every element the selector matches. */
+const boxesOf = (page: Page, selector: string) => page.locator(selector).evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+/** Fails naming the first two boxes that overlap. */
+function expectNoOverlap(boxes: readonly DOMRect[], what: string): void {
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, b] = [boxes[i]!, boxes[j]!];
+      const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      expect(overlap, `${what} ${i} and ${j} overlap`).toBe(false);
+    }
+  }
+}
+/** A card's label, value, detail and status as the page shows them. */
+const cardTexts = (page: Page, scope: string, key: string) =>
+  page.locator(`${scope} [data-card="${key}"]`).evaluate((el) => ['.card-label', '.card-value', '.card-detail', '.card-status'].map((c) => el.querySelector(c)?.textContent ?? null));
 const xDomain = (page: Page, chart: string) =>
   page.locator(`[data-chart="${chart}"] svg.chart-svg`).evaluate((svg) => [Number(svg.getAttribute('data-x-min')), Number(svg.getAttribute('data-x-max'))]);
 
@@ -259,19 +290,143 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     const { page } = opened;
     expectSelfContained(opened);
     expect(await count(page, '[data-chart="pareto"] circle.mark')).toBe(5);
-    const boxes = await page.locator('[data-chart="pareto"] .point-label').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+    const boxes = await boxesOf(page, '[data-chart="pareto"] .point-label');
     expect(boxes).toHaveLength(5);
-    for (let i = 0; i < boxes.length; i++) {
-      for (let j = i + 1; j < boxes.length; j++) {
-        const [a, b] = [boxes[i]!, boxes[j]!];
-        const overlap = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-        expect(overlap, `labels ${i} and ${j} overlap`).toBe(false);
-      }
-    }
+    expectNoOverlap(boxes, 'labels');
     // The y axis starts near the data (2400 - 8% of 200), not at 0.
     const ticks = (await page.locator('[data-chart="pareto"] .axis-y .tick text').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
     expect(Math.min(...ticks)).toBeGreaterThan(2000);
     await page.screenshot({ path: join(OUT_DIR, 'report-pareto-five.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('a priced simulation shows a Cost card; one that fell behind says so on its Throughput card', async () => {
+    const priced = simulated(['cost.gpuHourUsd=2.5']);
+    const behind = simulated(['workload.arrival.rate=200']);
+    const opened = await open('simulation-cost', [{ file: 'priced.json', result: priced }]);
+    expectSelfContained(opened);
+    const cost = headlineCards(priced).find((c) => c.key === 'cost')!;
+    expect(await cardTexts(opened.page, '[data-view="simulation"]', 'cost')).toEqual(['Cost', formatUsd(priced.cost!.usdPerMillionOutputTokens), cost.detail, null]);
+    expect(cost.detail).toContain('$2.50/h for 1 GPU');
+    expect(await opened.page.locator('[data-card="throughput"] .card-detail').textContent()).toMatch(/^kept up with [\d.]+ req\/s offered · /);
+    expect(await count(opened.page, '[data-card="throughput"] .card-status')).toBe(0);
+    await opened.page.close();
+
+    const fell = await open('simulation-fell-behind', [{ file: 'behind.json', result: behind }]);
+    expectSelfContained(fell);
+    expect(await count(fell.page, '[data-card="cost"]')).toBe(0);
+    const throughput = headlineCards(behind)[0]!;
+    expect(await cardTexts(fell.page, '[data-view="simulation"]', 'throughput')).toEqual(['Throughput', throughput.value, throughput.detail, '✗ fell behind']);
+    expect(throughput.detail).toMatch(/^completed 2\.00 req\/s of [\d.]+ req\/s offered: a queue builds/);
+    expect(await fell.page.locator('[data-card="throughput"]').getAttribute('class')).toContain('card-missed');
+    await fell.page.screenshot({ path: join(OUT_DIR, 'report-fell-behind.png'), fullPage: true });
+    await fell.page.close();
+  });
+
+  it('a priced saturation analysis with --target-rate shows sustained capacity, cost at saturation and the sizing', async () => {
+    const result: SaturationResult = { ...saturationFixture(chatScenario()), costAtSaturation: costFixture(1, 4100, 19.6, null), sizing: sizingFixture() };
+    const opened = await open('saturation-sizing', [{ file: 'sized.json', result }]);
+    const { page } = opened;
+    expectSelfContained(opened);
+    const cards = saturationCards(result);
+    expect(await page.locator('[data-view="saturation"] [data-card]').evaluateAll((els) => els.map((el) => el.getAttribute('data-card')))).toEqual(cards.map((c) => c.key));
+    for (const key of ['sustained', 'cost', 'sizing']) {
+      const card = cards.find((c) => c.key === key)!;
+      expect(await cardTexts(page, '[data-view="saturation"]', key)).toEqual([card.label, card.value, card.detail, null]);
+    }
+    expect(await page.locator('[data-card="sustained"] .card-detail').textContent()).toBe('completed at 24.0 req/s offered, where it fell behind');
+    expect(await page.locator('[data-card="sizing"] .card-detail').textContent()).toMatch(/^5 replicas \(5 GPUs\) carry 50\.0 req\/s under the SLO · margin \+16\.7% · \$12\.50\/h, /);
+    // Past capacity the points table says which rates the deployment could not keep up with.
+    const meets = await page.locator('.points-table tbody tr td:nth-child(7)').allTextContents();
+    expect(meets).toEqual(result.points.map((p) => (p.meetsSlo ? 'yes' : p.keepsUp ? 'no' : 'no: fell behind')));
+    await page.locator('.cards').first().screenshot({ path: join(OUT_DIR, 'report-saturation-sizing-cards.png') });
+    await page.close();
+  });
+
+  it('a priced --vary comparison adds a "$ / 1M output tokens at saturation" row, one cell per configuration', async () => {
+    const base = varyFixture(chatScenario());
+    const comparison = { ...base, configurations: base.configurations.map((c) => ({ ...c, costAtSaturation: costFixture(1, c.tokensPerSecondPerGpu!) })) };
+    const opened = await open('vary-cost', [{ file: 'vary.json', result: comparison }]);
+    const { page } = opened;
+    expectSelfContained(opened);
+    const row = page.locator('.configurations-table tr[data-row="cost"]');
+    expect(await row.locator('th').textContent()).toBe('$ / 1M output tokens at saturation');
+    expect(await row.locator('td').allTextContents()).toEqual(configurationRows(comparison).find((r) => r.key === 'cost')!.cells);
+    expect(await row.locator('td').allTextContents()).toEqual(comparison.configurations.map((c) => formatUsd(c.costAtSaturation.usdPerMillionOutputTokens)));
+    // Unpriced, the row is not there.
+    await page.close();
+    const plain = await open('vary-no-cost', [{ file: 'vary.json', result: base }]);
+    expect(await count(plain.page, '.configurations-table tr[data-row="cost"]')).toBe(0);
+    await plain.page.close();
+  });
+
+  it('a concurrency sweep draws a mark per level in both charts against concurrency and a table row per level', async () => {
+    const sweep = concurrencyFixture(chatScenario());
+    const opened = await open('concurrency-sweep', [{ file: 'sweep.json', result: sweep }]);
+    const { page } = opened;
+    expectSelfContained(opened);
+    const levels = sweep.levels.length;
+    expect(await page.locator('.file-list li').textContent()).toBe(`sweep.json concurrency sweep: ${sweep.scenario.name}`);
+    expect(await page.locator('[data-view="concurrency-sweep"] h2 + .verdict').textContent()).toBe(concurrencyVerdict(sweep).text);
+    const throughput = concurrencyThroughputLines(sweep);
+    const latency = concurrencyLatencyLines(sweep);
+    expect(throughput).toHaveLength(2);
+    for (const [chart, lines] of [
+      ['concurrency-throughput', throughput],
+      ['concurrency-latency', latency],
+    ] as const) {
+      expect(await count(page, `[data-chart="${chart}"] path.mark`)).toBe(lines.length);
+      for (const line of lines) {
+        const marks = page.locator(`[data-chart="${chart}"] [data-series="${line.key}"] circle.mark`);
+        expect(await marks.count()).toBe(levels);
+        expect(await marks.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-concurrency'))))).toEqual(sweep.levels.map((l) => l.concurrency));
+      }
+    }
+    // Log 2 axis: 1, 2, 4 ... 64 evenly spaced, every level a tick.
+    const cx = await page.locator('[data-chart="concurrency-throughput"] [data-series="achieved"] circle.mark').evaluateAll((els) => els.map((el) => Number(el.getAttribute('cx'))));
+    const steps = cx.slice(1).map((x, i) => x - cx[i]!);
+    for (const step of steps) expect(step).toBeCloseTo(steps[0]!, 6);
+    expect(await page.locator('[data-chart="concurrency-throughput"] .axis-x .tick text').allTextContents()).toEqual(sweep.levels.map((l) => String(l.concurrency)));
+    expect(await count(page, '[data-chart="concurrency-latency"] .slo-line')).toBe(2);
+    expect(await count(page, '.levels-table tbody tr')).toBe(levels);
+    const cells = await page.locator('.levels-table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(cells).toEqual(concurrencyRows(sweep));
+    await page.locator('button[data-series-toggle="tpot-p99"]').click();
+    await hidden(page.locator('[data-chart="concurrency-latency"] [data-series="tpot-p99"]'));
+    await shown(page.locator('[data-chart="concurrency-latency"] [data-series="ttft-p99"]'));
+    await page.screenshot({ path: join(OUT_DIR, 'report-concurrency-sweep.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('compared saturation curves name each line at its end, and no two end labels or rate labels overlap', async () => {
+    // Five nearly equal deployments: their curves end together and their saturation rates sit a few pixels apart.
+    const results = [20, 20.2, 20.4, 20.6, 20.8].map((capacity, i) => ({
+      file: `config-${i}.json`,
+      result: { ...saturationFixture(chatScenario(), capacity), scenario: { ...chatScenario(), name: `deployment-variant-${i}` } },
+    }));
+    const opened = await open('saturation-overlay-labels', results);
+    const { page } = opened;
+    expectSelfContained(opened);
+    for (const chart of ['rate-ttft', 'rate-tpot', 'rate-e2e', 'rate-throughput']) {
+      const scope = `[data-view="saturation-overlay"] [data-chart="${chart}"]`;
+      expect(await page.locator(`${scope} .line-label`).allTextContents()).toEqual(results.map((r) => r.result.scenario.name));
+      const ends = await boxesOf(page, `${scope} .line-label`);
+      expectNoOverlap(ends, `${chart}: end labels`);
+      const marks = await boxesOf(page, `${scope} .marker-label`);
+      expect(marks).toHaveLength(results.length);
+      expectNoOverlap(marks, `${chart}: rate labels`);
+      // Inside the chart: not cut off at its right edge or above its top.
+      const svg = (await page.locator(`${scope} svg.chart-svg`).boundingBox())!;
+      for (const box of [...ends, ...marks]) {
+        expect(box.right).toBeLessThanOrEqual(svg.x + svg.width + 0.5);
+        expect(box.top).toBeGreaterThanOrEqual(svg.y - 0.5);
+      }
+    }
+    // A label belongs to its series: hiding the result hides its name too.
+    await page.locator('button[data-series-toggle="result-2"]').click();
+    await hidden(page.locator('[data-chart="rate-ttft"] .end-label[data-series="result-2"]'));
+    await shown(page.locator('[data-chart="rate-ttft"] .end-label[data-series="result-1"]'));
+    await page.locator('[data-view="saturation-overlay"] [data-chart="rate-ttft"]').screenshot({ path: join(OUT_DIR, 'report-overlay-labels.png') });
     await page.close();
   });
 

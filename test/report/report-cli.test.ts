@@ -70,6 +70,19 @@ describe('headroom report', () => {
     expect(run.stdout).toContain('3 results');
   });
 
+  it('`report` draws a real closed-loop concurrency sweep (`saturation --concurrency`)', () => {
+    const sweep = join(dir, 'sweep.json');
+    expect(runCli('saturation', CHAT, '--set', 'stop.requests=300', '--concurrency', '1,4,16', '--replications', '1', '-o', sweep).code).toBe(0);
+    const out = join(dir, 'sweep.html');
+    const run = runCli('report', sweep, '-o', out);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^wrote .*sweep\.html \(a concurrency-sweep result, \d+ KiB\); open it in a browser\n$/);
+    const html = readFileSync(out, 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="headroom-data">([\s\S]*?)<\/script>/.exec(html)![1]!) as { entries: { result: { kind: string; levels: { concurrency: number }[] } }[] };
+    expect(data.entries[0]!.result.kind).toBe('concurrency-sweep');
+    expect(data.entries[0]!.result.levels.map((l) => l.concurrency)).toEqual([1, 4, 16]);
+  });
+
   it('invalid JSON exits 2 naming the file, and writes nothing', () => {
     const out = join(dir, 'bad.html');
     expectInvalid(runCli('report', file('broken.json', '{"kind": "simulation",'), '-o', out), out, /broken\.json: not valid JSON/);
@@ -77,7 +90,7 @@ describe('headroom report', () => {
 
   it('foreign JSON exits 2 with what was expected', () => {
     const out = join(dir, 'foreign.html');
-    expectInvalid(runCli('report', file('package.json', '{"name": "x", "version": "1.0.0"}'), '-o', out), out, /package\.json: kind: expected "simulation", "saturation", "saturation-comparison", got nothing/);
+    expectInvalid(runCli('report', file('package.json', '{"name": "x", "version": "1.0.0"}'), '-o', out), out, /package\.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", got nothing/);
     expectInvalid(runCli('report', file('partial.json', '{"kind": "simulation", "version": 1}'), '-o', out), out, /partial\.json: seed: expected number, got nothing/);
   });
 

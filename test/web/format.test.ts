@@ -9,6 +9,7 @@ import {
   formatSecondsTick,
   formatSigned,
   formatSignedPercent,
+  formatUsd,
   MISSING,
   timeUnitFor,
 } from '../../web/src/format.js';
@@ -65,5 +66,17 @@ describe('formatSecondsTick on long axes', () => {
     expect(formatSecondsTick(200)).toBe('200 s');
     expect(formatSecondsTick(2000)).toBe('33.3 min');
     expect(formatSecondsTick(36000)).toBe('10 h');
+  });
+
+  it('formatUsd(usd) shows cents from $1, three significant digits below, no cents from $1,000', () => {
+    expect(formatUsd(2.5)).toBe('$2.50');
+    expect(formatUsd(0.29074)).toBe('$0.291');
+    expect(formatUsd(0.0421)).toBe('$0.0421');
+    expect(formatUsd(0.5)).toBe('$0.5');
+    expect(formatUsd(1234.5)).toBe('$1,235');
+    expect(formatUsd(0)).toBe('$0');
+    expect(formatUsd(-3)).toBe('−$3.00');
+    expect(formatUsd(null)).toBe(MISSING);
+    expect(formatUsd(Number.NaN)).toBe(MISSING);
   });
 });

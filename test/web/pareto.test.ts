@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nudgeLabels, paretoDomain, paretoPoints } from '../../web/src/shape/pareto.js';
+import { nudgeLabels } from '../../web/src/shape/label-layout.js';
+import { paretoDomain, paretoPoints } from '../../web/src/shape/pareto.js';
 import { chatScenario, varyFixture } from './fixtures/results.js';
 
 describe('paretoPoints', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { entryLabels, reportSections, withFile } from '../../web/src/shape/report-sections.js';
-import { chatScenario, saturationFixture, simulated, varyFixture } from './fixtures/results.js';
+import { chatScenario, concurrencyFixture, saturationFixture, simulated, varyFixture } from './fixtures/results.js';
 
 describe('reportSections', () => {
   it('reportSections(entries) groups results by kind in order of first appearance, keeping the command line order', () => {
@@ -12,11 +12,16 @@ describe('reportSections', () => {
       { file: 's.json', result: sat },
       { file: 'b.json', result: sim },
       { file: 'v.json', result: vary },
+      { file: 'c1.json', result: concurrencyFixture(chatScenario()) },
+      { file: 'c2.json', result: concurrencyFixture(chatScenario()) },
     ]);
     expect(sections.map((s) => [s.kind, s.entries.map((e) => e.file)])).toEqual([
       ['simulation', ['a.json', 'b.json']],
       ['saturation', ['s.json']],
       ['saturation-comparison', ['v.json']],
+      // Each concurrency sweep is a view of its own.
+      ['concurrency-sweep', ['c1.json']],
+      ['concurrency-sweep', ['c2.json']],
     ]);
   });
 

@@ -74,11 +74,12 @@ describe('saturation shaping', () => {
     expect(lines[1]!.points).toHaveLength(other.points.length);
   });
 
-  it('saturationCards(result) say saturation, onset, today, headroom, goodput, bottleneck and method', () => {
+  it('saturationCards(result) say saturation, sustained capacity, onset, today, headroom, goodput, bottleneck and method', () => {
     const cards = saturationCards(result);
-    expect(cards.map((c) => c.key)).toEqual(['saturation', 'onset', 'current', 'headroom', 'goodput', 'bottleneck', 'method']);
-    expect(cards[3]!.value).toBe('38.8%');
-    expect(cards[1]!.detail).toBe('29% below the saturation rate');
-    expect(saturationCards({ ...result, pressureLeadPercent: -17 })[1]!.detail).toBe('17% above the saturation rate');
+    const card = (key: string, r = result) => saturationCards(r).find((c) => c.key === key)!;
+    expect(cards.map((c) => c.key)).toEqual(['saturation', 'sustained', 'onset', 'current', 'headroom', 'goodput', 'bottleneck', 'method']);
+    expect(card('headroom').value).toBe('38.8%');
+    expect(card('onset').detail).toBe('29% below the saturation rate');
+    expect(card('onset', { ...result, pressureLeadPercent: -17 }).detail).toBe('17% above the saturation rate');
   });
 });

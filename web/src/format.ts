@@ -102,3 +102,18 @@ export function formatSigned(value: number | null | undefined, format: (n: numbe
   if (value === 0) return `±${format(0)}`;
   return `${value > 0 ? '+' : '−'}${format(Math.abs(value))}`;
 }
+
+/**
+ * formatUsd(2.5) -> "$2.50", formatUsd(0.0421) -> "$0.0421", formatUsd(1234.5) -> "$1,235": cents
+ * from $1 up (no cents from $1,000), three significant digits below $1 so small unit costs keep
+ * their digits.
+ */
+export function formatUsd(usd: number | null | undefined): string {
+  if (!isNumber(usd)) return MISSING;
+  const abs = Math.abs(usd);
+  const sign = usd < 0 ? '−' : '';
+  if (abs === 0) return '$0';
+  if (abs >= 1000) return `${sign}$${Math.round(abs).toLocaleString('en-US')}`;
+  if (abs >= 1) return `${sign}$${abs.toFixed(2)}`;
+  return `${sign}$${trimZeros(abs.toPrecision(3))}`;
+}

@@ -1,8 +1,9 @@
+import type { ConcurrencySweepResult } from '../../analyzers/saturation/concurrency-sweep.js';
 import type { SaturationComparison, SaturationResult } from '../../analyzers/saturation/saturation-result.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
 
 /** A result the report can draw. */
-export type ReportableResult = SimulationResult | SaturationResult | SaturationComparison;
+export type ReportableResult = SimulationResult | SaturationResult | SaturationComparison | ConcurrencySweepResult;
 
 /** One input file of `headroom report`, as given on the command line. */
 export interface ReportEntry {

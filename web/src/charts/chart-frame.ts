@@ -29,7 +29,7 @@ export const FALLBACK_WIDTH = 640;
  * viewBox lets print and narrow containers scale it; `label` is its accessible name.
  */
 export function chartFrame(host: HTMLElement, width: number, height: number, margin: Margin, label: string): ChartFrame {
-  const w = Math.max(240, Math.round(width > 0 ? width : FALLBACK_WIDTH));
+  const w = frameWidth(width);
   select(host).selectAll('svg.chart-svg').remove();
   const svg = select(host)
     .append('svg')
@@ -46,6 +46,41 @@ export function chartFrame(host: HTMLElement, width: number, height: number, mar
   svg.append('clipPath').attr('id', clipId).append('rect').attr('width', innerWidth).attr('height', innerHeight);
   const plot = svg.append('g').attr('class', 'plot-area').attr('transform', `translate(${margin.left},${margin.top})`);
   return { svg, plot, width: w, height, innerWidth, innerHeight, margin, clip: `url(#${clipId})` };
+}
+
+/** frameWidth(width) -> the width chartFrame draws at for a container this wide (at least 240 px). */
+export function frameWidth(width: number): number {
+  return Math.max(240, Math.round(width > 0 ? width : FALLBACK_WIDTH));
+}
+
+/**
+ * growTop(frame, top) -> the frame with its top margin raised to `top` (when higher): the SVG grows
+ * by the difference and the plot moves down, its size unchanged. Call before axisTitles.
+ */
+export function growTop(frame: ChartFrame, top: number): void {
+  const extra = Math.ceil(top - frame.margin.top);
+  if (extra <= 0) return;
+  frame.margin = { ...frame.margin, top: frame.margin.top + extra };
+  frame.height += extra;
+  frame.svg.attr('viewBox', `0 0 ${frame.width} ${frame.height}`).attr('height', frame.height);
+  frame.plot.attr('transform', `translate(${frame.margin.left},${frame.margin.top})`);
+}
+
+/**
+ * measureLabels(host, texts, className, estimate) -> the width in pixels each text takes as an SVG
+ * label of that class (measured in a throwaway SVG inside host), or `estimate(text)` where the
+ * browser cannot measure (host not laid out: hidden, or no layout engine).
+ */
+export function measureLabels(host: HTMLElement, texts: readonly string[], className: string, estimate: (text: string) => number): number[] {
+  if (texts.length === 0) return [];
+  const probe = select(host).append('svg').attr('class', 'chart-svg measure-probe').attr('width', 0).attr('height', 0).attr('aria-hidden', 'true');
+  const widths = texts.map((text) => {
+    const node = probe.append('text').attr('class', className).text(text).node();
+    const measured = node && typeof node.getComputedTextLength === 'function' ? node.getComputedTextLength() : 0;
+    return measured > 0 ? measured : estimate(text);
+  });
+  probe.remove();
+  return widths;
 }
 
 /** Axis titles with units, under the x axis and along the y axis. */

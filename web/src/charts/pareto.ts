@@ -1,7 +1,8 @@
 import { axisBottom, axisLeft, line, scaleLinear } from 'd3';
 import { formatRate } from '../format.js';
 import { OKABE_ITO } from '../palette.js';
-import { nudgeLabels, paretoDomain, type ParetoPoint } from '../shape/pareto.js';
+import { nudgeLabels } from '../shape/label-layout.js';
+import { paretoDomain, type ParetoPoint } from '../shape/pareto.js';
 import { axisTitles, chartFrame, tickCount } from './chart-frame.js';
 
 const MARGIN = { top: 18, right: 24, bottom: 44, left: 64 };

@@ -1,5 +1,6 @@
 import type { SimulationResult, SloBoundResult } from '../../../engine/simulation-result.js';
 import { formatCount, formatPercent, formatRate, formatSeconds } from '../format.js';
+import { costCard } from './cost.js';
 
 /** A headline card: a big value, a line of detail, and how it stands against the SLO. */
 export interface HeadlineCard {
@@ -30,8 +31,29 @@ function latencyCard(result: SimulationResult, metric: 'ttft' | 'tpot' | 'e2e', 
 }
 
 /**
- * headlineCards(result) -> throughput, TTFT, TPOT and e2e (p99 big, p50 and SLO below), SLO
- * attainment, goodput, preemptions and dropped requests.
+ * throughputCard(result) -> the steady throughput and whether the deployment kept up with what was
+ * offered over the steady window: one that fell behind is 'missed' (a queue builds without end).
+ * Older result files without the window say neither.
+ */
+export function throughputCard(result: SimulationResult): HeadlineCard {
+  const { throughput } = result;
+  const steady = throughput.window as SimulationResult['throughput']['window'] | undefined;
+  const rates = `${formatRate(throughput.outputTokensPerSecond, 'output tok/s')} · ${formatRate(throughput.outputTokensPerSecondPerGpu, 'tok/s per GPU')}`;
+  const card: HeadlineCard = { key: 'throughput', label: 'Throughput', value: formatRate(throughput.requestsPerSecond, 'req/s'), detail: rates, status: 'none' };
+  if (!steady) return card;
+  if (steady.keptUp) return { ...card, detail: `kept up with ${formatRate(steady.arrivalsPerSecond, 'req/s')} offered · ${rates}` };
+  return {
+    ...card,
+    detail: `completed ${formatRate(steady.completionsPerSecond, 'req/s')} of ${formatRate(steady.arrivalsPerSecond, 'req/s')} offered: a queue builds · ${rates}`,
+    status: 'missed',
+    statusText: 'fell behind',
+  };
+}
+
+/**
+ * headlineCards(result) -> throughput (and whether it kept up), TTFT, TPOT and e2e (p99 big, p50
+ * and SLO below), SLO attainment, goodput, cost (when the scenario prices its GPUs), preemptions
+ * and dropped requests.
  */
 export function headlineCards(result: SimulationResult): HeadlineCard[] {
   const { requests, throughput, slo } = result;
@@ -40,13 +62,7 @@ export function headlineCards(result: SimulationResult): HeadlineCard[] {
     .filter(([, n]) => n > 0)
     .map(([reason, n]) => `${formatCount(n)} ${reason}`);
   return [
-    {
-      key: 'throughput',
-      label: 'Throughput',
-      value: formatRate(throughput.requestsPerSecond, 'req/s'),
-      detail: `${formatRate(throughput.outputTokensPerSecond, 'output tok/s')} · ${formatRate(throughput.outputTokensPerSecondPerGpu, 'tok/s per GPU')}`,
-      status: 'none',
-    },
+    throughputCard(result),
     latencyCard(result, 'ttft', 'TTFT'),
     latencyCard(result, 'tpot', 'TPOT'),
     latencyCard(result, 'e2e', 'E2E'),
@@ -64,6 +80,8 @@ export function headlineCards(result: SimulationResult): HeadlineCard[] {
       detail: hasSlo ? 'requests per second within the SLO' : 'no SLO: every completed request counts',
       status: 'none',
     },
+    // Older result files have no cost key: the same as no price.
+    ...(result.cost ? [costCard(result.cost, 'cost', 'Cost')] : []),
     {
       key: 'preemptions',
       label: 'Preemptions',

@@ -36,24 +36,3 @@ export function paretoDomain(values: readonly number[], margin = 0.08): [number,
   const pad = (hi > lo ? hi - lo : Math.abs(hi) || 1) * margin;
   return [lo - pad, hi + pad];
 }
-
-/**
- * nudgeLabels(ys, height, top, bottom) -> label centres moved apart vertically so no two boxes of
- * that height overlap: greedy from the top in order of y, then pushed back up from the bottom edge.
- * Every label is nudged whatever its x, which is simple and never lets two boxes meet.
- */
-export function nudgeLabels(ys: readonly number[], height: number, top: number, bottom: number): number[] {
-  const order = ys.map((y, i) => ({ y, i })).sort((a, b) => a.y - b.y || a.i - b.i);
-  const out = new Array<number>(ys.length);
-  let prev = -Infinity;
-  for (const o of order) {
-    const y = Math.max(o.y, top + height / 2, prev + height);
-    out[o.i] = prev = y;
-  }
-  let next = Infinity;
-  for (let k = order.length - 1; k >= 0; k--) {
-    const i = order[k]!.i;
-    out[i] = next = Math.min(out[i]!, bottom - height / 2, next - height);
-  }
-  return out;
-}

@@ -1,3 +1,4 @@
+import type { ConcurrencySweepResult } from '../../../analyzers/saturation/concurrency-sweep.js';
 import type { SaturationComparison, SaturationResult } from '../../../analyzers/saturation/saturation-result.js';
 import type { SimulationResult } from '../../../engine/simulation-result.js';
 import type { ReportEntry } from '../payload.js';
@@ -11,12 +12,13 @@ export interface Labelled<R> {
 
 /**
  * What the page shows, in order: simulations (one view, or a comparison of several), saturation
- * results (likewise), and each `--vary` comparison on its own.
+ * results (likewise), and each `--vary` comparison and each concurrency sweep on its own.
  */
 export type ReportSection =
   | { kind: 'simulation'; entries: Labelled<SimulationResult>[] }
   | { kind: 'saturation'; entries: Labelled<SaturationResult>[] }
-  | { kind: 'saturation-comparison'; entries: [Labelled<SaturationComparison>] };
+  | { kind: 'saturation-comparison'; entries: [Labelled<SaturationComparison>] }
+  | { kind: 'concurrency-sweep'; entries: [Labelled<ConcurrencySweepResult>] };
 
 /** entryLabels(entries) -> each scenario's name, with its file name added where two names collide. */
 export function entryLabels(entries: readonly ReportEntry[]): string[] {
@@ -42,8 +44,10 @@ export function reportSections(entries: readonly ReportEntry[]): ReportSection[]
     } else if (result.kind === 'saturation') {
       if (!saturations) sections.push({ kind: 'saturation', entries: (saturations = []) });
       saturations.push({ label, file, result });
-    } else {
+    } else if (result.kind === 'saturation-comparison') {
       sections.push({ kind: 'saturation-comparison', entries: [{ label, file, result }] });
+    } else {
+      sections.push({ kind: 'concurrency-sweep', entries: [{ label, file, result }] });
     }
   });
   return sections;

@@ -72,8 +72,8 @@ export interface SloLevel {
   label: string;
 }
 
-/** sloLevels(result, 'ttft') -> every bound the scenario's SLO puts on that metric. */
-export function sloLevels(result: SaturationResult, metric: RateMetric): SloLevel[] {
+/** sloLevels(result, 'ttft') -> every bound the scenario's SLO puts on that metric (any result with a scenario). */
+export function sloLevels(result: Pick<SaturationResult, 'scenario'>, metric: RateMetric): SloLevel[] {
   return Object.entries(result.scenario.slo ?? {}).flatMap(([key, bound]) => {
     const match = /^([a-zA-Z]+?)(Mean|P50|P90|P95|P99)$/.exec(key);
     if (!match || match[1] !== metric || !finite(bound)) return [];

@@ -1,3 +1,4 @@
+import type { ConcurrencySweepResult } from '../../../analyzers/saturation/concurrency-sweep.js';
 import type { SaturationComparison, SaturationResult } from '../../../analyzers/saturation/saturation-result.js';
 import type { SimulationResult } from '../../../engine/simulation-result.js';
 import { formatCount, formatPercent, formatRate, formatSeconds, formatSecondsTick } from '../format.js';
@@ -64,4 +65,25 @@ export function comparisonVerdict(result: SaturationComparison): Verdict {
   const optimal = result.configurations.filter((c) => c.paretoOptimal).map((c) => c.label);
   const pareto = optimal.length > 0 ? `; Pareto-optimal: ${optimal.join(', ')}` : '';
   return { status: 'none', text: `Most load: ${best.label} saturates at ${formatRate(best.saturationRate, 'req/s')} on ${plural(best.gpus, 'GPU')}${pareto}` };
+}
+
+/**
+ * concurrencyVerdict(result) -> "SLO holds up to 16 clients (12.1 req/s); missed at 64 clients; most
+ * throughput 20.3 req/s at 64 clients", or that no level meets it, or no SLO.
+ */
+export function concurrencyVerdict(result: ConcurrencySweepResult): Verdict {
+  const levels = [...result.levels].sort((a, b) => a.concurrency - b.concurrency);
+  if (levels.length === 0) return { status: 'indeterminate', text: 'No concurrency level was run' };
+  const clients = (n: number) => plural(n, 'client');
+  const best = levels.reduce((a, b) => (b.throughput.requestsPerSecond.mean > a.throughput.requestsPerSecond.mean ? b : a));
+  const most = `most throughput ${formatRate(best.throughput.requestsPerSecond.mean, 'req/s')} at ${clients(best.concurrency)}`;
+  if (levels.every((l) => l.meetsSlo === null)) return { status: 'none', text: `No SLO stated; ${most}` };
+  const meeting = levels.filter((l) => l.meetsSlo === true);
+  if (meeting.length === 0) return { status: 'missed', text: `SLO MISSED at every level, from ${clients(levels[0]!.concurrency)}; ${most}` };
+  const top = meeting[meeting.length - 1]!;
+  const missing = levels.filter((l) => l.meetsSlo === false);
+  const parts = [`SLO holds ${missing.length === 0 ? 'at every level, ' : ''}up to ${clients(top.concurrency)} (${formatRate(top.throughput.requestsPerSecond.mean, 'req/s')})`];
+  if (missing.length > 0) parts.push(`missed at ${missing.length === 1 ? clients(missing[0]!.concurrency) : `${missing.map((l) => l.concurrency).join(', ')} clients`}`);
+  parts.push(most);
+  return { status: missing.length > 0 ? 'none' : 'met', text: parts.join('; ') };
 }

@@ -1,13 +1,20 @@
-import type { ReportPayload } from '../payload.js';
+import type { ReportableResult, ReportPayload } from '../payload.js';
 import { entryLabels, reportSections } from '../shape/report-sections.js';
 import { h } from '../ui/dom.js';
+import { concurrencySweepView } from './concurrency-sweep-view.js';
 import { saturationOverlayView } from './saturation-overlay-view.js';
 import { saturationView } from './saturation-view.js';
 import { simulationComparisonView } from './simulation-comparison-view.js';
 import { simulationView } from './simulation-view.js';
 import { varyComparisonView } from './vary-comparison-view.js';
 
-const KIND_NAMES = { simulation: 'simulation', saturation: 'saturation analysis', 'saturation-comparison': '--vary comparison' } as const;
+/** What the header calls each kind of result; typed so that a new kind cannot go unnamed. */
+export const KIND_NAMES: Record<ReportableResult['kind'], string> = {
+  simulation: 'simulation',
+  saturation: 'saturation analysis',
+  'saturation-comparison': '--vary comparison',
+  'concurrency-sweep': 'concurrency sweep',
+};
 
 /** renderReport(root, payload) -> the whole page: header, one view per section, footer. */
 export function renderReport(root: HTMLElement, payload: ReportPayload): void {
@@ -24,7 +31,8 @@ export function renderReport(root: HTMLElement, payload: ReportPayload): void {
     } else if (section.kind === 'saturation') {
       if (section.entries.length === 1) saturationView(root, section.entries[0]!);
       else saturationOverlayView(root, section.entries, `${section.entries.length} saturation analyses compared`);
-    } else varyComparisonView(root, section.entries[0]);
+    } else if (section.kind === 'saturation-comparison') varyComparisonView(root, section.entries[0]);
+    else concurrencySweepView(root, section.entries[0]);
   }
   // Strings only (text nodes): the command line may hold anything a shell accepts.
   const madeBy = payload.madeBy;

@@ -19,7 +19,8 @@ import { verdictList } from '../ui/verdict.js';
 /**
  * Several saturation results (or the configurations of one `--vary` comparison) overlaid: a legend
  * toggling each, deltas against the first, each metric's SLO statistic and the throughput against
- * offered rate with every result's saturation rate marked in its colour, the bottleneck sentences.
+ * offered rate with every result's saturation rate marked in its colour and each line named at its
+ * end (labels laid out so none overlaps another), the bottleneck sentences.
  */
 export function saturationOverlayView(parent: HTMLElement, entries: readonly Labelled<SaturationResult>[], heading: string, withScenarios = true): HTMLElement {
   const view = h('article', { class: 'view view-saturation-comparison', attrs: { 'data-view': 'saturation-overlay' } });
@@ -70,13 +71,13 @@ export function saturationOverlayView(parent: HTMLElement, entries: readonly Lab
       .map((l) => ({ key: l.key, value: l.seconds, label: l.label }));
     const f = figure(grid, `rate-${metric.key}`, `${metric.label} ${stat}`, 'the statistic the SLO bounds; vertical lines: each saturation rate');
     drawOnResize(f.plot, (width) =>
-      drawSaturationCurve(f.plot, width, { title: `${metric.label} ${stat}`, yTitle: `${metric.label} ${stat} (log scale)`, scale: 'log', lines: styledLines, markers, levels, diagonal: false, yTick: formatSecondsTick, value: formatSeconds }),
+      drawSaturationCurve(f.plot, width, { title: `${metric.label} ${stat}`, yTitle: `${metric.label} ${stat} (log scale)`, scale: 'log', lines: styledLines, markers, levels, diagonal: false, yTick: formatSecondsTick, value: formatSeconds, endLabels: true }),
     );
   }
   const throughput = comparisonThroughputLines(entries).map((l, i) => ({ ...l, color: styled[i]!.color, dash: styled[i]!.dash, width: 2 }));
   const f = figure(grid, 'rate-throughput', 'Completed requests per second', 'against offered rate');
   drawOnResize(f.plot, (width) =>
-    drawSaturationCurve(f.plot, width, { title: 'Throughput', yTitle: 'Requests per second', scale: 'linear', lines: throughput, markers, levels: [], diagonal: true, yTick: (n) => String(n), value: (n) => formatRate(n, 'req/s') }),
+    drawSaturationCurve(f.plot, width, { title: 'Throughput', yTitle: 'Requests per second', scale: 'linear', lines: throughput, markers, levels: [], diagonal: true, yTick: (n) => String(n), value: (n) => formatRate(n, 'req/s'), endLabels: true }),
   );
 
   if (withScenarios) {

@@ -1,9 +1,9 @@
 import type { SaturationComparison } from '../../../analyzers/saturation/saturation-result.js';
 import { drawPareto } from '../charts/pareto.js';
-import { formatCount, formatRate } from '../format.js';
+import { configurationRows } from '../shape/configurations.js';
 import { paretoPoints } from '../shape/pareto.js';
 import type { Labelled } from '../shape/report-sections.js';
-import { calibrationOf, describeCalibration } from '../shape/scenario-summary.js';
+import { calibrationOf } from '../shape/scenario-summary.js';
 import { h } from '../ui/dom.js';
 import { drawOnResize, figure } from '../ui/figure.js';
 import { scenarioPanel } from '../ui/scenario-panel.js';
@@ -27,27 +27,11 @@ export function varyComparisonView(parent: HTMLElement, entry: Labelled<Saturati
   );
 
   const head = h('tr', {}, h('th', { attrs: { scope: 'col' } }, 'Configuration'), ...configs.map((c) => h('th', { attrs: { scope: 'col' } }, c.label)));
-  const rows: [string, (c: (typeof configs)[number]) => string][] = [
-    ['Overrides', (c) => Object.entries(c.overrides).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'],
-    ['GPUs', (c) => formatCount(c.gpus)],
-    ['Saturation rate', (c) => formatRate(c.saturationRate, 'req/s')],
-    ['Goodput at saturation', (c) => formatRate(c.goodputAtSaturation, 'req/s')],
-    ['Tokens/s per GPU', (c) => formatRate(c.tokensPerSecondPerGpu, 'tok/s')],
-    ['Tokens/s per user', (c) => formatRate(c.tokensPerSecondPerUser, 'tok/s')],
-    ['Pareto-optimal', (c) => (c.paretoOptimal ? 'yes' : 'no')],
-    ['First bottleneck', (c) => c.result.bottleneck?.name ?? 'none found'],
-  ];
-  // Configurations may vary the GPU, so each says where its constants come from (older files: no row).
-  if (configs.some((c) => calibrationOf(c.result) !== null)) {
-    rows.push([
-      'Calibration',
-      (c) => {
-        const cal = calibrationOf(c.result);
-        return cal === null ? 'not recorded' : describeCalibration(cal);
-      },
-    ]);
-  }
-  const body = h('tbody', {}, ...rows.map(([label, cell]) => h('tr', {}, h('th', { attrs: { scope: 'row' } }, label), ...configs.map((c) => h('td', {}, cell(c))))));
+  const body = h(
+    'tbody',
+    {},
+    ...configurationRows(result).map((row) => h('tr', { attrs: { 'data-row': row.key } }, h('th', { attrs: { scope: 'row' } }, row.label), ...row.cells.map((cell) => h('td', {}, cell)))),
+  );
   view.appendChild(
     h('section', { class: 'panel' }, h('h3', {}, 'Side by side'), h('div', { class: 'table-scroll' }, h('table', { class: 'configurations-table' }, h('caption', {}, 'One column per configuration'), h('thead', {}, head), body))),
   );
