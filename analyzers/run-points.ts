@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { RunStopped } from '../engine/kernel/kernel-errors.js';
 import type { RunSummary } from './run-summary.js';
+import type { WorkerReply } from './simulate-worker.js';
 import { runJob, type SimulationJob } from './simulation-job.js';
 
 export interface JobRunner {
@@ -76,9 +78,11 @@ export function createJobRunner(options: RunnerOptions = {}): JobRunner {
     async run(jobs) {
       return Promise.all(
         jobs.map(async (job) => {
-          const summary = (await pool.run(job)) as RunSummary;
+          const reply = (await pool.run(job)) as WorkerReply;
+          // A run that stopped on a budget means the same on a worker as inline: exit 2, not 3.
+          if ('stopped' in reply) throw new RunStopped(reply.stopped);
           done();
-          return summary;
+          return reply.summary;
         }),
       );
     },

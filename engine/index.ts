@@ -26,5 +26,5 @@ export { MODELS } from './catalog/models.js';
 export { FABRICS } from './catalog/fabrics.js';
 export { findGpu, findModel, findFabric } from './catalog/lookup.js';
 export type { GpuSpec, ModelSpec, FabricSpec, Dtype } from './catalog/catalog-types.js';
-export { EventBudgetExceeded } from './kernel/kernel-errors.js';
+export { EventBudgetExceeded, RunStopped } from './kernel/kernel-errors.js';
 export { parseThreshold, formatThreshold, thresholdNeedsSaturation, THRESHOLD_FIELDS, type Threshold } from './scenario/threshold-expression.js';

@@ -1,14 +1,49 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
-/** Writes via a temporary file and a rename, so a reader never sees a half-written file. */
-export function writeFileAtomically(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
+/**
+ * Why `path` must not be written over, or null: it exists and is not a regular file (a device, a
+ * FIFO, a folder) or is a symbolic link. A rename over a link or a device replaces it (as root,
+ * `/dev/stdout` or `/dev/full`); writing through a link lands wherever it points.
+ */
+export function unsafeTarget(path: string): string | null {
+  let stat;
   try {
-    writeFileSync(temp, content);
+    stat = lstatSync(path);
+  } catch {
+    return null;
+  }
+  if (stat.isSymbolicLink()) return 'it is a symbolic link; write to the real path';
+  if (stat.isDirectory()) return 'it is a folder; give a file name';
+  if (!stat.isFile()) return 'it is a device, FIFO or socket, not a regular file';
+  return null;
+}
+
+/**
+ * Writes via a temporary file and a rename, so a reader never sees a half-written file. The temp
+ * file sits beside the target (same file system, so the rename is atomic), has an unpredictable
+ * name and is created exclusively without following links: nothing planted at a guessable name
+ * can redirect the write. A target that is a link or not a regular file is refused. The temp file
+ * lives only inside this synchronous call: Node handles a signal between turns of the event loop,
+ * so Ctrl-C lands before the temp file exists or after it was renamed or removed.
+ */
+export function writeFileAtomically(path: string, content: string): void {
+  const why = unsafeTarget(path);
+  if (why !== null) throw new Error(`refusing to write ${path}: ${why}`);
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+  let fd: number | null = null;
+  try {
+    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    const bytes = Buffer.from(content, 'utf8');
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = null;
     renameSync(temp, path);
   } catch (error) {
+    if (fd !== null) closeSync(fd);
     rmSync(temp, { force: true });
     throw error;
   }

@@ -1,7 +1,19 @@
 /** Errors the kernel raises when a simulation asks for something impossible. */
 
+/**
+ * A run stopped on purpose because it passed one of its budgets (events, requests waiting): the
+ * scenario asks for more work than it can finish, an input problem (exit 2), not a bug. Carries
+ * only its message, so it survives the trip back from a worker thread intact (see run-points.ts).
+ */
+export class RunStopped extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunStopped';
+  }
+}
+
 /** The run needed more events than its budget allows: a runaway scenario, stopped instead of hanging. */
-export class EventBudgetExceeded extends Error {
+export class EventBudgetExceeded extends RunStopped {
   constructor(
     readonly budget: number,
     readonly simulatedSeconds: number,

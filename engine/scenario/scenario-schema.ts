@@ -374,7 +374,12 @@ type SloShape = { [K in SloKey]: z.ZodOptional<ReturnType<typeof duration>> };
 
 function sloSchema() {
   const shape = Object.fromEntries(SLO_KEYS.map((key) => [key, duration().optional()])) as SloShape;
-  return z.strictObject(shape);
+  // An SLO with no bound is met by every run: a gate that gates nothing is an input error.
+  return z.strictObject(shape).refine((slo) => Object.values(slo).some((v) => v !== undefined), {
+    message: 'expected at least one bound (e.g. { ttftP99: 2s, tpotP99: 100ms }), got none; remove slo to run without one',
+    // Only for an slo that parsed: an unknown or malformed key already has its own message.
+    when: (payload) => payload.issues.length === 0,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

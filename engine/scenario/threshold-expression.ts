@@ -248,8 +248,59 @@ export function parseThreshold(text: string): ParseThresholdResult {
   if (spec.kind === 'seconds' && unit === null && amount !== 0) {
     return fail(`expected a unit after ${numberText} at column ${pos + 1} (${field} is a duration: ${numberText}ms or ${numberText}s?); one of us, ms, s, m, h`, pos);
   }
+  // A gate that cannot fail, or cannot pass, gates nothing: most likely a sign or unit slip.
+  const vacuous = vacuity(spec.kind, op, value);
+  if (vacuous !== null) {
+    const [lo, hi] = KIND_DOMAINS[spec.kind];
+    const range = hi === Infinity ? `at least ${lo}` : lo === -Infinity ? `at most ${hi}` : `between ${lo} and ${hi}`;
+    return fail(`${vacuous === 'never' ? 'can never pass' : 'always passes'}: ${field} is ${range}${DOMAIN_UNITS[spec.kind]}, so the check gates nothing`, numberColumn);
+  }
   // -0 and 0 compare alike; keep the value plain so JSON and equality are unsurprising.
   return { ok: true, threshold: { text: shown, field, op, value: value === 0 ? 0 : value, amount: amount === 0 ? 0 : amount, unit } };
+}
+
+/** The values each kind can take (normalized units): a bound outside them decides every run alike. */
+const KIND_DOMAINS: Record<ThresholdKind, readonly [number, number]> = {
+  seconds: [0, Infinity],
+  fraction: [0, 1],
+  // Headroom is negative when today's rate is already past the knee.
+  percent: [-Infinity, 100],
+  requestRate: [0, Infinity],
+  tokenRate: [0, Infinity],
+  count: [0, Infinity],
+  usd: [0, Infinity],
+};
+const DOMAIN_UNITS: Record<ThresholdKind, string> = {
+  seconds: ' s',
+  fraction: ' (0-100%)',
+  percent: '%',
+  requestRate: ' req/s',
+  tokenRate: ' tok/s',
+  count: '',
+  usd: ' US dollars',
+};
+
+/**
+ * vacuity(kind, op, bound) -> 'never' when no value of the kind passes `value op bound`, 'always'
+ * when every value does, else null. Counts are whole numbers: `requests.dropped == 0.5` never holds.
+ */
+export function vacuity(kind: ThresholdKind, op: ThresholdOperator, bound: number): 'never' | 'always' | null {
+  const [lo, hi] = KIND_DOMAINS[kind];
+  const integral = kind === 'count';
+  switch (op) {
+    case '<':
+      return bound <= lo ? 'never' : bound > hi ? 'always' : null;
+    case '<=':
+      return bound < lo ? 'never' : bound >= hi ? 'always' : null;
+    case '>':
+      return bound >= hi ? 'never' : bound < lo ? 'always' : null;
+    case '>=':
+      return bound > hi ? 'never' : bound <= lo ? 'always' : null;
+    case '==':
+      return bound < lo || bound > hi || (integral && !Number.isInteger(bound)) ? 'never' : null;
+    case '!=':
+      return bound < lo || bound > hi || (integral && !Number.isInteger(bound)) ? 'always' : null;
+  }
 }
 
 /** formatThreshold(t) -> the canonical text, which parses back to the same threshold. */

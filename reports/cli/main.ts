@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
-import { EventBudgetExceeded } from '../../engine/kernel/kernel-errors.js';
+import { RunStopped } from '../../engine/kernel/kernel-errors.js';
 import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
 import { EXIT, ExitError } from './exit-codes.js';
 import { buildProgram } from './program.js';
@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`error: invalid scenario\n${error.message}\n`);
       return EXIT.INVALID_INPUT;
     }
-    if (error instanceof EventBudgetExceeded) {
+    if (error instanceof RunStopped) {
       process.stderr.write(`error: ${error.message}\n`);
       return EXIT.INVALID_INPUT;
     }
@@ -39,11 +39,19 @@ async function main(argv: string[]): Promise<number> {
 }
 
 // A reader that stops early (`headroom simulate --json | head`) closes the pipe: that is the
-// reader's choice, not a failure, so the process ends quietly with exit 0.
+// reader's choice, not a failure, so the process ends quietly with exit 0. Any other write error
+// (a full disk behind a redirect) means the output is lost: exit 2 with a message, never 1 (a
+// failed threshold) and never a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(EXIT.OK);
-    throw error;
+    const which = stream === process.stdout ? 'standard output' : 'standard error';
+    try {
+      if (stream === process.stdout) process.stderr.write(`error: cannot write to ${which} (${error.code ?? error.message}); the output is incomplete\n`);
+    } catch {
+      // stderr is gone too: the exit code is all that is left.
+    }
+    process.exit(EXIT.INVALID_INPUT);
   });
 }
 

@@ -1,6 +1,6 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { writeFileAtomically } from '../write-file-atomically.js';
+import { unsafeTarget, writeFileAtomically } from '../write-file-atomically.js';
 import { toJson } from '../writers/json.js';
 import { EXIT, ExitError } from './exit-codes.js';
 
@@ -19,7 +19,8 @@ export function checkOutputPath(path: string | undefined, flag = '-o'): void {
   const fail = (why: string): never => {
     throw new ExitError(EXIT.INVALID_INPUT, `${flag} ${path}: cannot write there (${why})`);
   };
-  if (existsSync(full) && statSync(full).isDirectory()) fail('it is a folder; give a file name');
+  const unsafe = unsafeTarget(full);
+  if (unsafe !== null) fail(unsafe);
   let dir = dirname(full);
   while (!existsSync(dir)) dir = dirname(dir);
   if (!statSync(dir).isDirectory()) fail(`${dir} is a file, not a folder`);
@@ -27,6 +28,32 @@ export function checkOutputPath(path: string | undefined, flag = '-o'): void {
     accessSync(dir, constants.W_OK);
   } catch {
     fail(`${dir} is not writable`);
+  }
+}
+
+/**
+ * Fails fast when two paths name one file: an output over an input (`-o` onto the scenario or a
+ * result being drawn) or two outputs on one path (`--junit` and `--summary`). Links and `..` are
+ * resolved, so another spelling of the same file is caught too.
+ */
+export function checkDistinctPaths(outputs: readonly { flag: string; path: string | undefined }[], inputs: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const input of inputs) seen.set(canonical(input), `the input ${input}`);
+  for (const { flag, path } of outputs) {
+    if (path === undefined) continue;
+    const key = canonical(path);
+    const clash = seen.get(key);
+    if (clash !== undefined) throw new ExitError(EXIT.INVALID_INPUT, `${flag} ${path}: cannot write there (it is ${clash}); give another file`);
+    seen.set(key, `${flag} ${path}`);
+  }
+}
+
+/** The real path of a file (links and `..` resolved), or its absolute path when it does not exist yet. */
+function canonical(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
   }
 }
 

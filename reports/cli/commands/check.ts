@@ -4,7 +4,7 @@ import { formatMeasured } from '../../../engine/scenario/threshold-expression.js
 import { writeJunit } from '../../writers/junit.js';
 import { writeMarkdownSummary } from '../../writers/markdown.js';
 import { EXIT, ExitError } from '../exit-codes.js';
-import { checkOutputPath, emit } from '../output.js';
+import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
 
 export interface CheckCommandOptions {
   failOn: string[];
@@ -70,6 +70,14 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
   checkOutputPath(options.junit, '--junit');
   checkOutputPath(options.summary, '--summary');
   checkOutputPath(options.output);
+  checkDistinctPaths(
+    [
+      { flag: '--junit', path: options.junit },
+      { flag: '--summary', path: options.summary },
+      { flag: '-o', path: options.output },
+    ],
+    files,
+  );
   let report: CheckReport;
   try {
     parseFailOn(options.failOn);

@@ -5,7 +5,7 @@ import type { ReportEntry } from '../../../web/src/payload.js';
 import { writeFileAtomically } from '../../write-file-atomically.js';
 import { htmlReport, ReportAppMissing, validateReportInput } from '../../writers/html.js';
 import { EXIT, ExitError } from '../exit-codes.js';
-import { checkOutputPath } from '../output.js';
+import { checkDistinctPaths, checkOutputPath } from '../output.js';
 
 export interface ReportCommandOptions {
   output: string;
@@ -64,6 +64,7 @@ function isCheckReport(value: unknown): value is { scenarios: { simulation?: unk
  */
 export function reportCommand(files: string[], options: ReportCommandOptions): void {
   checkOutputPath(options.output);
+  checkDistinctPaths([{ flag: '-o', path: options.output }], files);
   const entries: ReportEntry[] = [];
   const issues: string[] = [];
   for (const file of files) {

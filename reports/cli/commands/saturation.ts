@@ -4,7 +4,7 @@ import { loadScenario } from '../../../engine/scenario/load-scenario.js';
 import { formatComparison, formatConcurrencySweep, formatSaturation } from '../../writers/saturation-table.js';
 import { sweepConcurrency } from '../../../analyzers/saturation/concurrency-sweep.js';
 import { EXIT, ExitError } from '../exit-codes.js';
-import { checkOutputPath, emit } from '../output.js';
+import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
 import { createProgress, exitOnInterrupt } from '../progress.js';
 
 export interface SaturationCommandOptions {
@@ -54,6 +54,7 @@ export function parseLevels(text: string): number[] {
 /** `headroom saturation <scenario>`: the Inference Saturation analysis, or a --vary comparison. */
 export async function saturationCommand(file: string, options: SaturationCommandOptions): Promise<void> {
   checkOutputPath(options.output);
+  checkDistinctPaths([{ flag: '-o', path: options.output }], [file]);
   const rates = options.rates === undefined ? undefined : parseRates(options.rates);
   const axes = options.vary.map((v) => {
     const axis = parseVary(v);

@@ -1,5 +1,6 @@
 import { scenarioJsonSchema } from '../../../engine/scenario/scenario-json-schema.js';
 import { writeFileAtomically } from '../../write-file-atomically.js';
+import { EXIT, ExitError } from '../exit-codes.js';
 import { checkOutputPath } from '../output.js';
 
 /** `headroom schema`: the scenario format's JSON Schema, on stdout or to a file. */
@@ -8,7 +9,11 @@ export function schemaCommand(options: { output?: string }): void {
   const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
   if (options.output === undefined) process.stdout.write(text);
   else {
-    writeFileAtomically(options.output, text);
+    try {
+      writeFileAtomically(options.output, text);
+    } catch (error) {
+      throw new ExitError(EXIT.INVALID_INPUT, `-o ${options.output}: cannot write (${(error as Error).message})`);
+    }
     process.stdout.write(`wrote ${options.output}\n`);
   }
 }

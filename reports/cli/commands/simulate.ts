@@ -1,7 +1,7 @@
 import { loadScenario } from '../../../engine/scenario/load-scenario.js';
 import { simulate } from '../../../engine/simulate.js';
 import { formatSimulationSummary } from '../../writers/terminal-table.js';
-import { checkOutputPath, emit } from '../output.js';
+import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
 
 export interface SimulateCommandOptions {
   set: string[];
@@ -13,6 +13,7 @@ export interface SimulateCommandOptions {
 /** `headroom simulate <scenario>`: one seeded run, summarized or as JSON. */
 export function simulateCommand(file: string, options: SimulateCommandOptions): void {
   checkOutputPath(options.output);
+  checkDistinctPaths([{ flag: '-o', path: options.output }], [file]);
   const started = performance.now();
   const { scenario, data } = loadScenario(file, { sets: options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
   const result = simulate(scenario, data);

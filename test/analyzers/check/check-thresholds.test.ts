@@ -43,6 +43,12 @@ function saturationStub(overrides: Partial<SaturationResult> = {}): SaturationRe
 
 const subject = (saturation: SaturationResult | null = saturationStub()): ThresholdSubject => ({ simulation: withSlo, saturation });
 
+/** A bound inside the field's values (a threshold outside them is refused as gating nothing). */
+function someBound(field: ThresholdField): string {
+  const kind = THRESHOLD_FIELDS[field].kind;
+  return kind === 'fraction' ? '50%' : kind === 'seconds' ? '1h' : '50';
+}
+
 function outcomeOf(text: string, s: ThresholdSubject = subject()) {
   const [outcome] = evaluateThresholds([threshold(text)], s);
   if (outcome === undefined) throw new Error('no outcome');
@@ -80,7 +86,7 @@ describe('evaluateThresholds: each operator at the boundary', () => {
   it('a percentage bound on a fraction compares as a fraction: slo.attainment >= 100% holds at attainment 1', () => {
     expect(withSlo.slo.attainment).toBe(1);
     expect(outcomeOf('slo.attainment >= 100%')).toMatchObject({ measured: 1, passed: true });
-    expect(outcomeOf('slo.attainment > 100%').passed).toBe(false);
+    expect(outcomeOf('slo.attainment < 100%').passed).toBe(false);
   });
 
   it('outcomes come back one per threshold, in order', () => {
@@ -116,7 +122,7 @@ describe('evaluateThresholds: where each field is read', () => {
       ['cost.usdPerThousandRequests', r.cost!.usdPerThousandRequests!],
       ['cost.usdPerHour', 2.5],
     ];
-    for (const [field, value] of cases) expect(outcomeOf(`${field} >= 0`).measured, field).toBe(value);
+    for (const [field, value] of cases) expect(outcomeOf(`${field} < ${someBound(field as ThresholdField)}`).measured, field).toBe(value);
   });
 
   it('saturation fields read the SaturationResult: rate = saturationRate.mean, headroom = headroom.percent, ...', () => {
@@ -130,7 +136,7 @@ describe('evaluateThresholds: where each field is read', () => {
 
   it('every field of the grammar is measured on a full subject (no field is left without a reader)', () => {
     for (const field of Object.keys(THRESHOLD_FIELDS) as ThresholdField[]) {
-      expect(outcomeOf(`${field} >= -1${THRESHOLD_FIELDS[field].kind === 'seconds' ? 's' : ''}`).measured, field).not.toBeNull();
+      expect(outcomeOf(`${field} < ${someBound(field)}`).measured, field).not.toBeNull();
     }
   });
 });
@@ -138,7 +144,7 @@ describe('evaluateThresholds: where each field is read', () => {
 describe('evaluateThresholds: a known field without a value fails, with the reason', () => {
   it('slo.attainment and slo.goodput fail when the scenario states no slo', () => {
     for (const field of ['slo.attainment', 'slo.goodput']) {
-      const o = outcomeOf(`${field} >= 0`, { simulation: withoutSlo, saturation: null });
+      const o = outcomeOf(`${field} > 0`, { simulation: withoutSlo, saturation: null });
       expect(o.passed, field).toBe(false);
       expect(o.measured).toBeNull();
       expect(o.reason).toMatch(/states no slo/);
@@ -172,11 +178,11 @@ describe('evaluateThresholds: a known field without a value fails, with the reas
       pressureOnsetReason: 'no pressure signal up to 1.02e+5 req/s',
     });
     for (const field of ['saturation.rate', 'saturation.headroom', 'saturation.headroomRate', 'saturation.goodput']) {
-      const o = outcomeOf(`${field} >= 0`, subject(indeterminate));
+      const o = outcomeOf(`${field} > 0`, subject(indeterminate));
       expect(o, field).toMatchObject({ measured: null, passed: false });
       expect(o.reason, field).toContain('the SLO holds at every rate swept');
     }
-    const onset = outcomeOf('saturation.pressureOnset >= 0', subject(indeterminate));
+    const onset = outcomeOf('saturation.pressureOnset > 0', subject(indeterminate));
     expect(onset.reason).toContain('no pressure signal');
   });
 

@@ -49,7 +49,7 @@ describe('parseThreshold: units and their normalization', () => {
     ['ttft.p99 < 2s', 2, 's'],
     ['ttft.p99 < 1.5m', 90, 'm'],
     ['ttft.p99 < 2h', 7200, 'h'],
-    ['ttft.p99 < 0', 0, null],
+    ['ttft.p99 > 0', 0, null],
   ] as const)('a duration: %s normalizes to %s seconds', (text, seconds, unit) => {
     const t = parsed(text);
     expect(t.value).toBeCloseTo(seconds, 15);
@@ -85,7 +85,7 @@ describe('parseThreshold: units and their normalization', () => {
     expect(parsed('ttft.p99 < .5s').value).toBe(0.5);
     expect(parsed('ttft.p99 < 2.s').value).toBe(2);
     expect(parsed('ttft.p99 < 1e-3s').value).toBe(0.001);
-    expect(parsed('requests.preempted != -1').value).toBe(-1);
+    expect(parsed('saturation.headroom > -1').value).toBe(-1);
     expect(parsed('requests.preempted <= +3').value).toBe(3);
   });
 
@@ -194,8 +194,9 @@ describe('formatThreshold', () => {
       fc.property(validThreshold, (t) => {
         const text = formatThreshold(t);
         const result = parseThreshold(text);
-        // A huge amount in hours can leave the finite range: then it is rightly rejected.
-        if (!result.ok) return /finite value/.test(result.message);
+        // A huge amount in hours can leave the finite range, and a bound outside the field's
+        // values gates nothing: both are rightly rejected.
+        if (!result.ok) return /finite value|can never pass|always passes/.test(result.message);
         expect(result.threshold).toMatchObject({ text, field: t.field, op: t.op, amount: t.amount, unit: t.unit });
         expect(formatThreshold(result.threshold)).toBe(text);
         return true;
@@ -236,5 +237,29 @@ describe('scenario checks:', () => {
       { file: 'checks.yaml', path: ['checks', 1], message: 'ttft.p99 <: expected a number after "<" at column 11, got the end of the expression' },
       { file: 'checks.yaml', path: ['checks', 2], message: 'expected a string, got 42' },
     ]);
+  });
+});
+
+describe('a gate must mean something', () => {
+  it.each([
+    ['ttft.p99 < -1s', 'can never pass: ttft.p99 is at least 0 s'],
+    ['ttft.p99 < 0', 'can never pass: ttft.p99 is at least 0 s'],
+    ['slo.attainment > 100%', 'can never pass: slo.attainment is between 0 and 1 (0-100%)'],
+    ['slo.attainment >= 0', 'always passes: slo.attainment is between 0 and 1 (0-100%)'],
+    ['requests.dropped >= 0', 'always passes: requests.dropped is at least 0'],
+    ['requests.dropped == 0.5', 'can never pass: requests.dropped is at least 0'],
+    ['requests.preempted != -1', 'always passes: requests.preempted is at least 0'],
+    ['saturation.headroom > 100%', 'can never pass: saturation.headroom is at most 100%'],
+    ['cost.usdPerHour < 0', 'can never pass: cost.usdPerHour is at least 0 US dollars'],
+  ])('%s is refused: %s', (text, message) => {
+    const r = parseThreshold(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toBe(`${text}: ${message}, so the check gates nothing`);
+  });
+
+  it('bounds inside the values stay valid, at the edges too', () => {
+    for (const text of ['ttft.p99 > 0', 'slo.attainment >= 100%', 'slo.attainment < 100%', 'requests.dropped == 0', 'saturation.headroom >= -50%', 'cost.usdPerHour <= 0']) {
+      expect(parseThreshold(text).ok, text).toBe(true);
+    }
   });
 });

@@ -275,6 +275,11 @@ describe('validateScenario(raw, { file, baseDir })', () => {
     }
   });
 
+  it('validateScenario refuses slo {}: an SLO with no bound is met by every run and gates nothing', () => {
+    const result = validateScenario({ ...minimal, slo: {} }, opts);
+    expect(result).toMatchObject({ ok: false, issues: [{ path: ['slo'], message: expect.stringMatching(/^expected at least one bound .*got none/) }] });
+  });
+
   it('validateScenario refuses a KV cache too small for one maxModelLen sequence, as vLLM does', () => {
     // Llama-3.1-70B at TP2 on H100: 66 GiB of weights per GPU leave a few GiB of KV, far below 131072 tokens.
     const result = validateScenario({ ...minimal, model: 'llama-3.1-70b', serving: { tensorParallelSize: 2 } }, opts);
