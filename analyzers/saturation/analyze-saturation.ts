@@ -337,11 +337,15 @@ class RunTooShort extends Error {
   }
 }
 
-/** The highest sustained completion rate among the points that fell behind, and where; null when all kept up. */
+/**
+ * The highest sustained completion rate among the points that fell behind in steady state, and
+ * where; null when none did. Before steady state a batch still filling completes less than the
+ * deployment can, which would understate it.
+ */
 function sustainedCapacity(points: readonly SaturationPoint[]): SaturationResult['sustainedCapacity'] {
   let best: SaturationResult['sustainedCapacity'] = null;
   for (const p of points) {
-    if (p.keepsUp) continue;
+    if (p.keepsUp || !p.steady.reached) continue;
     const completed = p.throughput.requestsPerSecond.mean;
     if (best === null || completed > best.requestsPerSecond) best = { requestsPerSecond: completed, measuredAtRate: p.rate };
   }

@@ -43,5 +43,11 @@ export function formatIssue(issue: ScenarioIssue): string {
 
 /** formatIssues(list) -> one line per issue, in the order given. */
 export function formatIssues(issues: readonly ScenarioIssue[]): string {
-  return issues.map(formatIssue).join('\n');
+  const shown = issues.slice(0, MAX_SHOWN_ISSUES).map(formatIssue);
+  const more = issues.length - shown.length;
+  if (more > 0) shown.push(`... and ${more} more issue${more === 1 ? '' : 's'} (fix these first; the rest are often the same slip)`);
+  return shown.join('\n');
 }
+
+/** Issues printed per error: enough to start fixing, never a wall of thousands of lines. */
+export const MAX_SHOWN_ISSUES = 20;

@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { BoundedFileError, readBoundedText } from '../input/bounded-file.js';
 import { dirname, extname, resolve } from 'node:path';
 import secureJsonParse from 'secure-json-parse';
-import { LineCounter, parseDocument } from 'yaml';
+import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { ScenarioError, type ScenarioIssue } from './scenario-issue.js';
 
 /** Largest scenario file accepted, in bytes. A real scenario is a few kilobytes. */
@@ -42,32 +42,13 @@ export function readScenarioFile(path: string): ScenarioFile {
     throw new ScenarioError([issue(file, message, line)]);
   };
 
-  let stat: ReturnType<typeof statSync>;
+  let text: string;
   try {
-    stat = statSync(path);
+    text = readBoundedText(path, { what: 'a scenario file', maxBytes: MAX_SCENARIO_BYTES });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return fail(code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(error)})`);
+    if (error instanceof BoundedFileError) return fail(error.message);
+    throw error;
   }
-  if (!stat.isFile()) return fail('expected a scenario file, got a directory or special file');
-  const size = stat.size;
-  if (size > MAX_SCENARIO_BYTES) {
-    return fail(`expected a file of at most 1 MB, got ${(size / (1024 * 1024)).toFixed(1)} MB`);
-  }
-
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return fail(`cannot read the file (${code ?? String(error)})`);
-  }
-  // Checked again after reading: the file may have grown since stat.
-  if (bytes.length > MAX_SCENARIO_BYTES) {
-    return fail(`expected a file of at most 1 MB, got ${(bytes.length / (1024 * 1024)).toFixed(1)} MB`);
-  }
-  let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const isJson = extname(path).toLowerCase() === '.json';
   const parsed = isJson ? parseJsonText(file, text) : parseYamlText(file, text);
@@ -96,10 +77,12 @@ export function parseYamlText(file: string, text: string): Parsed {
   }
   const lineCounter = new LineCounter();
   // prettyErrors off: its context rendering is slow on hostile input; lines come from lineCounter.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // uniqueKeys off: the parser's own check compares every key with every other (a 1 MB map of
+  // 70k keys took 21 s); duplicateKeys finds the same ones in one pass.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   // Warnings (an unresolved tag such as !!js/function, a bad directive) are refused too: a scenario
   // file has no use for them, and a value silently turned into a string is worse than an error.
-  const problems = [...doc.errors, ...doc.warnings];
+  const problems = [...doc.errors, ...doc.warnings, ...duplicateKeys(doc)];
   if (problems.length > 0) {
     // One syntax slip makes the parser complain about every token after it on the line; the first
     // complaint per line is the useful one, and a handful of lines is enough to start fixing.
@@ -126,10 +109,34 @@ export function parseYamlText(file: string, text: string): Parsed {
   }
 }
 
+/** Repeated keys in any map, as parse problems at the repeat's position, in one pass over the document. */
+function duplicateKeys(doc: Document.Parsed): { message: string; pos: [number, number] }[] {
+  const found: { message: string; pos: [number, number] }[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        const id = isScalar(key) ? `s:${String(key.value)}` : `c:${JSON.stringify(key)}`;
+        if (seen.has(id)) {
+          const at = (key as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
+          found.push({ message: 'Map keys must be unique', pos: [at, at] });
+        }
+        seen.add(id);
+      }
+    },
+  });
+  return found;
+}
+
 /** parseJsonText(file, text): secure-json-parse; a syntax error gets its line number. */
 export function parseJsonText(file: string, text: string): Parsed {
   try {
-    return { ok: true, raw: secureJsonParse.parse(text, null, { protoAction: 'error', constructorAction: 'error' }) };
+    const raw: unknown = secureJsonParse.parse(text, null, { protoAction: 'error', constructorAction: 'error' });
+    // JSON.parse keeps the last of two equal keys silently; a scenario refuses them, as in YAML.
+    const repeated = jsonDuplicateKeyLines(text);
+    if (repeated.length > 0) return { ok: false, issues: repeated.map((line) => issue(file, 'Map keys must be unique', line)) };
+    return { ok: true, raw };
   } catch (error) {
     const message = firstLine(String((error as Error).message));
     if (/forbidden prototype property/.test(message)) {
@@ -141,6 +148,17 @@ export function parseJsonText(file: string, text: string): Parsed {
     const line = position?.[1] === undefined ? undefined : lineOfOffset(text, Number(position[1]));
     return { ok: false, issues: [issue(file, message.replace(/ in JSON at position \d+.*$/, ''), line)] };
   }
+}
+
+/**
+ * Lines of repeated keys in a JSON text that parsed: JSON is YAML 1.2 flow syntax, so the YAML
+ * parser's document (without its quadratic key check) gives every key with its position.
+ */
+function jsonDuplicateKeyLines(text: string): number[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  if (doc.errors.length > 0) return [];
+  return duplicateKeys(doc).map((d) => lineCounter.linePos(d.pos[0]).line).slice(0, MAX_SYNTAX_ISSUES);
 }
 
 function firstLine(message: string): string {

@@ -3,14 +3,17 @@ import {
   MAX_TRACE_ISSUES,
   TraceFileError,
   type TraceIssue,
+  bufferLines,
   detectTraceFormat,
-  forEachLine,
+  type LineSource,
   isTooBigInt,
   parsePositiveInt,
-  parseTraceText,
+  parseTraceLines,
   positiveIntMessage,
   quote,
-  readTraceText,
+  readTraceBytes,
+  textLines,
+  TRACE_CAPS,
 } from './trace-file.js';
 
 /**
@@ -22,12 +25,12 @@ import {
  * Throws TraceFileError with every issue found (up to MAX_TRACE_ISSUES).
  */
 export function readLengthSamples(file: string, which: 'input' | 'output'): Int32Array {
-  const text = readTraceText(file);
-  if (detectTraceFormat(text) !== null) {
-    const trace = parseTraceText(text, file);
+  const lines = bufferLines(readTraceBytes(file, { ...TRACE_CAPS, what: 'a length file' }));
+  if (detectTraceFormat(lines) !== null) {
+    const trace = parseTraceLines(lines, file);
     return which === 'input' ? trace.inputTokens : trace.outputTokens;
   }
-  return parseLengthList(text, file);
+  return parseLengthLines(lines, file);
 }
 
 /** A numeric-looking line starts with a sign, a digit or ".digit"; anything else may be a header. */
@@ -35,13 +38,17 @@ const NUMERIC_START = /^[+-]?(?:\d|\.\d)/;
 
 /** Parses a one-integer-per-line list (pure). */
 export function parseLengthList(text: string, file: string): Int32Array {
+  return parseLengthLines(textLines(text), file);
+}
+
+function parseLengthLines(lines: LineSource, file: string): Int32Array {
   const issues: TraceIssue[] = [];
   let samples = new Int32Array(1024);
   let count = 0;
   let column = 'value';
   let seenFirst = false;
 
-  forEachLine(text, (rawLine, lineNo) => {
+  lines((rawLine, lineNo) => {
     const line = rawLine.trim();
     if (line === '') return true;
     if (!seenFirst) {

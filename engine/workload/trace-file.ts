@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import sjson from 'secure-json-parse';
+import { BoundedFileError, readBoundedFile, type FileCaps } from '../input/bounded-file.js';
 
 /**
  * Request traces for replay: Azure LLM inference CSVs, Vidur's processed CSVs, request lists and
  * Mooncake JSONL, recognised from the header (or first line), never from the file name.
  *
- * I/O lives in `readTraceText` (read, gunzip); `parseTraceText` is pure. Every malformed row is an
+ * I/O lives in `readTraceBytes` (bounded read, gunzip); parsing is pure over a line source (the
+ * bytes are decoded a window at a time, so a large trace is never held twice, as bytes and text). Every malformed row is an
  * issue with its 1-based line number and column; up to MAX_TRACE_ISSUES are collected, then the
  * parse stops and a TraceFileError carries them all.
  */
@@ -61,37 +61,77 @@ export function formatTraceIssue(issue: TraceIssue): string {
 
 /** Reads, gunzips (by .gz name or the 1f 8b magic bytes) and parses one trace file. */
 export function readTraceFile(file: string, options: TraceOptions = {}): TraceData {
-  return parseTraceText(readTraceText(file), file, options);
+  return parseTraceLines(bufferLines(readTraceBytes(file)), file, options);
 }
 
 // ---------------------------------------------------------------------------------------------
 // I/O
 
-/** The file's text, gunzipped when needed, without a UTF-8 byte-order mark. */
+/**
+ * What a trace (or empirical-length) file may weigh: 1 GB on disk, and a gzip file 256 MB that
+ * decompresses to at most 512 MB. A million-request Azure trace is about 60 MB; rows cost 16
+ * bytes each once parsed.
+ */
+export const TRACE_CAPS: FileCaps = { what: 'a trace', maxBytes: 2 ** 30, maxInflatedBytes: 512 * 2 ** 20 };
+const GZIP_TRACE_MAX_BYTES = 256 * 2 ** 20;
+
+/** The file's bytes, bounded (regular files only, size caps) and gunzipped when needed. */
+export function readTraceBytes(file: string, caps: FileCaps = TRACE_CAPS): Buffer {
+  try {
+    const gz = file.endsWith('.gz');
+    return readBoundedFile(file, gz ? { ...caps, maxBytes: Math.min(caps.maxBytes, GZIP_TRACE_MAX_BYTES) } : caps);
+  } catch (error) {
+    if (error instanceof BoundedFileError) throw new TraceFileError([{ file, line: null, message: error.message }]);
+    throw error;
+  }
+}
+
+/** The file's text, gunzipped when needed, without a UTF-8 byte-order mark (small files; large ones go through bufferLines). */
 export function readTraceText(file: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(error)})`;
-    throw new TraceFileError([{ file, line: null, message }]);
-  }
-  const gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-  if (gzipped || file.endsWith('.gz')) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (error) {
-      throw new TraceFileError([{ file, line: null, message: `not a valid gzip file (${(error as Error).message})` }]);
-    }
-  }
-  let text: string;
-  try {
-    text = bytes.toString('utf8');
-  } catch (error) {
-    throw new TraceFileError([{ file, line: null, message: `cannot decode as text (${(error as Error).message})` }]);
-  }
+  const text = readTraceBytes(file).toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Visits lines (1-based numbers) until the visitor returns false. */
+export type LineSource = (visit: (line: string, lineNo: number) => boolean) => void;
+
+/** The lines of a text. */
+export function textLines(text: string): LineSource {
+  return (visit) => forEachLine(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, visit);
+}
+
+/** Bytes decoded per window: big enough to amortize, small beside a large trace. */
+const WINDOW_BYTES = 8 * 2 ** 20;
+
+/**
+ * The lines of UTF-8 bytes, decoded a window at a time. A window ends just after a newline byte,
+ * which never occurs inside a multi-byte UTF-8 sequence, so no character is split; a line longer
+ * than a window widens that window.
+ */
+export function bufferLines(bytes: Buffer): LineSource {
+  return (visit) => {
+    let start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    let lineOffset = 0;
+    while (start < bytes.length) {
+      let end = Math.min(bytes.length, start + WINDOW_BYTES);
+      if (end < bytes.length) {
+        const nl = bytes.lastIndexOf(0x0a, end - 1);
+        end = nl >= start ? nl + 1 : Math.max(end, bytes.indexOf(0x0a, end) + 1 || bytes.length);
+      }
+      const text = bytes.toString('utf8', start, end);
+      let stopped = false;
+      let lines = 0;
+      forEachLine(text, (line, lineNo) => {
+        lines = lineNo;
+        if (visit(line, lineOffset + lineNo)) return true;
+        stopped = true;
+        return false;
+      });
+      if (stopped) return;
+      lineOffset += lines;
+      start = end;
+    }
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,9 +170,10 @@ export const ACCEPTED_TRACE_HEADERS =
   `or JSON lines with ${MOONCAKE_FIELDS.join(', ')} (Mooncake)`;
 
 /** The first non-blank line and its 1-based number, or null for a blank file. */
-export function firstLine(text: string): { text: string; line: number } | null {
+export function firstLine(text: string | LineSource): { text: string; line: number } | null {
   let found: { text: string; line: number } | null = null;
-  forEachLine(text, (line, lineNo) => {
+  const lines = typeof text === 'string' ? textLines(text) : text;
+  lines((line, lineNo) => {
     if (line.trim() === '') return true;
     found = { text: line, line: lineNo };
     return false;
@@ -141,7 +182,7 @@ export function firstLine(text: string): { text: string; line: number } | null {
 }
 
 /** The trace format named by the file's first non-blank line, or null when it names none. */
-export function detectTraceFormat(text: string): TraceFormat | null {
+export function detectTraceFormat(text: string | LineSource): TraceFormat | null {
   const first = firstLine(text);
   return first === null ? null : formatOfHeader(first.text);
 }
@@ -160,6 +201,11 @@ function formatOfHeader(line: string): TraceFormat | null {
 
 /** Parses a trace's text; throws TraceFileError with every issue found (up to MAX_TRACE_ISSUES). */
 export function parseTraceText(text: string, file: string, options: TraceOptions = {}): TraceData {
+  return parseTraceLines(textLines(text), file, options);
+}
+
+/** Parses a trace's lines (see parseTraceText). */
+export function parseTraceLines(text: LineSource, file: string, options: TraceOptions = {}): TraceData {
   const timeScale = options.timeScale ?? 1;
   if (!(typeof timeScale === 'number' && Number.isFinite(timeScale) && timeScale > 0)) {
     throw new TraceFileError([{ file, line: null, message: `timeScale: expected a finite number > 0, got ${String(timeScale)}` }]);
@@ -174,7 +220,7 @@ export function parseTraceText(text: string, file: string, options: TraceOptions
       { file, line: first.line, message: `unrecognised header ${quote(first.text)}; expected ${ACCEPTED_TRACE_HEADERS}` },
     ]);
   }
-  const rows = new RowSink(file, countLines(text));
+  const rows = new RowSink(file);
   if (format === 'mooncake') parseMooncake(text, rows);
   else parseCsv(text, first.line, CSV_LAYOUTS.find((layout) => layout.format === format)!, rows);
   if (rows.issues.length > 0) throw new TraceFileError(rows.issues);
@@ -186,19 +232,12 @@ export function parseTraceText(text: string, file: string, options: TraceOptions
 class RowSink {
   readonly issues: TraceIssue[] = [];
   count = 0;
-  private readonly times: Float64Array;
-  private readonly inputs: Int32Array;
-  private readonly outputs: Int32Array;
+  private times = new Float64Array(1024);
+  private inputs = new Int32Array(1024);
+  private outputs = new Int32Array(1024);
   private sorted = true;
 
-  constructor(
-    private readonly file: string,
-    capacity: number,
-  ) {
-    this.times = new Float64Array(capacity);
-    this.inputs = new Int32Array(capacity);
-    this.outputs = new Int32Array(capacity);
-  }
+  constructor(private readonly file: string) {}
 
   /** False once the issue limit is reached: the caller stops reading. */
   issue(line: number, message: string): boolean {
@@ -207,11 +246,26 @@ class RowSink {
   }
 
   push(time: number, input: number, output: number): void {
+    if (this.count === this.times.length) this.grow();
     const i = this.count++;
     if (i > 0 && time < this.times[i - 1]!) this.sorted = false;
     this.times[i] = time;
     this.inputs[i] = input;
     this.outputs[i] = output;
+  }
+
+  /** Doubles the arrays: the row count is not known before the last line. */
+  private grow(): void {
+    const n = this.times.length * 2;
+    const times = new Float64Array(n);
+    times.set(this.times);
+    const inputs = new Int32Array(n);
+    inputs.set(this.inputs);
+    const outputs = new Int32Array(n);
+    outputs.set(this.outputs);
+    this.times = times;
+    this.inputs = inputs;
+    this.outputs = outputs;
   }
 
   finish(format: TraceFormat, timeScale: number): TraceData {
@@ -234,7 +288,7 @@ class RowSink {
   }
 }
 
-function parseCsv(text: string, headerLine: number, layout: CsvLayout, rows: RowSink): void {
+function parseCsv(text: LineSource, headerLine: number, layout: CsvLayout, rows: RowSink): void {
   const columns = layout.header.length;
   const timeName = layout.header[layout.time]!;
   const inputName = layout.header[layout.input]!;
@@ -244,7 +298,7 @@ function parseCsv(text: string, headerLine: number, layout: CsvLayout, rows: Row
   let firstWhole = Number.NaN;
   let firstNanos = 0;
 
-  forEachLine(text, (line, lineNo) => {
+  text((line, lineNo) => {
     if (lineNo <= headerLine || isBlank(line)) return true;
     const count = splitFields(line, fields);
     if (count !== columns) {
@@ -282,8 +336,8 @@ function parseCsv(text: string, headerLine: number, layout: CsvLayout, rows: Row
   });
 }
 
-function parseMooncake(text: string, rows: RowSink): void {
-  forEachLine(text, (line, lineNo) => {
+function parseMooncake(text: LineSource, rows: RowSink): void {
+  text((line, lineNo) => {
     if (isBlank(line)) return true;
     let value: unknown;
     try {
@@ -364,12 +418,6 @@ function splitFields(line: string, out: string[]): number {
     if (comma < 0) return count;
     start = comma + 1;
   }
-}
-
-function countLines(text: string): number {
-  let lines = 1;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
-  return lines;
 }
 
 const INTEGER = /^\+?\d+(?:\.0*)?$/;

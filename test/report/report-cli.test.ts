@@ -97,8 +97,8 @@ describe('headroom report', () => {
   it('a __proto__ key, a missing file or a folder exits 2', () => {
     const out = join(dir, 'proto.html');
     expectInvalid(runCli('report', file('proto.json', '{"kind": "simulation", "__proto__": {"polluted": true}}'), '-o', out), out, /proto\.json: not valid JSON/);
-    expectInvalid(runCli('report', join(dir, 'missing.json'), '-o', out), out, /missing\.json: cannot read \(no such file\)/);
-    expectInvalid(runCli('report', dir, '-o', out), out, /cannot read \(it is a folder\)/);
+    expectInvalid(runCli('report', join(dir, 'missing.json'), '-o', out), out, /missing\.json: file not found/);
+    expectInvalid(runCli('report', dir, '-o', out), out, /expected a result file \(a regular file\), got a folder/);
   });
 
   it('one bad file among good ones stops the report: every problem is listed, nothing is written', () => {

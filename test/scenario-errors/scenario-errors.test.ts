@@ -232,7 +232,7 @@ describe('scenario errors: each bad input gets one clear "file: key.path: expect
   });
 
   it('a directory is refused as not a scenario file', () => {
-    expect(() => readScenarioFile(dir)).toThrow(/: expected a scenario file, got a directory or special file$/);
+    expect(() => readScenarioFile(dir)).toThrow(/: expected a scenario file \(a regular file\), got a folder$/);
   });
 
   it('an empty file is refused as an empty document', () => {
@@ -247,7 +247,7 @@ describe('scenario errors: each bad input gets one clear "file: key.path: expect
 
   it('a file over 1 MB is refused before parsing', () => {
     expect(linesOf('big.yaml', `${VALID}description: "${'x'.repeat(MAX_SCENARIO_BYTES)}"\n`)).toEqual([
-      'big.yaml: expected a file of at most 1 MB, got 1.0 MB',
+      'big.yaml: expected a scenario file of at most 1 MB, got 1.0 MB',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { BoundedFileError, readBoundedText } from '../../../engine/input/bounded-file.js';
 import { basename } from 'node:path';
 import secureJsonParse from 'secure-json-parse';
 import type { ReportEntry } from '../../../web/src/payload.js';
@@ -20,13 +20,10 @@ const MAX_INPUT_BYTES = 64 * 2 ** 20;
 function readEntries(file: string): { entries: ReportEntry[] } | { issues: string[] } {
   let text: string;
   try {
-    const size = statSync(file).size;
-    if (size > MAX_INPUT_BYTES) return { issues: [`${file}: ${size} bytes is too big for a result file (at most ${MAX_INPUT_BYTES})`] };
-    text = readFileSync(file, 'utf8');
+    text = readBoundedText(file, { what: 'a result file', maxBytes: MAX_INPUT_BYTES });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    return { issues: [`${file}: cannot read (${why})`] };
+    if (error instanceof BoundedFileError) return { issues: [`${file}: ${error.message}`] };
+    throw error;
   }
   let value: unknown;
   try {
