@@ -1,4 +1,5 @@
 import { createRandomStreams } from './kernel/random-streams.js';
+import { TooManyInSystem } from './kernel/kernel-errors.js';
 import { Kernel } from './kernel/simulation-clock.js';
 import { ROUTERS } from './cluster/router.js';
 import { RunMetrics } from './metrics/run-metrics.js';
@@ -56,12 +57,14 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   if (options.afterStep) for (const r of replicas) r.afterStep = options.afterStep;
   const router = ROUTERS[serving.router]();
 
+  const maxInSystem = scenario.limits.maxInSystem;
   let nextId = 0;
   const dispatch = (prompt: number, output: number, client: number): void => {
     const seq = new Sequence(nextId++, kernel.now, prompt, output, client);
     const replica = replicas[router.pick(replicas)]!;
     const accepted = replica.enqueue(seq);
     metrics.onArrival(replica, kernel.now, seq, accepted);
+    if (metrics.arrived - metrics.completed - metrics.dropped > maxInSystem) throw new TooManyInSystem(maxInSystem, kernel.now, metrics.arrived);
     options.onArrival?.(seq, replica, kernel.now);
   };
   const clientDone = scheduleArrivals(kernel, scenario, data, streams, { dispatch, arrived: () => nextId });

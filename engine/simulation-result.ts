@@ -127,7 +127,13 @@ export interface SimulationResult {
     admissionBlocked: { batchLimit: number; tokenBudget: number; kvMemory: number };
     kvOccupancyMean: number;
     kvOccupancyPeak: number;
+    /**
+     * One entry per engine; past 1,024 engines only the extremes (least and most busy, fullest KV
+     * peak), the aggregates above covering every engine, and `timeSeries.perReplica` is empty.
+     */
     perReplica: ReplicaUtilization[];
+    /** Engines left out of perReplica (0 up to 1,024 engines). */
+    perReplicaOmitted: number;
   };
   /**
    * Where the step-time constants come from: fitted on this GPU family and weight dtype, or

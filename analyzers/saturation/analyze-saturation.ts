@@ -387,6 +387,7 @@ async function findPressureOnset(
   } else lo = points[hiIndex - 1]!.rate;
   while ((hi - lo) / lo > precision) {
     const mid = (lo + hi) / 2;
+    if (mid <= lo || mid >= hi) break;
     if (pressured(await pointAt(mid))) hi = mid;
     else lo = mid;
   }

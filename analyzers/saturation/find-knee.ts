@@ -52,6 +52,8 @@ export async function findKnee({ start, precision, minRate, maxRate, meets }: Kn
 export async function bisectKnee(lo: number, hi: number, precision: number, meets: (rate: number) => Promise<boolean>): Promise<{ lo: number; hi: number }> {
   while ((hi - lo) / lo > precision) {
     const mid = (lo + hi) / 2;
+    // Doubles ran out of room between lo and hi: the bracket cannot narrow any further.
+    if (mid <= lo || mid >= hi) break;
     if (await meets(mid)) lo = mid;
     else hi = mid;
   }

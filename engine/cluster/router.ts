@@ -35,6 +35,8 @@ function leastOutstanding(): Router {
         if (load < bestLoad) {
           best = i;
           bestLoad = load;
+          // Nothing beats an idle replica: a lightly loaded large cluster routes in O(1).
+          if (load === 0) break;
         }
       }
       return best;

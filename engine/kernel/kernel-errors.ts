@@ -26,6 +26,18 @@ export class EventBudgetExceeded extends RunStopped {
   }
 }
 
+/** More requests were in the system at once than limits.maxInSystem: the deployment cannot keep up. */
+export class TooManyInSystem extends RunStopped {
+  constructor(limit: number, simulatedSeconds: number, arrived: number) {
+    super(
+      `${limit} requests were in the system at once at simulated time ${simulatedSeconds.toFixed(3)} s (after ${arrived} arrivals): ` +
+        'the deployment is falling behind its load and the queue grows without bound; lower the rate, shorten the run ' +
+        '(stop.requests / stop.duration) or raise limits.maxInSystem',
+    );
+    this.name = 'TooManyInSystem';
+  }
+}
+
 /** Something tried to schedule an event before the current time or at a non-finite time. */
 export class InvalidScheduleTime extends Error {
   constructor(at: number, now: number, kind: string) {

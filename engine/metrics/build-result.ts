@@ -118,13 +118,29 @@ function steadyWindow(metrics: RunMetrics, span: number, total: SeriesSet) {
   };
 }
 
+/** Indices of the least and most busy engines and of the fullest KV peak, ascending, without repeats. */
+function extremes(replicas: readonly Replica[], span: number): number[] {
+  let least = 0;
+  let most = 0;
+  let fullest = 0;
+  const busy = (i: number) => replicas[i]!.busySeconds / span;
+  const peak = (i: number) => replicas[i]!.kv.peak / replicas[i]!.kv.capacity;
+  for (let i = 1; i < replicas.length; i++) {
+    if (busy(i) < busy(least)) least = i;
+    if (busy(i) > busy(most)) most = i;
+    if (peak(i) > peak(fullest)) fullest = i;
+  }
+  return [...new Set([least, most, fullest])].sort((a, b) => a - b);
+}
+
 /** Assembles the result JSON with its keys in a fixed order. */
 export function buildResult({ scenario, metrics, replicas, memory, calibration, end, events }: BuildResultInput): SimulationResult {
   const span = end > 0 ? end : 1;
-  const perReplicaSeries = metrics.series.map((s) => seriesSet(s, end));
-  const perReplica = replicas.map((r, i) => {
-    const kv = perReplicaSeries[i]!.kvOccupancy;
-    const pp = scenario.serving.pipelineParallelSize;
+  const detailed = metrics.detailed;
+  const perReplicaSeries = detailed ? metrics.series.map((s) => seriesSet(s, end)) : [];
+  const pp = scenario.serving.pipelineParallelSize;
+  const entryOf = (i: number) => {
+    const r = replicas[i]!;
     return {
       replica: Math.floor(i / pp),
       engine: i % pp,
@@ -132,15 +148,20 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
       steps: r.steps,
       preemptions: r.preemptions,
       busyFraction: r.busySeconds / span,
-      kvOccupancyMean: mean(kv),
+      kvOccupancyMean: detailed ? mean(perReplicaSeries[i]!.kvOccupancy) : metrics.kvOccupancyMeanOf(i, span),
       kvOccupancyPeak: r.kv.peak / r.kv.capacity,
     };
-  });
+  };
+  // Past PER_ENGINE_DETAIL_LIMIT engines the result lists the extremes only (least and most
+  // busy, fullest KV): aggregates cover the rest, and the JSON stays small however big the cluster.
+  const shown = detailed ? replicas.map((_, i) => i) : extremes(replicas, span);
+  const perReplica = shown.map(entryOf);
+  const kvMeans = detailed ? perReplica.map((r) => r.kvOccupancyMean) : replicas.map((_, i) => metrics.kvOccupancyMeanOf(i, span));
   const busy = replicas.reduce((a, r) => a + r.busySeconds, 0);
   const gpus = scenario.serving.replicas * scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize;
   const summaries = { ttft: metrics.ttft, tpot: metrics.tpot, itl: metrics.itl, e2e: metrics.e2e, queueWait: metrics.queueWait };
 
-  const total = sumSeries(perReplicaSeries, true);
+  const total = detailed ? sumSeries(perReplicaSeries, true) : seriesSet(metrics.series[0]!, end);
   const latency = {
     ttft: metrics.ttft.summarize(),
     tpot: metrics.tpot.summarize(),
@@ -213,16 +234,18 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
           }),
     slo,
     utilization: {
-      gpuBusyFraction: mean(perReplica.map((r) => r.busyFraction)),
+      gpuBusyFraction: mean(replicas.map((r) => r.busySeconds / span)),
       communicationShare: busy > 0 ? replicas.reduce((a, r) => a + r.communicationSeconds, 0) / busy : 0,
       admissionBlocked: {
         batchLimit: mean(replicas.map((r) => r.admissionBlocked.batchLimit / span)),
         tokenBudget: mean(replicas.map((r) => r.admissionBlocked.tokenBudget / span)),
         kvMemory: mean(replicas.map((r) => r.admissionBlocked.kvMemory / span)),
       },
-      kvOccupancyMean: mean(perReplica.map((r) => r.kvOccupancyMean)),
-      kvOccupancyPeak: Math.max(...perReplica.map((r) => r.kvOccupancyPeak)),
+      kvOccupancyMean: mean(kvMeans),
+      // A loop, not Math.max(...): a spread of 200,000 arguments overflows the stack.
+      kvOccupancyPeak: replicas.reduce((m, r) => Math.max(m, r.kv.peak / r.kv.capacity), 0),
       perReplica,
+      perReplicaOmitted: replicas.length - perReplica.length,
     },
     calibration: { ...calibration },
     memory: {

@@ -8,6 +8,12 @@ import { TimeSeries } from './time-series.js';
 /** Bounded resolution of every time series in a result. */
 export const TIME_SERIES_BUCKETS = 240;
 
+/**
+ * Engines past which series are kept for the whole cluster only: per-engine series would make
+ * memory and the result grow with the cluster (200,000 replicas held 1.5 GB of them).
+ */
+export const PER_ENGINE_DETAIL_LIMIT = 1024;
+
 /** The series kept per replica. */
 export interface ReplicaSeries {
   queueDepth: TimeSeries;
@@ -52,7 +58,17 @@ export class RunMetrics implements ReplicaObserver {
   /** The API server's share of what a client measures (scenario serving.frontendOverhead). */
   private readonly perRequest: number;
   private readonly perToken: number;
+  /**
+   * One set per engine, or (past PER_ENGINE_DETAIL_LIMIT engines) a single set for the cluster:
+   * queue and running summed, KV occupancy averaged over the engines.
+   */
   readonly series: ReplicaSeries[];
+  /** Whether `series` holds one set per engine. */
+  readonly detailed: boolean;
+  /** Cluster mode: each engine's last levels and its time-weighted KV area (for its mean). */
+  private readonly levels: { queue: Float64Array; running: Float64Array; kv: Float64Array; kvArea: Float64Array; since: Float64Array } | null;
+  private readonly sums = { queue: 0, running: 0, kv: 0 };
+  private readonly engines: number;
   /**
    * Cluster-wide amounts, bucketed like the series: what the steady-window throughput and goodput
    * are read from beside the replicas' completion and output-token series (prompt tokens completed,
@@ -78,7 +94,11 @@ export class RunMetrics implements ReplicaObserver {
 
   constructor(scenario: Scenario) {
     const n = scenario.serving.replicas * scenario.serving.pipelineParallelSize;
-    this.series = Array.from({ length: n }, newReplicaSeries);
+    this.engines = n;
+    this.detailed = n <= PER_ENGINE_DETAIL_LIMIT;
+    this.series = Array.from({ length: this.detailed ? n : 1 }, newReplicaSeries);
+    const zeros = () => new Float64Array(this.detailed ? 0 : n);
+    this.levels = this.detailed ? null : { queue: zeros(), running: zeros(), kv: zeros(), kvArea: zeros(), since: zeros() };
     this.completedByReplica = new Array<number>(n).fill(0);
     this.targets = scenario.slo === null ? null : perRequestTargets(scenario.slo);
     this.perRequest = scenario.serving.frontendOverhead.perRequest;
@@ -107,9 +127,46 @@ export class RunMetrics implements ReplicaObserver {
       c.acceptedInputTokens.addAmount(time, seq.promptTokens);
       c.acceptedOutputTokens.addAmount(time, seq.outputTokens);
     }
-    const s = this.series[replica.index]!;
-    s.queueDepth.setLevel(time, replica.waiting.length);
-    s.running.setLevel(time, replica.running.length);
+    this.setLevels(replica, time, null);
+  }
+
+  /** The series set `replica` adds to. */
+  private seriesOf(replica: Replica): ReplicaSeries {
+    return this.series[this.detailed ? replica.index : 0]!;
+  }
+
+  /** Records a replica's queue and running levels (and its KV occupancy, when given) at `time`. */
+  private setLevels(replica: Replica, time: number, kv: number | null): void {
+    const s = this.seriesOf(replica);
+    const L = this.levels;
+    if (L === null) {
+      s.queueDepth.setLevel(time, replica.waiting.length);
+      s.running.setLevel(time, replica.running.length);
+      if (kv !== null) s.kvOccupancy.setLevel(time, kv);
+      return;
+    }
+    const i = replica.index;
+    const sums = this.sums;
+    sums.queue += replica.waiting.length - L.queue[i]!;
+    L.queue[i] = replica.waiting.length;
+    sums.running += replica.running.length - L.running[i]!;
+    L.running[i] = replica.running.length;
+    s.queueDepth.setLevel(time, sums.queue);
+    s.running.setLevel(time, sums.running);
+    if (kv !== null) {
+      L.kvArea[i] = L.kvArea[i]! + L.kv[i]! * (time - L.since[i]!);
+      L.since[i] = time;
+      sums.kv += kv - L.kv[i]!;
+      L.kv[i] = kv;
+      s.kvOccupancy.setLevel(time, sums.kv / this.engines);
+    }
+  }
+
+  /** An engine's mean KV occupancy over [0, end], in cluster mode (detailed mode reads its series). */
+  kvOccupancyMeanOf(index: number, end: number): number {
+    const L = this.levels;
+    if (L === null || end <= 0) return 0;
+    return (L.kvArea[index]! + L.kv[index]! * (end - L.since[index]!)) / end;
   }
 
   /** Queue wait as the client sees it: the API server's intake (perRequest) plus the engine's queue. */
@@ -124,7 +181,7 @@ export class RunMetrics implements ReplicaObserver {
 
   onCompleted(seq: Sequence, time: number, replica: Replica): void {
     this.completed++;
-    this.series[replica.index]!.completions.addAmount(time, 1);
+    this.seriesOf(replica).completions.addAmount(time, 1);
     this.lastCompletion = time;
     this.inputTokensCompleted += seq.promptTokens;
     this.outputTokensCompleted += seq.outputTokens;
@@ -161,12 +218,10 @@ export class RunMetrics implements ReplicaObserver {
   }
 
   onStepEnd(replica: Replica, _start: number, end: number, prefillTokens: number, decodeTokens: number, outputTokens: number): void {
-    const s = this.series[replica.index]!;
+    const s = this.seriesOf(replica);
     s.tokens.addAmount(end, prefillTokens + decodeTokens);
     s.outputTokens.addAmount(end, outputTokens);
-    s.queueDepth.setLevel(end, replica.waiting.length);
-    s.running.setLevel(end, replica.running.length);
-    s.kvOccupancy.setLevel(end, replica.kv.used / replica.kv.capacity);
+    this.setLevels(replica, end, replica.kv.used / replica.kv.capacity);
   }
 
   /** Closes every series at the end of the run so they share one bucket width. */

@@ -46,6 +46,65 @@ export function stopIsReachable(s: Scenario, file: string): ScenarioIssue[] {
   return [{ file, path: ['stop'], message: `expected requests or duration (${why}), got neither` }];
 }
 
+/** Most arrivals a run may imply: stop.requests' own cap (SCENARIO_BOUNDS.maxStopRequests). */
+const MAX_IMPLIED_ARRIVALS = 1e8;
+/**
+ * Longest simulated span: a double resolves a time T to about T x 2.2e-16, so at 1e9 s a clock
+ * still sees 0.2 us; far later, `arrival + step == arrival` and every latency reads 0.
+ */
+export const MAX_SIMULATED_SECONDS = 1e9;
+
+/**
+ * The arrivals a run implies are bounded before it starts: an open process at `rate` for
+ * stop.duration offers rate x duration requests (when stop.requests does not end it sooner), and
+ * every request costs at least two events (its arrival and its completion). A run that cannot
+ * finish inside its budgets is refused with the estimate, instead of running for minutes first.
+ */
+export function impliedWorkFitsBudgets(s: Scenario, file: string): ScenarioIssue[] {
+  const a = s.workload.arrival;
+  const rate = a.process === 'poisson' || a.process === 'gamma' ? a.rate : null;
+  const byDuration = rate !== null && s.stop.duration !== null ? rate * s.stop.duration : Infinity;
+  const requests = Math.min(s.stop.requests ?? Infinity, byDuration);
+  const round = (n: number) => (Math.abs(n) >= 1e12 ? n.toExponential(2) : Number(n.toPrecision(3)).toLocaleString('en-US'));
+  if (!Number.isFinite(requests)) return [];
+  if (requests > MAX_IMPLIED_ARRIVALS) {
+    return [
+      {
+        file,
+        path: ['stop', 'duration'],
+        message:
+          `expected a run of at most ${round(MAX_IMPLIED_ARRIVALS)} arrivals, got about ${round(requests)} ` +
+          `(${round(rate!)} req/s for ${round(s.stop.duration!)} s); shorten stop.duration or set stop.requests`,
+      },
+    ];
+  }
+  // stop.duration itself is capped at 1e9 s by its parser; a rate implies the span of its requests.
+  const span = s.stop.duration ?? (rate === null ? 0 : requests / rate);
+  if (span > MAX_SIMULATED_SECONDS) {
+    return [
+      {
+        file,
+        path: ['workload', 'arrival', 'rate'],
+        message:
+          `expected a run of at most ${round(MAX_SIMULATED_SECONDS)} simulated seconds (~31 years; later times lose the ` +
+          `microseconds a step is made of to rounding), got about ${round(span)} s (${round(requests)} requests at ${rate} req/s)`,
+      },
+    ];
+  }
+  if (2 * requests > s.limits.eventBudget) {
+    return [
+      {
+        file,
+        path: ['limits', 'eventBudget'],
+        message:
+          `expected a budget for at least ${round(2 * requests)} events (about ${round(requests)} requests, ` +
+          `two events each at the least), got ${round(s.limits.eventBudget)}; raise limits.eventBudget or shorten the run`,
+      },
+    ];
+  }
+  return [];
+}
+
 /** Tensor parallelism stays inside a node and tiles it: TP divides gpusPerNode. */
 export function tensorParallelFitsInNode(s: Scenario, file: string): ScenarioIssue[] {
   if (tensorParallelFits(s)) return [];
@@ -297,6 +356,7 @@ export function shortestRequestFitsModelLen(s: Scenario, file: string): Scenario
 /** Every rule, in the order their issues are reported. */
 export const SCENARIO_RULES: readonly ScenarioRule[] = [
   stopIsReachable,
+  impliedWorkFitsBudgets,
   tensorParallelFitsInNode,
   replicaShapeTilesCluster,
   replicasFitCluster,

@@ -40,8 +40,10 @@ export const SCENARIO_BOUNDS = {
   maxSeed: 2 ** 32 - 1,
   maxStopRequests: 1e8,
   maxRate: 1e5,
+  minCv: 0.01,
   maxCv: 100,
   maxConcurrency: 1e6,
+  minTimeScale: 1e-6,
   maxTimeScale: 1e6,
   maxTokens: 10_000_000,
   maxParallelSize: 64,
@@ -50,9 +52,17 @@ export const SCENARIO_BOUNDS = {
   maxReplicas: 1_000_000,
   maxNumSeqs: 65_536,
   maxEventBudget: 1e12,
+  maxInSystem: 1e8,
   maxPathLength: 4096,
   maxChecks: 1000,
 } as const;
+
+/**
+ * Requests a run may hold at once before it stops: a request costs a few hundred bytes, so a
+ * million is a few hundred MB, well inside a default Node heap (an overloaded 20M-request run used
+ * to abort the process at 4.5 GB).
+ */
+export const DEFAULT_MAX_IN_SYSTEM = 1_000_000;
 
 /** Default stop rule when a scenario states none. */
 export const DEFAULT_STOP = { requests: 10_000 } as const;
@@ -315,12 +325,21 @@ function arrivalSchema(baseDir: string) {
     z.strictObject({
       process: z.literal('gamma'),
       rate: rate(),
-      cv: z.number().gt(0).max(SCENARIO_BOUNDS.maxCv),
+      // Below 0.01 the gamma shape (1 / cv^2) passes 10,000 and its sampler's arithmetic cancels
+      // out: a draw never ends. A cv that small is a constant rate in practice.
+      cv: z
+        .number(expecting(`a coefficient of variation from ${SCENARIO_BOUNDS.minCv} to ${SCENARIO_BOUNDS.maxCv}`))
+        .min(SCENARIO_BOUNDS.minCv, expecting(`a coefficient of variation of at least ${SCENARIO_BOUNDS.minCv} (smaller is a constant rate in practice)`))
+        .max(SCENARIO_BOUNDS.maxCv, expecting(`a coefficient of variation of at most ${SCENARIO_BOUNDS.maxCv}`)),
     }),
     z.strictObject({
       process: z.literal('trace'),
       file: filePath(baseDir),
-      timeScale: z.number().gt(0).max(SCENARIO_BOUNDS.maxTimeScale).default(1),
+      timeScale: z
+        .number(expecting(`a time scale from ${SCENARIO_BOUNDS.minTimeScale} to ${SCENARIO_BOUNDS.maxTimeScale}`))
+        .min(SCENARIO_BOUNDS.minTimeScale, expecting(`a time scale of at least ${SCENARIO_BOUNDS.minTimeScale}`))
+        .max(SCENARIO_BOUNDS.maxTimeScale, expecting(`a time scale of at most ${SCENARIO_BOUNDS.maxTimeScale}`))
+        .default(1),
     }),
     z.strictObject({
       process: z.literal('closed'),
@@ -462,7 +481,12 @@ function writtenScenarioSchema(baseDir: string) {
     workload: workloadSchema(baseDir),
     slo: sloSchema().optional(),
     checks: z.array(thresholdText()).max(SCENARIO_BOUNDS.maxChecks).default([]),
-    limits: z.strictObject({ eventBudget: count(1, SCENARIO_BOUNDS.maxEventBudget).default(2e8) }).prefault({}),
+    limits: z
+      .strictObject({
+        eventBudget: count(1, SCENARIO_BOUNDS.maxEventBudget).default(2e8),
+        maxInSystem: count(1, SCENARIO_BOUNDS.maxInSystem).default(DEFAULT_MAX_IN_SYSTEM),
+      })
+      .prefault({}),
     /**
      * Price of one GPU-hour in US dollars (what the deployment pays, reserved or on demand), or
      * `catalog` for the GPU's cited typical rental price.
@@ -590,7 +614,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
     workload: s.workload,
     slo,
     checks: s.checks,
-    limits: { eventBudget: s.limits.eventBudget },
+    limits: { eventBudget: s.limits.eventBudget, maxInSystem: s.limits.maxInSystem },
     cost: s.cost === undefined ? null : costOf(s.cost.gpuHourUsd, cluster.gpu, ctx),
   };
 }

@@ -17,7 +17,11 @@ export interface Scenario {
   slo: SloSpec | null;
   /** Thresholds for `headroom check`, as written ("ttft.p99 < 2s"); each one parses (threshold-expression.ts). */
   checks: string[];
-  limits: { eventBudget: number };
+  /**
+   * Budgets a run stops at (exit 2) instead of running away: events fired, and requests in the
+   * system at once (each holds memory; an overloaded run's queue grows without bound).
+   */
+  limits: { eventBudget: number; maxInSystem: number };
   /**
    * What a GPU-hour costs, US dollars, and where that price comes from (the scenario's number, or
    * the catalog's cited rental price); null when the scenario states no cost.

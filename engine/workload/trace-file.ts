@@ -38,6 +38,9 @@ export interface TraceOptions {
   timeScale?: number;
 }
 
+/** Longest span of replayed arrivals (the scenario rules' MAX_SIMULATED_SECONDS). */
+const MAX_TRACE_SPAN_SECONDS = 1e9;
+
 /** Parsing stops once this many issues are collected. */
 export const MAX_TRACE_ISSUES = 20;
 
@@ -284,6 +287,18 @@ class RowSink {
     }
     const start = arrivals[0]!;
     for (let i = 0; i < arrivals.length; i++) arrivals[i] = (arrivals[i]! - start) / timeScale;
+    const span = arrivals[arrivals.length - 1]!;
+    if (span > MAX_TRACE_SPAN_SECONDS) {
+      throw new TraceFileError([
+        {
+          file: this.file,
+          line: null,
+          message:
+            `expected arrivals spanning at most ${MAX_TRACE_SPAN_SECONDS.toExponential(0)} s (~31 years) after timeScale ${timeScale}, ` +
+            `got ${span.toPrecision(3)} s; later times lose the microseconds a step is made of to rounding (check the timestamps' unit)`,
+        },
+      ]);
+    }
     return { format, file: this.file, arrivals, inputTokens, outputTokens };
   }
 }

@@ -15,10 +15,11 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
-function fraction(name: string) {
+/** A relative precision a bisection of doubles can reach in a few dozen steps. */
+function precisionOption(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${name} must be a number between 0 and 1`);
+    if (!(n >= 0.001 && n <= 0.5)) throw new InvalidArgumentError(`${name} must be a number from 0.001 to 0.5`);
     return n;
   };
 }
@@ -91,7 +92,7 @@ Examples:
     .argument('<scenario>', 'scenario file (YAML or JSON) with an slo')
     .option('--rates <from:to:step>', 'sweep these offered rates (req/s) instead of searching, e.g. 2:40:2 or 2,4,8')
     .option('--replications <n>', 'seeded simulations per rate (common random numbers across rates)', integer('--replications', 1, 100))
-    .option('--precision <fraction>', 'relative precision of the knee search (default 0.02)', fraction('--precision'))
+    .option('--precision <fraction>', 'relative precision of the knee search, 0.001 to 0.5 (default 0.02)', precisionOption('--precision'))
     .option('--workers <n>', 'worker threads (default: CPU cores); results are identical for any number', integer('--workers', 1, 256))
     .option('--vary <key=v1,v2>', 'compare configurations: any scenario key and its values (repeatable: every combination)', collect, [])
     .option('--concurrency <levels>', 'instead: a closed-loop sweep of these client counts (e.g. 1,2,4,8,16), as benchmark tools run')

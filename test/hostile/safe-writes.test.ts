@@ -101,9 +101,10 @@ describe('output channels', () => {
 
   it('a run stopped on its event budget means the same on worker threads as inline: exit 2', () => {
     for (const workers of ['1', '2']) {
-      const run = runCli('saturation', chat, '--set', 'limits.eventBudget=1000', '--replications', '1', '--workers', workers);
+      // Enough for the scenario rule's floor (two events per request), not for the run itself.
+      const run = runCli('saturation', chat, '--set', 'limits.eventBudget=30000', '--replications', '1', '--workers', workers);
       expect(run.code, `--workers ${workers}: ${run.stderr}`).toBe(2);
-      expect(run.stderr).toMatch(/event budget of 1000 events exceeded/);
+      expect(run.stderr).toMatch(/event budget of 30000 events exceeded/);
     }
   });
 });

@@ -51,6 +51,9 @@ export function parseLevels(text: string): number[] {
   return levels;
 }
 
+/** Configurations one --vary comparison may run (a full saturation analysis each; the report draws up to this many). */
+const MAX_CONFIGURATIONS = 64;
+
 /** `headroom saturation <scenario>`: the Inference Saturation analysis, or a --vary comparison. */
 export async function saturationCommand(file: string, options: SaturationCommandOptions): Promise<void> {
   checkOutputPath(options.output);
@@ -61,6 +64,13 @@ export async function saturationCommand(file: string, options: SaturationCommand
     if (axis === null) throw new ExitError(EXIT.INVALID_INPUT, `--vary ${v}: expected key.path=value1,value2`);
     return axis;
   });
+  const configurations = axes.reduce((n, a) => n * a.values.length, 1);
+  if (configurations > MAX_CONFIGURATIONS) {
+    throw new ExitError(
+      EXIT.INVALID_INPUT,
+      `--vary gives ${configurations} configurations (${axes.map((a) => a.values.length).join(' x ')}), at most ${MAX_CONFIGURATIONS}: narrow the values, or split the comparison`,
+    );
+  }
   const seedOption = options.seed !== undefined ? { seed: options.seed } : {};
   const replications = options.replications ?? DEFAULT_REPLICATIONS;
   const estimate = (rates?.length ?? 14) * replications * Math.max(1, axes.reduce((n, a) => n * a.values.length, 1));

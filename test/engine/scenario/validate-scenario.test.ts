@@ -71,7 +71,7 @@ describe('validateScenario(raw, { file, baseDir })', () => {
     expect(s.cluster.fabric.interNode).toEqual({ fabric: findFabric('infiniband-ndr'), gbpsPerGpu: 400, oversubscription: 1 });
     expect(s.stop).toEqual({ requests: 20000, duration: null });
     expect(s.description).toBe('');
-    expect(s.limits).toEqual({ eventBudget: 2e8 });
+    expect(s.limits).toEqual({ eventBudget: 2e8, maxInSystem: 1e6 });
     expect(s.serving.maxModelLen).toBe(131072);
   });
 
