@@ -71,6 +71,12 @@ function openRegular(path: string, caps: FileCaps): { fd: number; size: number }
 export function readBoundedFile(path: string, caps: FileCaps): Buffer {
   const { fd, size } = openRegular(path, caps);
   let bytes: Buffer;
+  // A file that stats as empty is read as empty: procfs files (/proc/self/environ) stat as 0
+  // bytes whatever they hold, and are not inputs.
+  if (size === 0) {
+    closeSync(fd);
+    return Buffer.alloc(0);
+  }
   try {
     // Read at most one byte past the cap: a file that grew after fstat is caught, not read whole.
     const buffer = Buffer.allocUnsafe(Math.min(size, caps.maxBytes) + 1);

@@ -1,3 +1,4 @@
+import { safeLine } from '../input/terminal-text.js';
 import type { ScenarioIssue } from './scenario-issue.js';
 
 /**
@@ -33,7 +34,8 @@ export function formatPath(path: readonly (string | number)[]): string {
 
 /** formatIssue(issue) -> "file: key.path: expected X, got Y" (or "file: line N: ..." for parse errors). */
 export function formatIssue(issue: ScenarioIssue): string {
-  const parts = [issue.file];
+  // The file name is the user's: a line break or an escape in it must not shape the output.
+  const parts = [safeLine(issue.file)];
   if (issue.line !== undefined) parts.push(`line ${issue.line}`);
   const path = formatPath(issue.path);
   if (path !== '') parts.push(path);

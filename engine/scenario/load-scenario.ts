@@ -5,6 +5,7 @@ import { readScenarioFile } from './read-scenario-file.js';
 import { ScenarioError, type ScenarioIssue } from './scenario-issue.js';
 import type { Scenario } from './scenario-types.js';
 import { validateScenario } from './validate-scenario.js';
+import { safeLine } from '../input/terminal-text.js';
 
 export interface LoadScenarioOptions {
   /** `key.path=value` overrides, applied before validation so they are checked like the file. */
@@ -27,7 +28,7 @@ function blameOverride(issue: ScenarioIssue, sets: readonly string[]): ScenarioI
   for (let i = sets.length - 1; i >= 0; i--) {
     const set = sets[i]!;
     const target = set.slice(0, Math.max(0, set.indexOf('='))).trim();
-    if (target !== '' && (key === target || key.startsWith(`${target}.`))) return { ...issue, file: `${issue.file} (--set ${set})` };
+    if (target !== '' && (key === target || key.startsWith(`${target}.`))) return { ...issue, file: `${issue.file} (--set ${safeLine(set)})` };
   }
   return issue;
 }

@@ -6,6 +6,7 @@ import { totalParams } from '../catalog/model-arithmetic.js';
 import { parseDuration } from './duration.js';
 import { closestName } from './closest-name.js';
 import { describeValue } from './format-issues.js';
+import { hasControls } from '../input/terminal-text.js';
 import { parseThreshold } from './threshold-expression.js';
 import {
   ROUTER_KINDS,
@@ -419,7 +420,12 @@ function writtenScenarioSchema(baseDir: string) {
   const union = <A extends z.ZodType, B extends z.ZodType>(a: A, b: B, text: string) =>
     z.union([a, b], expecting(text));
   return z.strictObject({
-    name: z.string().min(1).max(SCENARIO_BOUNDS.maxNameLength),
+    // A name labels every summary, table and log line: no control characters (ESC, CR, line breaks).
+    name: z
+      .string()
+      .min(1)
+      .max(SCENARIO_BOUNDS.maxNameLength)
+      .refine((name) => !hasControls(name), { message: 'expected a name without control characters (line breaks, escapes)' }),
     description: z.string().max(SCENARIO_BOUNDS.maxDescriptionLength).default(''),
     seed: count(0, SCENARIO_BOUNDS.maxSeed).default(0),
     stop: z

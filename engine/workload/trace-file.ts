@@ -1,5 +1,6 @@
 import sjson from 'secure-json-parse';
 import { BoundedFileError, readBoundedFile, type FileCaps } from '../input/bounded-file.js';
+import { hasControls } from '../input/terminal-text.js';
 
 /**
  * Request traces for replay: Azure LLM inference CSVs, Vidur's processed CSVs, request lists and
@@ -551,8 +552,14 @@ function unquote(text: string): string {
 }
 
 /** A raw value in double quotes, cut to 60 characters so a hostile line cannot flood the report. */
+/**
+ * A short excerpt of a line for a message: at most 40 characters, JSON-quoted. A line with control
+ * characters is not text (a binary file, /proc/self/environ's NUL-separated secrets): it is not
+ * echoed at all, so a log never carries more of a file than a glance at a text line would.
+ */
 export function quote(text: string): string {
-  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+  if (hasControls(text)) return `a line of ${text.length} characters with control characters (binary data? not shown)`;
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
 function shown(value: unknown): string {

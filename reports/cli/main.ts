@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { RunStopped } from '../../engine/kernel/kernel-errors.js';
 import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
+import { safeOutput } from '../../engine/input/terminal-text.js';
 import { EXIT, ExitError } from './exit-codes.js';
 import { buildProgram } from './program.js';
 
@@ -19,21 +20,21 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof ScenarioError) {
       // A bug met while validating is Headroom's, not the input's.
       if (error.issues.some((i) => i.internal)) {
-        process.stderr.write(`internal error (a bug in Headroom; please report it):\n${error.message}\n`);
+        process.stderr.write(`internal error (a bug in Headroom; please report it):\n${safeOutput(error.message)}\n`);
         return EXIT.INTERNAL;
       }
-      process.stderr.write(`error: invalid scenario\n${error.message}\n`);
+      process.stderr.write(`error: invalid scenario\n${safeOutput(error.message)}\n`);
       return EXIT.INVALID_INPUT;
     }
     if (error instanceof RunStopped) {
-      process.stderr.write(`error: ${error.message}\n`);
+      process.stderr.write(`error: ${safeOutput(error.message)}\n`);
       return EXIT.INVALID_INPUT;
     }
     if (error instanceof ExitError) {
-      process.stderr.write(`error: ${error.message}\n`);
+      process.stderr.write(`error: ${safeOutput(error.message)}\n`);
       return error.code;
     }
-    process.stderr.write(`internal error (a bug in Headroom; please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`internal error (a bug in Headroom; please report it): ${safeOutput(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     return EXIT.INTERNAL;
   }
 }

@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { unsafeTarget, writeFileAtomically } from '../write-file-atomically.js';
+import { safeLine, safeOutput } from '../../engine/input/terminal-text.js';
 import { toJson } from '../writers/json.js';
 import { EXIT, ExitError } from './exit-codes.js';
 
@@ -71,7 +72,7 @@ export function emit(result: unknown, human: () => string, options: OutputOption
   }
   if (options.json) process.stdout.write(toJson(result));
   else {
-    process.stdout.write(human());
-    if (options.output !== undefined) process.stdout.write(`wrote ${options.output}\n`);
+    process.stdout.write(safeOutput(human()));
+    if (options.output !== undefined) process.stdout.write(`wrote ${safeLine(options.output)}\n`);
   }
 }

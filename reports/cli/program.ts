@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { safeLine } from '../../engine/input/terminal-text.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 /** The package version, read from package.json beside the built dist/ or the sources. */
@@ -46,6 +47,10 @@ export function buildProgram(): Command {
   // exitOverride first: subcommands inherit it only from settings made before they are added.
   const program = new Command('headroom')
     .exitOverride()
+    // Usage errors echo what was typed (an option, an argument): shown, never obeyed by the terminal.
+    // Subcommands inherit this setting too, as they do exitOverride.
+    // Its messages are one line each (a line break inside came from what was typed).
+    .configureOutput({ writeErr: (text) => process.stderr.write(text.endsWith('\n') ? `${safeLine(text.slice(0, -1))}\n` : safeLine(text)) })
     .version(packageVersion())
     .description('Capacity and failure simulator for LLM inference clusters.')
     .showHelpAfterError('(run with --help for usage)')

@@ -3,6 +3,7 @@ import { CheckInputError, parseFailOn, runChecks, type CheckReport, type Scenari
 import { formatMeasured } from '../../../engine/scenario/threshold-expression.js';
 import { writeJunit } from '../../writers/junit.js';
 import { writeMarkdownSummary } from '../../writers/markdown.js';
+import { safeLine } from '../../../engine/input/terminal-text.js';
 import { EXIT, ExitError } from '../exit-codes.js';
 import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
 
@@ -41,7 +42,7 @@ function formatScenario(check: ScenarioCheck): string {
   }
   const sat = check.saturation;
   const extra = sat === null ? '' : `, saturation analysis of ${sat.method.simulations} simulations`;
-  return `${check.passed ? 'PASS' : 'FAIL'} ${check.name} (${check.file}, seed ${check.seed}${extra})\n${table.toString()}\n`;
+  return `${check.passed ? 'PASS' : 'FAIL'} ${check.name} (${safeLine(check.file)}, seed ${check.seed}${extra})\n${table.toString()}\n`;
 }
 
 export function formatCheckReport(report: CheckReport): string {
@@ -89,8 +90,8 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
       ...(options.replications !== undefined ? { replications: options.replications } : {}),
       // One line per stage, on a terminal and in a CI log alike: a long check shows it is alive.
       onProgress: (event) => {
-        if (event.stage === 'simulate') process.stderr.write(`checking ${event.file}\n`);
-        else if (event.simulations === 0) process.stderr.write(`  saturation analysis for ${event.file}\n`);
+        if (event.stage === 'simulate') process.stderr.write(`checking ${safeLine(event.file)}\n`);
+        else if (event.simulations === 0) process.stderr.write(`  saturation analysis for ${safeLine(event.file)}\n`);
       },
     });
   } catch (error) {

@@ -1,4 +1,5 @@
 import { BoundedFileError, readBoundedText } from '../../../engine/input/bounded-file.js';
+import { safeLine } from '../../../engine/input/terminal-text.js';
 import { basename } from 'node:path';
 import secureJsonParse from 'secure-json-parse';
 import type { ReportEntry } from '../../../web/src/payload.js';
@@ -84,5 +85,5 @@ export function reportCommand(files: string[], options: ReportCommandOptions): v
   }
   const kinds = entries.map((e) => e.result.kind);
   const what = entries.length === 1 ? `a ${kinds[0]} result` : `${entries.length} results`;
-  process.stdout.write(`wrote ${options.output} (${what}, ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB); open it in a browser\n`);
+  process.stdout.write(`wrote ${safeLine(options.output)} (${what}, ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB); open it in a browser\n`);
 }

@@ -3,6 +3,7 @@ import { compareConfigurations, parseVary } from '../../../analyzers/saturation/
 import { loadScenario } from '../../../engine/scenario/load-scenario.js';
 import { formatComparison, formatConcurrencySweep, formatSaturation } from '../../writers/saturation-table.js';
 import { sweepConcurrency } from '../../../analyzers/saturation/concurrency-sweep.js';
+import { safeLine } from '../../../engine/input/terminal-text.js';
 import { EXIT, ExitError } from '../exit-codes.js';
 import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
 import { createProgress, exitOnInterrupt } from '../progress.js';
@@ -61,7 +62,7 @@ export async function saturationCommand(file: string, options: SaturationCommand
   const rates = options.rates === undefined ? undefined : parseRates(options.rates);
   const axes = options.vary.map((v) => {
     const axis = parseVary(v);
-    if (axis === null) throw new ExitError(EXIT.INVALID_INPUT, `--vary ${v}: expected key.path=value1,value2`);
+    if (axis === null) throw new ExitError(EXIT.INVALID_INPUT, `--vary ${safeLine(v)}: expected key.path=value1,value2`);
     return axis;
   });
   const configurations = axes.reduce((n, a) => n * a.values.length, 1);

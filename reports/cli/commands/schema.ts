@@ -1,6 +1,7 @@
 import { scenarioJsonSchema } from '../../../engine/scenario/scenario-json-schema.js';
 import { writeFileAtomically } from '../../write-file-atomically.js';
 import { EXIT, ExitError } from '../exit-codes.js';
+import { safeLine } from '../../../engine/input/terminal-text.js';
 import { checkOutputPath } from '../output.js';
 
 /** `headroom schema`: the scenario format's JSON Schema, on stdout or to a file. */
@@ -14,6 +15,6 @@ export function schemaCommand(options: { output?: string }): void {
     } catch (error) {
       throw new ExitError(EXIT.INVALID_INPUT, `-o ${options.output}: cannot write (${(error as Error).message})`);
     }
-    process.stdout.write(`wrote ${options.output}\n`);
+    process.stdout.write(`wrote ${safeLine(options.output)}\n`);
   }
 }
