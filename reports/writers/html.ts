@@ -103,12 +103,68 @@ export function htmlReport(entries: ReportEntry[], generator: string, madeBy: Ma
 // ---- What the report accepts: the result kinds it draws, checked before anything is written. ----
 
 /** Bounds that keep a report small and quick to draw whatever file it is given. */
-export const REPORT_LIMITS = { seriesPoints: 20_000, replicas: 4_096, points: 2_000, configurations: 64 } as const;
+export const REPORT_LIMITS = {
+  seriesPoints: 20_000,
+  replicas: 4_096,
+  points: 2_000,
+  configurations: 64,
+  cdfPoints: 1_000,
+  /** Any file: nesting, entries in one list, characters in one string, values in all. */
+  depth: 32,
+  listEntries: 20_000,
+  stringLength: 100_000,
+  values: 2_000_000,
+} as const;
+
+/**
+ * The keys each kind may carry at its top level: anything else is not a result this report
+ * draws (or a hand-edited one), refused rather than embedded unchecked.
+ */
+const TOP_LEVEL_KEYS: Record<string, readonly string[]> = {
+  simulation: ['kind', 'version', 'seed', 'scenario', 'requests', 'latency', 'throughput', 'cost', 'slo', 'utilization', 'calibration', 'memory', 'run', 'timeSeries'],
+  saturation: [
+    'kind', 'version', 'seed', 'scenario', 'currentRate', 'method', 'calibration', 'intervalNote', 'saturationRate', 'sustainedCapacity',
+    'saturationReason', 'goodputAtSaturation', 'costAtSaturation', 'pressureOnsetRate', 'pressureOnsetReason', 'pressureLeadPercent',
+    'bottleneck', 'headroom', 'points', 'sizing',
+  ],
+  'saturation-comparison': ['kind', 'version', 'seed', 'configurations', 'infeasible'],
+  'concurrency-sweep': ['kind', 'version', 'seed', 'scenario', 'replications', 'levels'],
+};
+
+/**
+ * boundedShape(value) -> the first place where a parsed file outgrows what any result holds (too
+ * deep, a list or string too long, too many values), or null. Iterative, so a 5,000-deep nesting
+ * cannot overflow the stack here or later, when the page embeds and parses it.
+ */
+export function boundedShape(value: unknown): { path: (string | number)[]; message: string } | null {
+  const L = REPORT_LIMITS;
+  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
+  let values = 0;
+  while (stack.length > 0) {
+    const { v, path } = stack.pop()!;
+    if (++values > L.values) return { path: [], message: `expected at most ${L.values} values in all, got more` };
+    if (typeof v === 'string' && v.length > L.stringLength) return { path, message: `expected a string of at most ${L.stringLength} characters, got ${v.length}` };
+    if (v === null || typeof v !== 'object') continue;
+    if (path.length >= L.depth) return { path, message: `expected nesting at most ${L.depth} levels deep, got deeper` };
+    if (Array.isArray(v)) {
+      if (v.length > L.listEntries) return { path, message: `expected at most ${L.listEntries} entries, got a list of ${v.length}` };
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: [...path, i] });
+    } else {
+      for (const [k, child] of Object.entries(v)) stack.push({ v: child, path: [...path, k] });
+    }
+  }
+  return null;
+}
 
 const num = z.number();
 const maybe = num.nullable();
 const text = z.string();
-const latency = z.looseObject({ count: num.int().nonnegative(), mean: maybe, p50: maybe, p90: maybe, p95: maybe, p99: maybe, max: maybe });
+/** A latency CDF as the engine writes it (54 points); optional because older files lack it. */
+const cdf = z
+  .array(z.strictObject({ fraction: num.min(0).max(1), seconds: num.nonnegative() }))
+  .max(REPORT_LIMITS.cdfPoints)
+  .optional();
+const latency = z.looseObject({ count: num.int().nonnegative(), mean: maybe, p50: maybe, p90: maybe, p95: maybe, p99: maybe, max: maybe, cdf });
 const series = z.array(num).max(REPORT_LIMITS.seriesPoints);
 const seriesSet = z.looseObject({ queueDepth: series, running: series, kvOccupancy: series, tokensPerSecond: series });
 const scenario = z.looseObject({
@@ -279,9 +335,16 @@ export function validateReportInput(value: unknown, file: string): { entry: Repo
     return { issues: [`${file}: expected a Headroom result (a JSON object with "kind"), got ${describeValue(value)}`] };
   }
   const kind = (value as { kind?: unknown }).kind;
-  if (typeof kind !== 'string' || !(kind in SCHEMAS)) {
-    const known = ['fabric', 'survivability', 'calibration'].includes(String(kind)) ? ` (the report does not draw ${String(kind)} results yet)` : '';
+  // Own keys only: `kind: "constructor"` is `in` every object.
+  if (typeof kind !== 'string' || !Object.hasOwn(SCHEMAS, kind)) {
+    const known = typeof kind === 'string' && ['fabric', 'survivability', 'calibration'].includes(kind) ? ` (the report does not draw ${kind} results yet)` : '';
     return { issues: [`${file}: kind: expected ${DRAWN.join(', ')}, got ${describeValue(kind)}${known}; is this a Headroom result file?`] };
+  }
+  const shape = boundedShape(value);
+  if (shape !== null) return { issues: [`${file}: ${shape.path.length === 0 ? '(top level)' : formatPath(shape.path)}: ${shape.message}`] };
+  const unknown = Object.keys(value).filter((k) => !TOP_LEVEL_KEYS[kind]!.includes(k));
+  if (unknown.length > 0) {
+    return { issues: [`${file}: ${formatPath([unknown[0]!])}: unknown key in a ${kind} result; expected one of ${TOP_LEVEL_KEYS[kind]!.join(', ')}`] };
   }
   const parsed = SCHEMAS[kind as keyof typeof SCHEMAS].safeParse(value);
   if (parsed.success) return { entry: { file, result: value as ReportEntry['result'] } };
