@@ -2,6 +2,28 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+/** Temp files not yet renamed into place (at most the one being written). */
+const pending = new Set<string>();
+let signalsHandled = false;
+
+/**
+ * From the first write on, SIGINT/SIGTERM/SIGHUP are handled in JavaScript: Node runs a handler
+ * between turns of the event loop, so a signal that lands during a write waits for it to finish
+ * (the temp file renamed or removed), then the handler removes anything still pending and raises
+ * the signal again with its default action, so the exit status still names it. Installed only
+ * when writing starts, at the end of a command: Ctrl-C during a long simulation still stops it at once.
+ */
+function handleSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const temp of pending) rmSync(temp, { force: true });
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
 /**
  * Why `path` must not be written over, or null: it exists and is not a regular file (a device, a
  * FIFO, a folder) or is a symbolic link. A rename over a link or a device replaces it (as root,
@@ -24,15 +46,16 @@ export function unsafeTarget(path: string): string | null {
  * Writes via a temporary file and a rename, so a reader never sees a half-written file. The temp
  * file sits beside the target (same file system, so the rename is atomic), has an unpredictable
  * name and is created exclusively without following links: nothing planted at a guessable name
- * can redirect the write. A target that is a link or not a regular file is refused. The temp file
- * lives only inside this synchronous call: Node handles a signal between turns of the event loop,
- * so Ctrl-C lands before the temp file exists or after it was renamed or removed.
+ * can redirect the write. A target that is a link or not a regular file is refused. A signal
+ * never leaves the temp file behind (see handleSignals).
  */
 export function writeFileAtomically(path: string, content: string): void {
   const why = unsafeTarget(path);
   if (why !== null) throw new Error(`refusing to write ${path}: ${why}`);
   mkdirSync(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+  handleSignals();
+  pending.add(temp);
   let fd: number | null = null;
   try {
     fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
@@ -46,5 +69,7 @@ export function writeFileAtomically(path: string, content: string): void {
     if (fd !== null) closeSync(fd);
     rmSync(temp, { force: true });
     throw error;
+  } finally {
+    pending.delete(temp);
   }
 }

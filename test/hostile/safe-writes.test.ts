@@ -108,3 +108,30 @@ describe('output channels', () => {
     }
   });
 });
+
+describe('a signal during a write', () => {
+  it('never leaves a temp file: the write finishes (or is removed), then the process dies of the signal', async () => {
+    const out = join(dir, 'signalled');
+    const script = join(dir, 'writer.mjs');
+    const module = join(PROJECT_ROOT, 'dist', 'reports', 'write-file-atomically.js');
+    // Writes 64 MB files back to back, so the signal almost surely lands inside one.
+    writeFileSync(
+      script,
+      `import { writeFileAtomically } from ${JSON.stringify(module)};\n` +
+        `const big = 'x'.repeat(64 * 2 ** 20);\n` +
+        `process.stdout.write('ready\\n');\n` +
+        // Between writes the event loop turns, as a command's does after its last write.
+        `for (let i = 0; ; i++) { writeFileAtomically(${JSON.stringify(join(out, 'r.json'))}, big + i); await new Promise((r) => setImmediate(r)); }\n`,
+    );
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, s) => resolve(s)));
+    clearTimeout(timer);
+    expect(signal).toBe('SIGTERM');
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
