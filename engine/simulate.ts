@@ -10,7 +10,8 @@ import { Sequence } from './replica/sequence.js';
 import type { Scenario } from './scenario/scenario-types.js';
 import type { SimulationResult } from './simulation-result.js';
 import { createRooflineStepTime } from './step-time/roofline-step-time.js';
-import { calibrationFor, type CalibrationProvenance } from './step-time/step-time-calibration.js';
+import { calibrationOf } from './step-time/calibration-of.js';
+import type { CalibrationProvenance } from './step-time/step-time-calibration.js';
 import type { StepBatch, StepTimeModel } from './step-time/step-time-model.js';
 import { scheduleArrivals } from './workload/schedule-arrivals.js';
 import { NO_WORKLOAD_DATA, type WorkloadData } from './workload/workload-data.js';
@@ -34,7 +35,7 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   const streams = createRandomStreams(scenario.seed);
   const memory = replicaMemoryPlan(scenario);
 
-  const { calibration, provenance } = calibrationFor(scenario.cluster.gpu, scenario.serving.quantization);
+  const { calibration, provenance } = calibrationOf(scenario);
   const stepModel = options.stepTimeModel ?? createRooflineStepTime(replicaShapeOf(scenario), calibration);
   const calibrationUsed: CalibrationProvenance =
     options.stepTimeModel === undefined

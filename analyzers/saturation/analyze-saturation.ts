@@ -1,6 +1,6 @@
 import type { LoadedScenario } from '../../engine/scenario/load-scenario.js';
 import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
-import { calibrationFor } from '../../engine/step-time/step-time-calibration.js';
+import { calibrationOf } from '../../engine/step-time/calibration-of.js';
 import { costAt } from '../../engine/metrics/cost.js';
 import { createJobRunner, type JobRunner } from '../run-points.js';
 import { replicationSeed, type SimulationJob } from '../simulation-job.js';
@@ -144,7 +144,7 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
   }
 
   function assemble(points: SaturationPoint[], sims: number, searchFailure: string | null, tooShort: boolean): SaturationResult {
-    const provenance = calibrationFor(scenario.cluster.gpu, scenario.serving.quantization).provenance;
+    const provenance = calibrationOf(scenario).provenance;
     const widening = provenance.fitted ? null : BORROWED_CALIBRATION_ERROR;
     let saturationRate: SaturationResult['saturationRate'] = null;
     let saturationReason: string | null = null;

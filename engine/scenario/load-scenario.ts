@@ -6,6 +6,8 @@ import { ScenarioError, type ScenarioIssue } from './scenario-issue.js';
 import type { Scenario } from './scenario-types.js';
 import { validateScenario } from './validate-scenario.js';
 import { safeLine } from '../input/terminal-text.js';
+import { BoundedFileError, readBoundedText } from '../input/bounded-file.js';
+import { calibrationProfileSchema } from '../step-time/calibration-profile.js';
 
 export interface LoadScenarioOptions {
   /** `key.path=value` overrides, applied before validation so they are checked like the file. */
@@ -49,8 +51,9 @@ export function loadScenario(path: string, options: LoadScenarioOptions = {}): L
   }
   const validated = validateScenario(written, { file, baseDir });
   if (!validated.ok) throw new ScenarioError(validated.issues.map((issue) => blameOverride(issue, sets)));
+  const scenario = withProfile(validated.scenario);
   try {
-    return { scenario: validated.scenario, data: loadWorkloadData(validated.scenario) };
+    return { scenario, data: loadWorkloadData(scenario) };
   } catch (error) {
     if (error instanceof TraceFileError) {
       throw new ScenarioError(
@@ -64,4 +67,26 @@ export function loadScenario(path: string, options: LoadScenarioOptions = {}): L
     }
     throw error;
   }
+}
+
+/** The scenario with its calibration profile read and checked (at the edge: simulate does no I/O). */
+function withProfile(scenario: Scenario): Scenario {
+  const c = scenario.calibration;
+  if (c === null || c.profile !== null) return scenario;
+  const fail = (message: string): never => {
+    throw new ScenarioError([{ file: c.profileFile, path: [], message }]);
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readBoundedText(c.profileFile, { what: 'a calibration profile', maxBytes: 4 * 2 ** 20 }));
+  } catch (error) {
+    if (error instanceof BoundedFileError) return fail(error.message);
+    if (error instanceof SyntaxError) return fail(`not valid JSON (${error.message})`);
+    throw error;
+  }
+  const parsed = calibrationProfileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ScenarioError(parsed.error.issues.slice(0, 10).map((i) => ({ file: c.profileFile, path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })));
+  }
+  return { ...scenario, calibration: { profileFile: c.profileFile, profile: parsed.data } };
 }

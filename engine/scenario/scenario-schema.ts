@@ -497,6 +497,8 @@ function writtenScenarioSchema(baseDir: string) {
      * Price of one GPU-hour in US dollars (what the deployment pays, reserved or on demand), or
      * `catalog` for the GPU's cited typical rental price.
      */
+    /** A profile `headroom calibrate` wrote from this deployment's telemetry. */
+    calibration: z.strictObject({ profile: filePath(baseDir) }).optional(),
     cost: z
       .strictObject({
         gpuHourUsd: z.union([
@@ -622,6 +624,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
     checks: s.checks,
     limits: { eventBudget: s.limits.eventBudget, maxInSystem: s.limits.maxInSystem },
     cost: s.cost === undefined ? null : costOf(s.cost.gpuHourUsd, cluster.gpu, ctx),
+    calibration: s.calibration === undefined ? null : { profileFile: s.calibration.profile, profile: null },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { CalibrationProfile } from '../step-time/calibration-profile.js';
 import type { Dtype, FabricSpec, GpuSpec, ModelSpec } from '../catalog/catalog-types.js';
 
 /**
@@ -27,6 +28,12 @@ export interface Scenario {
    * the catalog's cited rental price); null when the scenario states no cost.
    */
   cost: { gpuHourUsd: number; priceSource: string } | null;
+  /**
+   * A calibration profile the scenario names (`calibration: { profile: path }`): the path, and the
+   * profile itself once loadScenario has read it, so it travels with the scenario to worker threads
+   * by value. null when the scenario names none (the catalog's constants apply).
+   */
+  calibration: { profileFile: string; profile: CalibrationProfile | null } | null;
 }
 
 /** Stop after this many arrivals, or at this simulated time (seconds), whichever comes first. */

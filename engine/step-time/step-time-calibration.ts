@@ -251,6 +251,8 @@ export interface CalibrationProvenance {
   fitted: boolean;
   /** When not fitted: the family (and dtype) whose constants stand in. */
   borrowedFrom?: string;
+  /** The calibration profile that scaled the constants (scenario `calibration.profile`), when one did. */
+  profile?: string;
 }
 
 interface FamilyEntry {
