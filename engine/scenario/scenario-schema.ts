@@ -623,8 +623,8 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
     slo,
     checks: s.checks,
     limits: { eventBudget: s.limits.eventBudget, maxInSystem: s.limits.maxInSystem },
-    cost: s.cost === undefined ? null : costOf(s.cost.gpuHourUsd, cluster.gpu, ctx),
     calibration: s.calibration === undefined ? null : { profileFile: s.calibration.profile, profile: null },
+    cost: s.cost === undefined ? null : costOf(s.cost.gpuHourUsd, cluster.gpu, ctx),
   };
 }
 
