@@ -188,6 +188,15 @@ const inlineGpuSchema = z
     fp8Tflops: z.number().min(0).max(1e6).optional(),
     intraNodeFabric: fabricRef('intra-node').optional(),
     intraNodeGBps: z.number().gt(0).max(1e5).optional(),
+    /** A rental price for `cost: { gpuHourUsd: catalog }`, cited like a catalog entry's. */
+    rentalPrice: z
+      .strictObject({
+        usdPerGpuHour: z.number().gt(0).max(1e4),
+        rangeUsd: z.tuple([z.number().gt(0), z.number().gt(0)]),
+        asOf: z.string().max(20),
+        source: z.string().min(1).max(2000),
+      })
+      .optional(),
   })
   .transform((g, ctx): GpuSpec => {
     const fabric = g.intraNodeFabric ?? findFabric(DEFAULT_INLINE_INTRA_NODE_FABRIC);
@@ -206,7 +215,7 @@ const inlineGpuSchema = z
       intraNodeFabric: fabric.id,
       intraNodeGBps: g.intraNodeGBps ?? fabric.GBpsPerGpu,
       source: 'inline GPU in the scenario file',
-      rentalPrice: null,
+      rentalPrice: g.rentalPrice === undefined ? null : { ...g.rentalPrice, rangeUsd: [g.rentalPrice.rangeUsd[0], g.rentalPrice.rangeUsd[1]] },
     };
   });
 

@@ -76,17 +76,43 @@ Examples:
     .option('--seed <n>', 'replace the scenario seed', integer('--seed', 0, 2 ** 32 - 1))
     .option('--json', 'print the result JSON on stdout and nothing else')
     .option('-o, --output <file>', 'write the result JSON to a file (atomically)')
+    .option('--metrics <file>', "also write the run's metrics as vLLM-named Prometheus samples (text exposition, one scrape per interval)")
     .addHelpText(
       'after',
       `
 Examples:
   headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml
   headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml --set workload.arrival.rate=8 --set stop.requests=2000
-  headroom simulate scenarios/llama-3.1-70b-h100-tp4.yaml --seed 7 --json -o out/result.json`,
+  headroom simulate scenarios/llama-3.1-70b-h100-tp4.yaml --seed 7 --json -o out/result.json
+  headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml --metrics out/run.prom`,
     )
     .action(async (file: string, options) => {
       const { simulateCommand } = await import('./commands/simulate.js');
       simulateCommand(file, options);
+    });
+
+  program
+    .command('calibrate')
+    .description("Fit a calibration profile from a deployment's own telemetry (vLLM Prometheus scrapes), for scenarios to name.")
+    .option('--prometheus <file>', 'vLLM /metrics scrapes (text exposition; a series with timestamps gives the rate); repeatable: the first is fitted, the rest check it', collect, [])
+    .option('--model <id>', 'model catalog id (default: the scrape\'s model_name label when it is one)')
+    .option('--gpu <id>', 'GPU catalog id the telemetry was measured on')
+    .option('--tp <n>', 'tensor-parallel size', integer('--tp', 1, 64))
+    .option('--pp <n>', 'pipeline-parallel size (default: 1)', integer('--pp', 1, 64))
+    .addOption(new Option('--quantization <dtype>', 'weight dtype (default: the model checkpoint dtype)').choices(DTYPES))
+    .option('--rate <req/s>', 'offered rate, when the scrape has no timestamps to measure it from', positiveNumber('--rate'))
+    .requiredOption('-o, --output <file>', 'where to write the profile (JSON)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml --metrics run.prom
+  headroom calibrate --prometheus run.prom --model llama-3.1-8b --gpu h100-sxm --tp 1 -o profile.json
+  headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml --set calibration='{profile: profile.json}'`,
+    )
+    .action(async (options) => {
+      const { calibrateCommand } = await import('./commands/calibrate.js');
+      calibrateCommand(options);
     });
 
   program

@@ -15,6 +15,7 @@ const LATENCY_ROWS = [
  * dtype were fitted on measurements, "uncalibrated: constants borrowed from X" when not.
  */
 export function describeCalibration(c: SimulationResult['calibration']): string {
+  if (c.profile !== undefined) return `calibrated from telemetry: ${c.source}`;
   if (c.fitted) return `calibrated: ${c.gpuFamily} constants fitted on measurements (${c.source})`;
   return `uncalibrated: constants borrowed from ${c.borrowedFrom ?? 'another GPU family'} (no measurements of this GPU and dtype were fitted); figures are extrapolations`;
 }

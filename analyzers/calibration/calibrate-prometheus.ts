@@ -1,0 +1,262 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readPromFile, type PromSample } from '../../engine/input/prometheus-text.js';
+import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
+import { validateScenario } from '../../engine/scenario/validate-scenario.js';
+import type { Scenario } from '../../engine/scenario/scenario-types.js';
+import { simulate } from '../../engine/simulate.js';
+import { maxScale, PROFILE_VERSION, type CalibrationProfile } from '../../engine/step-time/calibration-profile.js';
+import { calibrationFor } from '../../engine/step-time/step-time-calibration.js';
+
+/**
+ * `headroom calibrate --prometheus`: from vLLM metrics scrapes (`vllm:*`, one scrape or a series
+ * with timestamps), what the deployment measured, a scenario that reproduces its load, and the
+ * memory and compute scales of the catalog constants that make the simulation match it.
+ *
+ * Identification: mean inter-token latency is decode steps, which are HBM-bound at the batch sizes
+ * serving runs, so it pins the memory scale; mean time to first token adds prefill (compute) and
+ * queueing, so it pins the compute scale only when prefill is a visible share of it (tested by
+ * simulating a 30% slower prefill). What the data does not pin stays at 1, marked unfitted.
+ */
+export interface MeasuredRun {
+  file: string;
+  sha256: string;
+  /** Requests finished and the completion rate while load was steady (middle half of the scrapes). */
+  requests: number;
+  requestsPerSecond: number;
+  meanPromptTokens: number;
+  meanOutputTokens: number;
+  meanItlSeconds: number | null;
+  meanTtftSeconds: number | null;
+  meanRunning: number | null;
+  /** The model_name label, when the scrape carries one. */
+  modelName: string | null;
+}
+
+export interface DeploymentFlags {
+  model?: string;
+  gpu?: string;
+  tp?: number;
+  pp?: number;
+  quantization?: string;
+  /** Offered rate (req/s) when the scrapes carry no timestamps to measure it from. */
+  rate?: number;
+}
+
+export class CalibrateInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CalibrateInputError';
+  }
+}
+
+/** The latest value of each label set of `name`, summed (counters across finished_reason, ...). */
+function lastTotal(samples: readonly PromSample[], name: string): number | null {
+  const latest = new Map<string, PromSample>();
+  for (const s of samples) {
+    if (s.name !== name) continue;
+    const key = JSON.stringify(Object.entries(s.labels).sort());
+    const prev = latest.get(key);
+    if (prev === undefined || (s.timestamp ?? 0) >= (prev.timestamp ?? 0)) latest.set(key, s);
+  }
+  if (latest.size === 0) return null;
+  let total = 0;
+  for (const s of latest.values()) total += s.value;
+  return total;
+}
+
+/** A histogram's mean from its _sum and _count (exact, whatever the buckets), or null. */
+function histogramMean(samples: readonly PromSample[], ...names: string[]): number | null {
+  for (const name of names) {
+    const sum = lastTotal(samples, `${name}_sum`);
+    const count = lastTotal(samples, `${name}_count`);
+    if (sum !== null && count !== null && count > 0) return sum / count;
+  }
+  return null;
+}
+
+/**
+ * Completions per second over the middle half of a timestamped counter's span: the start is
+ * still filling and the end may be draining, neither the load's own rate.
+ */
+function steadyRate(samples: readonly PromSample[], name: string): number | null {
+  const points = new Map<number, number>();
+  for (const s of samples) if (s.name === name && s.timestamp !== null) points.set(s.timestamp, (points.get(s.timestamp) ?? 0) + s.value);
+  const series = [...points.entries()].sort((a, b) => a[0] - b[0]);
+  if (series.length < 4) return null;
+  const t0 = series[0]![0];
+  const t1 = series.at(-1)![0];
+  const at = (t: number) => series.reduce((best, p) => (Math.abs(p[0] - t) < Math.abs(best[0] - t) ? p : best));
+  const a = at(t0 + 0.25 * (t1 - t0));
+  const b = at(t0 + 0.75 * (t1 - t0));
+  return b[0] > a[0] ? ((b[1] - a[1]) * 1000) / (b[0] - a[0]) : null;
+}
+
+export function measureRun(file: string, flags: DeploymentFlags): MeasuredRun {
+  const samples = readPromFile(file);
+  const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+  const requests = lastTotal(samples, 'vllm:request_success_total') ?? lastTotal(samples, 'vllm:e2e_request_latency_seconds_count');
+  if (requests === null || requests <= 0) throw new CalibrateInputError(`${file}: expected vllm:request_success_total (or vllm:e2e_request_latency_seconds_count) above 0, got ${requests ?? 'none'}`);
+  const rate = flags.rate ?? steadyRate(samples, 'vllm:request_success_total');
+  if (rate === null || !(rate > 0)) {
+    throw new CalibrateInputError(`${file}: expected a series of timestamped scrapes to measure the request rate from, got a single scrape; give --rate <req/s>`);
+  }
+  const meanPrompt = histogramMean(samples, 'vllm:request_prompt_tokens') ?? (lastTotal(samples, 'vllm:prompt_tokens_total') ?? 0) / requests;
+  const meanOutput = histogramMean(samples, 'vllm:request_generation_tokens') ?? (lastTotal(samples, 'vllm:generation_tokens_total') ?? 0) / requests;
+  if (!(meanPrompt >= 1) || !(meanOutput >= 1)) throw new CalibrateInputError(`${file}: expected prompt and generation token counts (vllm:request_prompt_tokens, vllm:request_generation_tokens or the *_tokens_total counters), got none`);
+  const running = samples.filter((s) => s.name === 'vllm:num_requests_running');
+  const model = samples.find((s) => s.labels.model_name !== undefined)?.labels.model_name ?? null;
+  return {
+    file,
+    sha256,
+    requests,
+    requestsPerSecond: rate,
+    meanPromptTokens: meanPrompt,
+    meanOutputTokens: meanOutput,
+    meanItlSeconds: histogramMean(samples, 'vllm:inter_token_latency_seconds', 'vllm:time_per_output_token_seconds'),
+    meanTtftSeconds: histogramMean(samples, 'vllm:time_to_first_token_seconds'),
+    meanRunning: running.length === 0 ? null : running.reduce((a, s) => a + s.value, 0) / running.length,
+    modelName: model,
+  };
+}
+
+/** The scenario that reproduces a measured run on the flagged deployment (lognormal lengths at the measured means). */
+export function scenarioFor(run: MeasuredRun, flags: Required<Pick<DeploymentFlags, 'model' | 'gpu' | 'tp'>> & DeploymentFlags): Scenario {
+  const pp = flags.pp ?? 1;
+  const written = {
+    name: 'calibrate',
+    seed: 1,
+    // Enough requests for a steady window, bounded so a fit of ~30 simulations stays quick.
+    stop: { requests: Math.round(Math.min(4000, Math.max(1000, run.requests))) },
+    model: flags.model,
+    cluster: { gpu: flags.gpu, nodes: 1, gpusPerNode: flags.tp * pp },
+    serving: { tensorParallelSize: flags.tp, pipelineParallelSize: pp, replicas: 1, ...(flags.quantization !== undefined ? { quantization: flags.quantization } : {}) },
+    workload: {
+      arrival: { process: 'poisson', rate: run.requestsPerSecond },
+      // A scrape keeps the means exactly but not the spread: a coefficient of variation of 1,
+      // typical of chat traces (Azure 2023: 0.8 for prompts, 1.2 for answers), stands in.
+      inputTokens: { dist: 'lognormal', mean: run.meanPromptTokens, sd: run.meanPromptTokens },
+      outputTokens: { dist: 'lognormal', mean: run.meanOutputTokens, sd: run.meanOutputTokens },
+    },
+  };
+  const v = validateScenario(written, { file: `${run.file} (as a scenario)`, baseDir: process.cwd() });
+  if (!v.ok) throw new ScenarioError(v.issues);
+  return v.scenario;
+}
+
+function profileWith(base: Scenario, memoryScale: number, computeScale: number): CalibrationProfile {
+  const p = (value: number) => ({ value, fitted: true, note: '' });
+  return {
+    kind: 'calibration-profile',
+    version: PROFILE_VERSION,
+    gpu: base.cluster.gpu.id,
+    model: base.model.id,
+    tensorParallelSize: base.serving.tensorParallelSize,
+    quantization: base.serving.quantization,
+    parameters: { memoryScale: p(memoryScale), computeScale: p(computeScale) },
+    fittedFrom: [],
+    fit: [],
+    check: { errorPercent: null, note: '' },
+    covered: { requestsPerSecond: null, meanPromptTokens: null, meanOutputTokens: null, runningSequences: null },
+  };
+}
+
+/** Mean ITL and TTFT of the run simulated with these scales. */
+function simulated(scenario: Scenario, memoryScale: number, computeScale: number): { itl: number; ttft: number } {
+  const r = simulate({ ...scenario, calibration: { profileFile: '(being fitted)', profile: profileWith(scenario, memoryScale, computeScale) } });
+  return { itl: r.latency.itl.mean ?? 0, ttft: r.latency.ttft.mean ?? 0 };
+}
+
+/** The x in [lo, hi] where a decreasing f(x) meets target, by bisection on log x. */
+function solveDecreasing(f: (x: number) => number, target: number, lo: number, hi: number, steps: number): number {
+  let a = Math.log(lo);
+  let b = Math.log(hi);
+  if (f(Math.exp(b)) >= target) return Math.exp(b);
+  if (f(Math.exp(a)) <= target) return Math.exp(a);
+  for (let i = 0; i < steps; i++) {
+    const mid = (a + b) / 2;
+    if (f(Math.exp(mid)) > target) a = mid;
+    else b = mid;
+  }
+  return Math.exp((a + b) / 2);
+}
+
+const pct = (sim: number, measured: number) => (100 * (sim - measured)) / measured;
+
+/** Fits a profile on the first measured run and checks it on the others. */
+export function fitProfile(runs: readonly MeasuredRun[], flags: DeploymentFlags): CalibrationProfile {
+  const missing = (['gpu', 'tp'] as const).filter((k) => flags[k] === undefined);
+  const model = flags.model ?? runs[0]!.modelName ?? undefined;
+  if (model === undefined) missing.unshift('model' as never);
+  if (missing.length > 0) {
+    throw new CalibrateInputError(
+      `expected ${missing.map((m) => `--${m}`).join(', ')}: the scrape does not say which ${missing.map((m) => (m === 'tp' ? 'tensor-parallel size' : m)).join(' or ')} served it`,
+    );
+  }
+  const full = { ...flags, model: model!, gpu: flags.gpu!, tp: flags.tp! };
+  const [train, ...held] = runs;
+  const scenario = scenarioFor(train!, full);
+  const base = calibrationFor(scenario.cluster.gpu, scenario.serving.quantization).calibration;
+  const memHi = maxScale(base, 'memory');
+  const compHi = maxScale(base, 'compute');
+  const itl = train!.meanItlSeconds;
+  const ttft = train!.meanTtftSeconds;
+  if (itl === null) throw new CalibrateInputError(`${train!.file}: expected vllm:inter_token_latency_seconds (or vllm:time_per_output_token_seconds) to fit the memory scale from, got none`);
+
+  let m = solveDecreasing((x) => simulated(scenario, x, 1).itl, itl, 0.2, memHi, 12);
+  let c = 1;
+  let computeNote = 'no vllm:time_to_first_token_seconds in the scrape: left at 1';
+  let computeFitted = false;
+  if (ttft !== null) {
+    const at1 = simulated(scenario, m, 1).ttft;
+    const slower = simulated(scenario, m, 0.7).ttft;
+    const sensitivity = (slower - at1) / at1;
+    if (sensitivity < 0.03) {
+      computeNote = `time to first token barely depends on prefill speed at this load (${(100 * sensitivity).toFixed(1)}% for a 30% slower prefill): not identified, left at 1`;
+    } else {
+      c = solveDecreasing((x) => simulated(scenario, m, x).ttft, ttft, 0.2, compHi, 10);
+      // Prefill chunks share steps with decodes: refit the memory scale with the compute scale found.
+      m = solveDecreasing((x) => simulated(scenario, x, c).itl, itl, 0.2, memHi, 10);
+      computeFitted = true;
+      computeNote = `fitted on the mean time to first token of ${train!.file}`;
+    }
+  }
+  const at = simulated(scenario, m, c);
+  const fit = [{ statistic: 'mean inter-token latency (s)', measured: itl, simulated: at.itl, errorPercent: pct(at.itl, itl) }];
+  if (ttft !== null) fit.push({ statistic: 'mean time to first token (s)', measured: ttft, simulated: at.ttft, errorPercent: pct(at.ttft, ttft) });
+
+  let check: CalibrationProfile['check'] = { errorPercent: null, note: 'one measured run: nothing held out to check on (give more --prometheus files)' };
+  if (held.length > 0) {
+    const errors: number[] = [];
+    for (const run of held) {
+      const s = scenarioFor(run, full);
+      const r = simulated(s, m, c);
+      if (run.meanItlSeconds !== null) errors.push(Math.abs(pct(r.itl, run.meanItlSeconds)));
+      if (computeFitted && run.meanTtftSeconds !== null) errors.push(Math.abs(pct(r.ttft, run.meanTtftSeconds)));
+    }
+    check = {
+      errorPercent: errors.length === 0 ? null : errors.reduce((a, b) => a + b, 0) / errors.length,
+      note: `mean absolute error of the fitted statistics on ${held.map((r) => r.file).join(', ')} (held out of the fit)`,
+    };
+  }
+  const span = (pick: (r: MeasuredRun) => number | null): [number, number] | null => {
+    const v = runs.map(pick).filter((x): x is number => x !== null);
+    return v.length === 0 ? null : [Math.min(...v), Math.max(...v)];
+  };
+  return {
+    ...profileWith(scenario, m, c),
+    parameters: {
+      memoryScale: { value: m, fitted: true, note: `fitted on the mean inter-token latency of ${train!.file}` },
+      computeScale: { value: c, fitted: computeFitted, note: computeNote },
+    },
+    fittedFrom: runs.map((r) => ({ file: r.file, sha256: r.sha256, format: 'prometheus (vllm)' })),
+    fit,
+    check,
+    covered: {
+      requestsPerSecond: span((r) => r.requestsPerSecond),
+      meanPromptTokens: span((r) => r.meanPromptTokens),
+      meanOutputTokens: span((r) => r.meanOutputTokens),
+      runningSequences: span((r) => r.meanRunning),
+    },
+  };
+}

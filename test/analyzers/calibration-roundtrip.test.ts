@@ -1,0 +1,133 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CalibrateInputError, fitProfile, measureRun } from '../../analyzers/calibration/calibrate-prometheus.js';
+import { analyzeSaturation } from '../../analyzers/saturation/analyze-saturation.js';
+import { findGpu } from '../../engine/catalog/lookup.js';
+import { parsePromLines, PromTextError, readPromFile } from '../../engine/input/prometheus-text.js';
+import { simulate } from '../../engine/simulate.js';
+import { calibrationProfileSchema } from '../../engine/step-time/calibration-profile.js';
+import { textLines } from '../../engine/workload/trace-file.js';
+import { NO_WORKLOAD_DATA } from '../../engine/workload/workload-data.js';
+import { formatPrometheus } from '../../reports/writers/prometheus.js';
+import { hasSharedData, sharedDataPath } from '../helpers/shared-data.js';
+import { tinyScenario } from '../helpers/tiny-scenario.js';
+
+/**
+ * Calibration from a deployment's own telemetry, end to end: a run on a GPU whose HBM is 30%
+ * slower than the catalog's H100 is exported as vLLM Prometheus scrapes; calibrating an h100-sxm
+ * profile from them recovers the slowdown, and the profile makes the catalog H100 reproduce the run.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'headroom-calibrate-'));
+const h100 = findGpu('h100-sxm')!;
+const { id: _id, source: _source, vendor: _vendor, rentalPrice: _price, ...spec } = h100;
+const chat = (gpu: unknown, requests = 3000) =>
+  tinyScenario({
+    stop: { requests },
+    cluster: { gpu, nodes: 1, gpusPerNode: 1 },
+    workload: {
+      arrival: { process: 'poisson', rate: 12 },
+      inputTokens: { dist: 'lognormal', mean: 1150, sd: 900 },
+      outputTokens: { dist: 'lognormal', mean: 210, sd: 250 },
+    },
+  });
+const slow = simulate(chat({ ...spec, name: 'slow-h100', hbmTBps: h100.hbmTBps * 0.7 }));
+const scrape = join(dir, 'slow.prom');
+writeFileSync(scrape, formatPrometheus(slow));
+const flags = { model: 'llama-3.1-8b', gpu: 'h100-sxm', tp: 1 };
+
+describe('calibrate --prometheus: the round trip', () => {
+  const run = measureRun(scrape, flags);
+  const profile = fitProfile([run], flags);
+
+  it('reads back what the simulation wrote: requests, means and the rate while the load was steady', () => {
+    expect(run.requests).toBe(3000);
+    expect(run.meanItlSeconds).toBeCloseTo(slow.latency.itl.mean!, 9);
+    expect(run.meanTtftSeconds).toBeCloseTo(slow.latency.ttft.mean!, 9);
+    expect(run.requestsPerSecond / 12 - 1).toBeLessThan(0.08);
+    expect(run.requestsPerSecond / 12 - 1).toBeGreaterThan(-0.08);
+  });
+
+  it('recovers the 30% slower memory within 5%, leaves compute near 1, and says what fitted each', () => {
+    expect(calibrationProfileSchema.safeParse(profile).success).toBe(true);
+    expect(profile.parameters.memoryScale.value).toBeGreaterThan(0.665);
+    expect(profile.parameters.memoryScale.value).toBeLessThan(0.735);
+    expect(Math.abs(profile.parameters.computeScale.value - 1)).toBeLessThan(0.1);
+    expect(profile.parameters.memoryScale.note).toMatch(/mean inter-token latency/);
+    expect(profile.fittedFrom).toEqual([{ file: scrape, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), format: 'prometheus (vllm)' }]);
+    for (const f of profile.fit) expect(Math.abs(f.errorPercent), f.statistic).toBeLessThan(5);
+    expect(profile.check).toMatchObject({ errorPercent: null, note: expect.stringMatching(/nothing held out/) });
+  });
+
+  it('the profile makes the catalog H100 reproduce the slow run: TPOT p50 within 10% (uncalibrated: ~25% off)', () => {
+    const plain = simulate(chat('h100-sxm'));
+    const calibrated = simulate({ ...chat('h100-sxm'), calibration: { profileFile: 'p.json', profile } });
+    const off = (r: typeof plain) => Math.abs(r.latency.tpot.p50! / slow.latency.tpot.p50! - 1);
+    console.log(`TPOT p50: slow ${slow.latency.tpot.p50}, uncalibrated ${plain.latency.tpot.p50} (${(100 * off(plain)).toFixed(1)}% off), calibrated ${calibrated.latency.tpot.p50} (${(100 * off(calibrated)).toFixed(1)}% off)`);
+    expect(off(plain)).toBeGreaterThan(0.15);
+    expect(off(calibrated)).toBeLessThan(0.1);
+    expect(calibrated.calibration).toMatchObject({ fitted: true, profile: 'p.json', source: expect.stringMatching(/^calibrated from p\.json \(memory x0\.\d+/) });
+  });
+
+  it('a second run checks the fit: held out, its error reported', () => {
+    const other = join(dir, 'other.prom');
+    writeFileSync(other, formatPrometheus(simulate({ ...chat({ ...spec, name: 'slow-h100', hbmTBps: h100.hbmTBps * 0.7 }), seed: 9 })));
+    const checked = fitProfile([run, measureRun(other, flags)], flags);
+    expect(checked.check.errorPercent).not.toBeNull();
+    expect(checked.check.errorPercent!).toBeLessThan(10);
+    expect(checked.check.note).toContain(other);
+  });
+
+  it('is deterministic: the same scrapes give the same profile, byte for byte', () => {
+    expect(JSON.stringify(fitProfile([measureRun(scrape, flags)], flags))).toBe(JSON.stringify(profile));
+  });
+
+  it('the profile travels to worker threads by value: a saturation analysis differs with it and is identical across worker counts', async () => {
+    const scenario = { ...chat('h100-sxm', 1500), slo: { ttftP99: 2, tpotP99: 0.05 } };
+    const withProfile = { ...scenario, calibration: { profileFile: 'p.json', profile } };
+    const rates = [4, 8];
+    const one = await analyzeSaturation({ scenario: withProfile, data: NO_WORKLOAD_DATA }, { workers: 1, replications: 1, rates });
+    const two = await analyzeSaturation({ scenario: withProfile, data: NO_WORKLOAD_DATA }, { workers: 2, replications: 1, rates });
+    const none = await analyzeSaturation({ scenario, data: NO_WORKLOAD_DATA }, { workers: 2, replications: 1, rates });
+    expect(JSON.stringify(two)).toBe(JSON.stringify(one));
+    expect(one.points[1]!.latency.tpot.p50).not.toBe(none.points[1]!.latency.tpot.p50);
+    expect(one.calibration.source).toMatch(/^calibrated from p\.json/);
+  });
+});
+
+describe('calibrate: bad input is named', () => {
+  it.each([
+    ['a line that is not a sample', 'vllm:num_requests_running{engine="0" 3\n', /^x\.prom: line 1: expected "," or "}" after label engine/],
+    ['a value that is not a number', 'vllm:num_requests_running 3x\n', /^x\.prom: line 1: expected a number for vllm:num_requests_running, got "3x"/],
+    ['a fractional timestamp', 'vllm:num_requests_running 3 12.5\n', /^x\.prom: line 1: expected a timestamp in integer milliseconds, got "12\.5"/],
+    ['only comments', '# HELP x y\n', /^x\.prom: expected Prometheus samples/],
+  ])('%s', (_what, text, message) => {
+    expect(() => parsePromLines(textLines(text), 'x.prom')).toThrow(PromTextError);
+    expect(() => parsePromLines(textLines(text), 'x.prom')).toThrow(message);
+  });
+
+  it('a single scrape without timestamps asks for --rate, and a missing deployment flag is named', () => {
+    const single = join(dir, 'single.prom');
+    writeFileSync(single, 'vllm:request_success_total{finished_reason="length"} 10\nvllm:request_prompt_tokens_sum 1000\nvllm:request_prompt_tokens_count 10\nvllm:request_generation_tokens_sum 500\nvllm:request_generation_tokens_count 10\nvllm:inter_token_latency_seconds_sum 1\nvllm:inter_token_latency_seconds_count 100\n');
+    expect(() => measureRun(single, flags)).toThrow(/give --rate <req\/s>/);
+    const run = measureRun(single, { ...flags, rate: 2 });
+    expect(run.requestsPerSecond).toBe(2);
+    expect(() => fitProfile([run], { gpu: 'h100-sxm' })).toThrow(CalibrateInputError);
+    expect(() => fitProfile([run], { gpu: 'h100-sxm' })).toThrow(/expected --model, --tp: the scrape does not say which model or tensor-parallel size served it/);
+  });
+});
+
+const REAL = ['telemetry', 'prometheus', 'er0080_vllm-0.25.1_opt-125m-tp2_2xRTX3090_metrics_loaded.prom'] as const;
+describe.skipIf(!hasSharedData(...REAL))('real vLLM scrapes parse', () => {
+  const real = sharedDataPath(...REAL);
+  it('vLLM 0.25.1 under load (../shared/data/telemetry): counters, gauges and histograms read back', () => {
+    const samples = readPromFile(real);
+    const get = (name: string) => samples.filter((s) => s.name === name);
+    expect(get('vllm:num_requests_running')[0]!.value).toBe(64);
+    expect(get('vllm:time_to_first_token_seconds_count')[0]!.value).toBe(664);
+    const run = measureRun(real, { rate: 10 });
+    expect(run.meanPromptTokens).toBe(512);
+    expect(run.modelName).toBe('opt-125m-tp2');
+  });
+});

@@ -1,0 +1,39 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, runCli } from './run-cli.js';
+
+/** `headroom calibrate` as a user runs it: simulate --metrics, calibrate, simulate with the profile. */
+const dir = mkdtempSync(join(tmpdir(), 'headroom-calibrate-cli-'));
+const chat = join(PROJECT_ROOT, 'scenarios', 'llama-3.1-8b-h100-chat.yaml');
+
+describe('headroom calibrate', () => {
+  it('simulate --metrics writes vLLM-named scrapes; calibrate fits a profile from them; a scenario naming it says so', () => {
+    const prom = join(dir, 'run.prom');
+    expect(runCli('simulate', chat, '--set', 'stop.requests=1500', '--metrics', prom).code).toBe(0);
+    const text = readFileSync(prom, 'utf8');
+    expect(text).toMatch(/^# TYPE vllm:num_requests_running gauge$/m);
+    expect(text).toMatch(/^vllm:inter_token_latency_seconds_count\{engine="0",model_name="llama-3\.1-8b"\} \d+\.0 \d+$/m);
+    const profile = join(dir, 'profile.json');
+    // The model comes from the scrape's model_name label; the GPU and TP from the flags.
+    const cal = runCli('calibrate', '--prometheus', prom, '--gpu', 'h100-sxm', '--tp', '1', '-o', profile);
+    expect(cal.code, cal.stderr).toBe(0);
+    expect(cal.stdout).toMatch(/^calibration profile for llama-3\.1-8b on h100-sxm \(TP1, bf16\)$/m);
+    expect(cal.stdout).toMatch(/memory scale 1\.0\d\d|memory scale 0\.9\d\d/);
+    const used = runCli('simulate', chat, '--set', 'stop.requests=500', '--set', `calibration={profile: ${profile}}`);
+    expect(used.code, used.stderr).toBe(0);
+    expect(used.stdout).toMatch(/calibrated from telemetry: calibrated from .*profile\.json \(memory x/);
+  });
+
+  it('without telemetry, or with a profile that is not one, exits 2 and writes nothing', () => {
+    const out = join(dir, 'never.json');
+    const none = runCli('calibrate', '--gpu', 'h100-sxm', '--tp', '1', '-o', out);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/give --prometheus <file>/);
+    expect(existsSync(out)).toBe(false);
+    const bad = runCli('simulate', chat, '--set', `calibration={profile: ${chat}}`);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not valid JSON/);
+  });
+});
