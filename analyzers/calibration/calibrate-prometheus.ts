@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { findModel } from '../../engine/catalog/lookup.js';
 import { readPromFile, type PromSample } from '../../engine/input/prometheus-text.js';
 import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
 import { validateScenario } from '../../engine/scenario/validate-scenario.js';
@@ -7,6 +8,7 @@ import type { Scenario } from '../../engine/scenario/scenario-types.js';
 import { simulate } from '../../engine/simulate.js';
 import { maxScale, PROFILE_VERSION, type CalibrationProfile } from '../../engine/step-time/calibration-profile.js';
 import { calibrationFor } from '../../engine/step-time/step-time-calibration.js';
+import { NO_WORKLOAD_DATA, type WorkloadData } from '../../engine/workload/workload-data.js';
 
 /**
  * `headroom calibrate --prometheus`: from vLLM metrics scrapes (`vllm:*`, one scrape or a series
@@ -31,6 +33,18 @@ export interface MeasuredRun {
   meanRunning: number | null;
   /** The model_name label, when the scrape carries one. */
   modelName: string | null;
+  /** How the load was offered, when the file says more than a rate: every request at once, or N clients. */
+  offered?: { burst: true } | { concurrency: number };
+  /** Per-request lengths, when the file lists them (benchmark results with input_lens/output_lens). */
+  lengths?: { input: Int32Array; output: Int32Array };
+  /** What the file format is, for the profile's provenance. */
+  format?: string;
+  /**
+   * Which per-token statistic meanItlSeconds is: the inter-token gap ('itl', as vLLM's histogram
+   * counts it, per token), or the per-request time per output token ('tpot': benchmark clients
+   * time streamed chunks, which can carry several tokens, so their ITL is not per token).
+   */
+  decodeStatistic?: 'itl' | 'tpot';
 }
 
 export interface DeploymentFlags {
@@ -38,6 +52,8 @@ export interface DeploymentFlags {
   gpu?: string;
   tp?: number;
   pp?: number;
+  /** Replicas serving the measured load (default 1). */
+  replicas?: number;
   quantization?: string;
   /** Offered rate (req/s) when the scrapes carry no timestamps to measure it from. */
   rate?: number;
@@ -120,19 +136,33 @@ export function measureRun(file: string, flags: DeploymentFlags): MeasuredRun {
   };
 }
 
-/** The scenario that reproduces a measured run on the flagged deployment (lognormal lengths at the measured means). */
-export function scenarioFor(run: MeasuredRun, flags: Required<Pick<DeploymentFlags, 'model' | 'gpu' | 'tp'>> & DeploymentFlags): Scenario {
+/**
+ * The scenario (and its workload data) that reproduces a measured run on the flagged deployment:
+ * per-request lengths replayed when the file lists them, else lognormal lengths at the measured means.
+ */
+export function scenarioFor(run: MeasuredRun, flags: Required<Pick<DeploymentFlags, 'model' | 'gpu' | 'tp'>> & DeploymentFlags): { scenario: Scenario; data: WorkloadData } {
   const pp = flags.pp ?? 1;
+  const replicas = flags.replicas ?? 1;
+  const burst = run.offered !== undefined && 'burst' in run.offered;
+  // A replayed run (a burst, or per-request lengths) is the run itself; a rate gets enough
+  // requests for a steady window, bounded so a fit of ~30 simulations stays quick.
+  const replayed = burst || run.lengths !== undefined;
+  const requests = Math.round(Math.min(4000, replayed ? run.requests : Math.max(1000, run.requests)));
+  const arrival =
+    run.offered !== undefined && 'concurrency' in run.offered
+      ? { process: 'closed', concurrency: run.offered.concurrency }
+      : burst || run.lengths !== undefined
+        ? { process: 'trace', file: `${run.file} (replayed)` }
+        : { process: 'poisson', rate: run.requestsPerSecond };
   const written = {
     name: 'calibrate',
     seed: 1,
-    // Enough requests for a steady window, bounded so a fit of ~30 simulations stays quick.
-    stop: { requests: Math.round(Math.min(4000, Math.max(1000, run.requests))) },
+    stop: { requests },
     model: flags.model,
-    cluster: { gpu: flags.gpu, nodes: 1, gpusPerNode: flags.tp * pp },
-    serving: { tensorParallelSize: flags.tp, pipelineParallelSize: pp, replicas: 1, ...(flags.quantization !== undefined ? { quantization: flags.quantization } : {}) },
+    cluster: { gpu: flags.gpu, nodes: 1, gpusPerNode: flags.tp * pp * replicas },
+    serving: { tensorParallelSize: flags.tp, pipelineParallelSize: pp, replicas, ...(flags.quantization !== undefined ? { quantization: flags.quantization } : {}) },
     workload: {
-      arrival: { process: 'poisson', rate: run.requestsPerSecond },
+      arrival,
       // A scrape keeps the means exactly but not the spread: a coefficient of variation of 1,
       // typical of chat traces (Azure 2023: 0.8 for prompts, 1.2 for answers), stands in.
       inputTokens: { dist: 'lognormal', mean: run.meanPromptTokens, sd: run.meanPromptTokens },
@@ -141,7 +171,19 @@ export function scenarioFor(run: MeasuredRun, flags: Required<Pick<DeploymentFla
   };
   const v = validateScenario(written, { file: `${run.file} (as a scenario)`, baseDir: process.cwd() });
   if (!v.ok) throw new ScenarioError(v.issues);
-  return v.scenario;
+  if (arrival.process !== 'trace') return { scenario: v.scenario, data: NO_WORKLOAD_DATA };
+  // A replayed run: every request at once (a burst), or spaced at the measured rate, with its own
+  // lengths when the file lists them and the means when it does not.
+  const n = run.lengths?.input.length ?? requests;
+  const spacing = burst ? 0 : 1 / run.requestsPerSecond;
+  const trace = {
+    format: 'request-list' as const,
+    file: run.file,
+    arrivals: Float64Array.from({ length: n }, (_, i) => i * spacing),
+    inputTokens: run.lengths?.input ?? new Int32Array(n).fill(Math.round(run.meanPromptTokens)),
+    outputTokens: run.lengths?.output ?? new Int32Array(n).fill(Math.round(run.meanOutputTokens)),
+  };
+  return { scenario: { ...v.scenario, stop: { requests: n, duration: null } }, data: { ...NO_WORKLOAD_DATA, trace } };
 }
 
 function profileWith(base: Scenario, memoryScale: number, computeScale: number): CalibrationProfile {
@@ -161,10 +203,10 @@ function profileWith(base: Scenario, memoryScale: number, computeScale: number):
   };
 }
 
-/** Mean ITL and TTFT of the run simulated with these scales. */
-function simulated(scenario: Scenario, memoryScale: number, computeScale: number): { itl: number; ttft: number } {
-  const r = simulate({ ...scenario, calibration: { profileFile: '(being fitted)', profile: profileWith(scenario, memoryScale, computeScale) } });
-  return { itl: r.latency.itl.mean ?? 0, ttft: r.latency.ttft.mean ?? 0 };
+/** Mean ITL, TPOT and TTFT of the run simulated with these scales. */
+function simulated({ scenario, data }: { scenario: Scenario; data: WorkloadData }, memoryScale: number, computeScale: number): { itl: number; tpot: number; ttft: number } {
+  const r = simulate({ ...scenario, calibration: { profileFile: '(being fitted)', profile: profileWith(scenario, memoryScale, computeScale) } }, data);
+  return { itl: r.latency.itl.mean ?? 0, tpot: r.latency.tpot.mean ?? 0, ttft: r.latency.ttft.mean ?? 0 };
 }
 
 /** The x in [lo, hi] where a decreasing f(x) meets target, by bisection on log x. */
@@ -186,7 +228,9 @@ const pct = (sim: number, measured: number) => (100 * (sim - measured)) / measur
 /** Fits a profile on the first measured run and checks it on the others. */
 export function fitProfile(runs: readonly MeasuredRun[], flags: DeploymentFlags): CalibrationProfile {
   const missing = (['gpu', 'tp'] as const).filter((k) => flags[k] === undefined);
-  const model = flags.model ?? runs[0]!.modelName ?? undefined;
+  // The file's model name stands in for --model only when it is a catalog id.
+  const named = runs[0]!.modelName;
+  const model = flags.model ?? (named !== null && findModel(named) !== undefined ? named : undefined);
   if (model === undefined) missing.unshift('model' as never);
   if (missing.length > 0) {
     throw new CalibrateInputError(
@@ -196,14 +240,17 @@ export function fitProfile(runs: readonly MeasuredRun[], flags: DeploymentFlags)
   const full = { ...flags, model: model!, gpu: flags.gpu!, tp: flags.tp! };
   const [train, ...held] = runs;
   const scenario = scenarioFor(train!, full);
-  const base = calibrationFor(scenario.cluster.gpu, scenario.serving.quantization).calibration;
+  const base = calibrationFor(scenario.scenario.cluster.gpu, scenario.scenario.serving.quantization).calibration;
   const memHi = maxScale(base, 'memory');
   const compHi = maxScale(base, 'compute');
   const itl = train!.meanItlSeconds;
   const ttft = train!.meanTtftSeconds;
   if (itl === null) throw new CalibrateInputError(`${train!.file}: expected vllm:inter_token_latency_seconds (or vllm:time_per_output_token_seconds) to fit the memory scale from, got none`);
 
-  let m = solveDecreasing((x) => simulated(scenario, x, 1).itl, itl, 0.2, memHi, 12);
+  const tpot = train!.decodeStatistic === 'tpot';
+  const decode = (r: { itl: number; tpot: number }) => (tpot ? r.tpot : r.itl);
+  const decodeName = tpot ? 'mean time per output token (s)' : 'mean inter-token latency (s)';
+  let m = solveDecreasing((x) => decode(simulated(scenario, x, 1)), itl, 0.2, memHi, 12);
   let c = 1;
   let computeNote = 'no vllm:time_to_first_token_seconds in the scrape: left at 1';
   let computeFitted = false;
@@ -215,14 +262,21 @@ export function fitProfile(runs: readonly MeasuredRun[], flags: DeploymentFlags)
       computeNote = `time to first token barely depends on prefill speed at this load (${(100 * sensitivity).toFixed(1)}% for a 30% slower prefill): not identified, left at 1`;
     } else {
       c = solveDecreasing((x) => simulated(scenario, m, x).ttft, ttft, 0.2, compHi, 10);
-      // Prefill chunks share steps with decodes: refit the memory scale with the compute scale found.
-      m = solveDecreasing((x) => simulated(scenario, x, c).itl, itl, 0.2, memHi, 10);
-      computeFitted = true;
-      computeNote = `fitted on the mean time to first token of ${train!.file}`;
+      if (c >= compHi * 0.999 || c <= 0.2001) {
+        // The data asks for a prefill faster than peak (or absurdly slow): what it measured is
+        // not prefill speed (the API server's share, queueing, failed requests): not identified.
+        computeNote = `time to first token would need a compute scale at its bound (${c.toFixed(3)}): not explained by prefill speed, left at 1`;
+        c = 1;
+      } else {
+        // Prefill chunks share steps with decodes: refit the memory scale with the compute scale found.
+        m = solveDecreasing((x) => decode(simulated(scenario, x, c)), itl, 0.2, memHi, 10);
+        computeFitted = true;
+        computeNote = `fitted on the mean time to first token of ${train!.file}`;
+      }
     }
   }
   const at = simulated(scenario, m, c);
-  const fit = [{ statistic: 'mean inter-token latency (s)', measured: itl, simulated: at.itl, errorPercent: pct(at.itl, itl) }];
+  const fit = [{ statistic: decodeName, measured: itl, simulated: decode(at), errorPercent: pct(decode(at), itl) }];
   if (ttft !== null) fit.push({ statistic: 'mean time to first token (s)', measured: ttft, simulated: at.ttft, errorPercent: pct(at.ttft, ttft) });
 
   let check: CalibrationProfile['check'] = { errorPercent: null, note: 'one measured run: nothing held out to check on (give more --prometheus files)' };
@@ -231,7 +285,7 @@ export function fitProfile(runs: readonly MeasuredRun[], flags: DeploymentFlags)
     for (const run of held) {
       const s = scenarioFor(run, full);
       const r = simulated(s, m, c);
-      if (run.meanItlSeconds !== null) errors.push(Math.abs(pct(r.itl, run.meanItlSeconds)));
+      if (run.meanItlSeconds !== null) errors.push(Math.abs(pct(run.decodeStatistic === 'tpot' ? r.tpot : r.itl, run.meanItlSeconds)));
       if (computeFitted && run.meanTtftSeconds !== null) errors.push(Math.abs(pct(r.ttft, run.meanTtftSeconds)));
     }
     check = {
@@ -244,12 +298,12 @@ export function fitProfile(runs: readonly MeasuredRun[], flags: DeploymentFlags)
     return v.length === 0 ? null : [Math.min(...v), Math.max(...v)];
   };
   return {
-    ...profileWith(scenario, m, c),
+    ...profileWith(scenario.scenario, m, c),
     parameters: {
-      memoryScale: { value: m, fitted: true, note: `fitted on the mean inter-token latency of ${train!.file}` },
+      memoryScale: { value: m, fitted: true, note: `fitted on the ${decodeName.replace(/ \(s\)$/, '')} of ${train!.file}` },
       computeScale: { value: c, fitted: computeFitted, note: computeNote },
     },
-    fittedFrom: runs.map((r) => ({ file: r.file, sha256: r.sha256, format: 'prometheus (vllm)' })),
+    fittedFrom: [...new Map(runs.map((r) => [r.file, { file: r.file, sha256: r.sha256, format: r.format ?? 'prometheus (vllm)' }])).values()],
     fit,
     check,
     covered: {

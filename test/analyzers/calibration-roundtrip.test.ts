@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CalibrateInputError, fitProfile, measureRun } from '../../analyzers/calibration/calibrate-prometheus.js';
+import { readVllmBench } from '../../analyzers/calibration/vllm-bench-runs.js';
 import { analyzeSaturation } from '../../analyzers/saturation/analyze-saturation.js';
 import { findGpu } from '../../engine/catalog/lookup.js';
 import { parsePromLines, PromTextError, readPromFile } from '../../engine/input/prometheus-text.js';
@@ -129,5 +130,36 @@ describe.skipIf(!hasSharedData(...REAL))('real vLLM scrapes parse', () => {
     const run = measureRun(real, { rate: 10 });
     expect(run.meanPromptTokens).toBe(512);
     expect(run.modelName).toBe('opt-125m-tp2');
+  });
+});
+
+const LAMBDA = ['telemetry', 'vllm_bench', 'lambdalabs_1xH100-80GB-SXM_Meta-Llama-3.1-8B-FP8_tp1_len2048.json'] as const;
+describe.skipIf(!hasSharedData(...LAMBDA))('calibrate --requests on a real vllm benchmark_serving result', () => {
+  it('Lambda Labs, 1 x H100 SXM, Llama-3.1-8B FP8, 10 ShareGPT prompts at once: the TPOT fits, TTFT is not explained by prefill and says so', () => {
+    const runs = readVllmBench(sharedDataPath(...LAMBDA));
+    expect(runs).toHaveLength(1);
+    const run = runs[0]!;
+    expect(run).toMatchObject({ requests: 10, offered: { burst: true }, decodeStatistic: 'tpot', modelName: 'neuralmagic/Meta-Llama-3.1-8B-FP8' });
+    expect(run.meanItlSeconds).toBeCloseTo(0.006018531635219421, 12);
+    const profile = fitProfile(runs, { model: 'llama-3.1-8b', gpu: 'h100-sxm', tp: 1, quantization: 'fp8' });
+    console.log(`Lambda 8B FP8 H100: memory x${profile.parameters.memoryScale.value.toFixed(3)}; ${profile.fit.map((f) => `${f.statistic} ${f.errorPercent.toFixed(1)}%`).join(', ')}`);
+    // Measured 6.0 ms per output token; the catalog H100 fp8 constants predict a faster decode.
+    expect(profile.parameters.memoryScale.value).toBeGreaterThan(0.7);
+    expect(profile.parameters.memoryScale.value).toBeLessThan(1);
+    expect(Math.abs(profile.fit[0]!.errorPercent)).toBeLessThan(2);
+    expect(profile.parameters.computeScale).toMatchObject({ value: 1, fitted: false, note: expect.stringMatching(/not explained by prefill speed/) });
+  });
+});
+
+describe('calibrate --requests: bad input is named', () => {
+  it.each([
+    ['no completed count', '{"request_rate": 1, "mean_tpot_ms": 5}', /x\.json: expected "completed"/],
+    ['no rate or concurrency', '{"completed": 5, "mean_tpot_ms": 5, "total_input_tokens": 10, "total_output_tokens": 10}', /expected "request_rate" \(req\/s or "inf"\) or "max_concurrency"/],
+    ['no per-token latency', '{"completed": 5, "request_rate": 2, "total_input_tokens": 10, "total_output_tokens": 10}', /expected "mean_tpot_ms" or "mean_itl_ms"/],
+    ['a bad line among JSON lines', '{"completed": 5, "request_rate": 2, "mean_tpot_ms": 5, "total_input_tokens": 10, "total_output_tokens": 10}\n{oops\n', /x\.json: line 2: expected a JSON object \(one benchmark run\), got invalid JSON/],
+  ])('%s', (_what, text, message) => {
+    const file = join(dir, 'x.json');
+    writeFileSync(file, text);
+    expect(() => readVllmBench(file)).toThrow(message);
   });
 });

@@ -1,4 +1,5 @@
 import { CalibrateInputError, fitProfile, measureRun, type DeploymentFlags } from '../../../analyzers/calibration/calibrate-prometheus.js';
+import { readVllmBench } from '../../../analyzers/calibration/vllm-bench-runs.js';
 import { PromTextError } from '../../../engine/input/prometheus-text.js';
 import { safeLine } from '../../../engine/input/terminal-text.js';
 import { writeFileAtomically } from '../../write-file-atomically.js';
@@ -7,6 +8,7 @@ import { checkDistinctPaths, checkOutputPath } from '../output.js';
 
 export interface CalibrateCommandOptions extends DeploymentFlags {
   prometheus: string[];
+  requests: string[];
   output: string;
 }
 
@@ -16,11 +18,13 @@ export interface CalibrateCommandOptions extends DeploymentFlags {
  */
 export function calibrateCommand(options: CalibrateCommandOptions): void {
   checkOutputPath(options.output);
-  checkDistinctPaths([{ flag: '-o', path: options.output }], options.prometheus);
-  if (options.prometheus.length === 0) throw new ExitError(EXIT.INVALID_INPUT, 'expected telemetry to calibrate from: give --prometheus <file> (vLLM /metrics scrapes)');
+  checkDistinctPaths([{ flag: '-o', path: options.output }], [...options.prometheus, ...options.requests]);
+  if (options.prometheus.length + options.requests.length === 0) {
+    throw new ExitError(EXIT.INVALID_INPUT, 'expected telemetry to calibrate from: give --prometheus <file> (vLLM /metrics scrapes) or --requests <file> (vLLM/SGLang benchmark results)');
+  }
   let profile;
   try {
-    const runs = options.prometheus.map((file) => measureRun(file, options));
+    const runs = [...options.prometheus.map((file) => measureRun(file, options)), ...options.requests.flatMap((file) => readVllmBench(file))];
     profile = fitProfile(runs, options);
   } catch (error) {
     if (error instanceof PromTextError || error instanceof CalibrateInputError) throw new ExitError(EXIT.INVALID_INPUT, error.message);
