@@ -103,13 +103,17 @@ Examples:
     .option('--replicas <n>', 'replicas that served the measured load (default: 1)', integer('--replicas', 1, 4096))
     .addOption(new Option('--quantization <dtype>', 'weight dtype (default: the model checkpoint dtype)').choices(DTYPES))
     .option('--rate <req/s>', 'offered rate, when the scrape has no timestamps to measure it from', positiveNumber('--rate'))
-    .requiredOption('-o, --output <file>', 'where to write the profile (JSON)')
+    .option('-o, --output <file>', 'where to write the profile (JSON; required unless --compare, which writes its comparison there)')
+    .option('--compare', 'print each measured run beside its simulation (with --profile, or the catalog constants) instead of fitting')
+    .option('--profile <file>', 'with --compare: the profile to simulate with')
+    .option('--json', 'with --compare: print the comparison JSON on stdout and nothing else')
     .addHelpText(
       'after',
       `
 Examples:
   headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml --metrics run.prom
   headroom calibrate --prometheus run.prom --model llama-3.1-8b --gpu h100-sxm --tp 1 -o profile.json
+  headroom calibrate --compare --prometheus run.prom --gpu h100-sxm --tp 1 --profile profile.json
   headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml --set calibration='{profile: profile.json}'`,
     )
     .action(async (options) => {

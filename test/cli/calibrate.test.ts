@@ -26,6 +26,27 @@ describe('headroom calibrate', () => {
     expect(used.stdout).toMatch(/calibrated from telemetry: calibrated from .*profile\.json \(memory x/);
   });
 
+  it('--compare puts each measured statistic beside its simulation; with the fitted profile the errors shrink, running sequences too (not fitted)', () => {
+    const slowGpu = JSON.stringify({ hbmGiB: 79.6474609375, hbmTBps: 3.35 * 0.7, bf16Tflops: 989.5, fp8Tflops: 1979, intraNodeFabric: 'nvlink4', intraNodeGBps: 450, name: 'slow' });
+    const prom = join(dir, 'slow.prom');
+    expect(runCli('simulate', chat, '--set', 'stop.requests=1500', '--set', `cluster.gpu=${slowGpu}`, '--metrics', prom).code).toBe(0);
+    const profile = join(dir, 'slow-profile.json');
+    expect(runCli('calibrate', '--prometheus', prom, '--gpu', 'h100-sxm', '--tp', '1', '-o', profile).code).toBe(0);
+    const compare = (...extra: string[]) => {
+      const r = runCli('calibrate', '--compare', '--prometheus', prom, '--gpu', 'h100-sxm', '--tp', '1', '--json', ...extra);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { kind: string; profile: string | null; runs: { statistics: { name: string; errorPercent: number }[] }[] };
+    };
+    const plain = compare();
+    const fitted = compare('--profile', profile);
+    expect(plain).toMatchObject({ kind: 'calibration', profile: null });
+    expect(fitted.profile).toBe(profile);
+    const err = (c: typeof plain, name: string) => Math.abs(c.runs[0]!.statistics.find((s) => s.name.startsWith(name))!.errorPercent);
+    expect(err(plain, 'mean inter-token')).toBeGreaterThan(20);
+    expect(err(fitted, 'mean inter-token')).toBeLessThan(3);
+    expect(err(fitted, 'mean running')).toBeLessThan(err(plain, 'mean running'));
+  });
+
   it('without telemetry, or with a profile that is not one, exits 2 and writes nothing', () => {
     const out = join(dir, 'never.json');
     const none = runCli('calibrate', '--gpu', 'h100-sxm', '--tp', '1', '-o', out);

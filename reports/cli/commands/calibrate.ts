@@ -4,12 +4,21 @@ import { PromTextError } from '../../../engine/input/prometheus-text.js';
 import { safeLine } from '../../../engine/input/terminal-text.js';
 import { writeFileAtomically } from '../../write-file-atomically.js';
 import { EXIT, ExitError } from '../exit-codes.js';
-import { checkDistinctPaths, checkOutputPath } from '../output.js';
+import Table from 'cli-table3';
+import { compareRuns } from '../../../analyzers/calibration/compare-runs.js';
+import { findModel } from '../../../engine/catalog/lookup.js';
+import { BoundedFileError, readBoundedText } from '../../../engine/input/bounded-file.js';
+import { calibrationProfileSchema } from '../../../engine/step-time/calibration-profile.js';
+import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
 
 export interface CalibrateCommandOptions extends DeploymentFlags {
   prometheus: string[];
   requests: string[];
-  output: string;
+  output?: string;
+  /** Print measured beside simulated instead of fitting. */
+  compare?: boolean;
+  /** With --compare: the profile to simulate with (default: the catalog constants). */
+  profile?: string;
 }
 
 /**
@@ -17,7 +26,10 @@ export interface CalibrateCommandOptions extends DeploymentFlags {
  * on the first measured run, checks it on the others, writes it and prints what it found.
  */
 export function calibrateCommand(options: CalibrateCommandOptions): void {
-  checkOutputPath(options.output);
+  if (options.compare) return compareCommand(options);
+  if (options.output === undefined) throw new ExitError(EXIT.INVALID_INPUT, 'expected -o <profile.json>: where to write the profile');
+  const output = options.output;
+  checkOutputPath(output);
   checkDistinctPaths([{ flag: '-o', path: options.output }], [...options.prometheus, ...options.requests]);
   if (options.prometheus.length + options.requests.length === 0) {
     throw new ExitError(EXIT.INVALID_INPUT, 'expected telemetry to calibrate from: give --prometheus <file> (vLLM /metrics scrapes) or --requests <file> (vLLM/SGLang benchmark results)');
@@ -31,7 +43,7 @@ export function calibrateCommand(options: CalibrateCommandOptions): void {
     throw error;
   }
   try {
-    writeFileAtomically(options.output, `${JSON.stringify(profile, null, 2)}\n`);
+    writeFileAtomically(output, `${JSON.stringify(profile, null, 2)}\n`);
   } catch (error) {
     throw new ExitError(EXIT.INVALID_INPUT, `-o ${options.output}: cannot write (${(error as Error).message})`);
   }
@@ -45,4 +57,44 @@ export function calibrateCommand(options: CalibrateCommandOptions): void {
     `wrote ${options.output}; use it with calibration: { profile: ${options.output} } in a scenario`,
   ];
   process.stdout.write(`${lines.map(safeLine).join('\n')}\n`);
+}
+
+/** `calibrate --compare`: measured beside simulated, per run and statistic. */
+function compareCommand(options: CalibrateCommandOptions): void {
+  checkOutputPath(options.output);
+  checkDistinctPaths([{ flag: '-o', path: options.output }], [...options.prometheus, ...options.requests, ...(options.profile !== undefined ? [options.profile] : [])]);
+  let comparison;
+  try {
+    const runs = [...options.prometheus.map((file) => measureRun(file, options)), ...options.requests.flatMap((file) => readVllmBench(file))];
+    if (runs.length === 0) throw new CalibrateInputError('expected telemetry to compare with: give --prometheus <file> or --requests <file>');
+    const model = options.model ?? (runs[0]!.modelName !== null && findModel(runs[0]!.modelName) !== undefined ? runs[0]!.modelName : undefined);
+    if (model === undefined || options.gpu === undefined || options.tp === undefined) {
+      throw new CalibrateInputError('expected --model (unless the scrape names a catalog model), --gpu and --tp: the deployment to simulate');
+    }
+    const profile = options.profile === undefined ? null : { file: options.profile, profile: readProfile(options.profile) };
+    comparison = compareRuns(runs, { ...options, model, gpu: options.gpu, tp: options.tp }, profile);
+  } catch (error) {
+    if (error instanceof PromTextError || error instanceof CalibrateInputError) throw new ExitError(EXIT.INVALID_INPUT, error.message);
+    throw error;
+  }
+  const table = new Table({ head: ['run', 'statistic', 'measured', 'simulated', 'error'], style: { head: [], border: [] } });
+  for (const run of comparison.runs) {
+    for (const s of run.statistics) table.push([safeLine(run.file), s.name, s.measured.toPrecision(4), s.simulated.toPrecision(4), `${s.errorPercent >= 0 ? '+' : ''}${s.errorPercent.toFixed(1)}%`]);
+  }
+  emit(comparison, () => `measured vs simulated (${comparison.profile === null ? 'catalog constants' : `profile ${safeLine(comparison.profile)}`})\n${table.toString()}\n`, options);
+}
+
+/** A profile file, checked, or an input error naming what is wrong. */
+function readProfile(file: string) {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readBoundedText(file, { what: 'a calibration profile', maxBytes: 4 * 2 ** 20 }));
+  } catch (error) {
+    if (error instanceof BoundedFileError) throw new CalibrateInputError(`${file}: ${error.message}`);
+    if (error instanceof SyntaxError) throw new CalibrateInputError(`${file}: not valid JSON (${error.message})`);
+    throw error;
+  }
+  const parsed = calibrationProfileSchema.safeParse(raw);
+  if (!parsed.success) throw new CalibrateInputError(`${file}: not a calibration profile (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
+  return parsed.data;
 }
