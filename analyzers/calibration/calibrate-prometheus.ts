@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { findModel } from '../../engine/catalog/lookup.js';
-import { readPromFile, type PromSample } from '../../engine/input/prometheus-text.js';
+import { parsePromLines, readPromBytes, type PromSample } from '../../engine/input/prometheus-text.js';
+import { bufferLines } from '../../engine/workload/trace-file.js';
 import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
 import { validateScenario } from '../../engine/scenario/validate-scenario.js';
 import type { Scenario } from '../../engine/scenario/scenario-types.js';
@@ -109,8 +109,10 @@ function steadyRate(samples: readonly PromSample[], name: string): number | null
 }
 
 export function measureRun(file: string, flags: DeploymentFlags): MeasuredRun {
-  const samples = readPromFile(file);
-  const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+  // One bounded read: the samples and the hash come from the same bytes.
+  const bytes = readPromBytes(file);
+  const samples = parsePromLines(bufferLines(bytes), file);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
   const requests = lastTotal(samples, 'vllm:request_success_total') ?? lastTotal(samples, 'vllm:e2e_request_latency_seconds_count');
   if (requests === null || requests <= 0) throw new CalibrateInputError(`${file}: expected vllm:request_success_total (or vllm:e2e_request_latency_seconds_count) above 0, got ${requests ?? 'none'}`);
   const rate = flags.rate ?? steadyRate(samples, 'vllm:request_success_total');
@@ -227,17 +229,17 @@ const pct = (sim: number, measured: number) => (100 * (sim - measured)) / measur
 
 /** Fits a profile on the first measured run and checks it on the others. */
 export function fitProfile(runs: readonly MeasuredRun[], flags: DeploymentFlags): CalibrationProfile {
-  const missing = (['gpu', 'tp'] as const).filter((k) => flags[k] === undefined);
   // The file's model name stands in for --model only when it is a catalog id.
   const named = runs[0]!.modelName;
   const model = flags.model ?? (named !== null && findModel(named) !== undefined ? named : undefined);
-  if (model === undefined) missing.unshift('model' as never);
-  if (missing.length > 0) {
+  const { gpu, tp } = flags;
+  if (model === undefined || gpu === undefined || tp === undefined) {
+    const missing = [model === undefined ? 'model' : null, gpu === undefined ? 'gpu' : null, tp === undefined ? 'tp' : null].filter((m) => m !== null);
     throw new CalibrateInputError(
       `expected ${missing.map((m) => `--${m}`).join(', ')}: the scrape does not say which ${missing.map((m) => (m === 'tp' ? 'tensor-parallel size' : m)).join(' or ')} served it`,
     );
   }
-  const full = { ...flags, model: model!, gpu: flags.gpu!, tp: flags.tp! };
+  const full = { ...flags, model, gpu, tp };
   const [train, ...held] = runs;
   const scenario = scenarioFor(train!, full);
   const base = calibrationFor(scenario.scenario.cluster.gpu, scenario.scenario.serving.quantization).calibration;

@@ -101,12 +101,17 @@ export function parsePromLines(lines: LineSource, file: string): PromSample[] {
   return samples;
 }
 
-/** Reads a scrape file (bounded: a regular file of at most 1 GB, gzip allowed). */
-export function readPromFile(file: string): PromSample[] {
+/** A scrape file's bytes (bounded: a regular file of at most 1 GB, gzip allowed). */
+export function readPromBytes(file: string): Buffer {
   try {
-    return parsePromLines(bufferLines(readBoundedFile(file, { what: 'a Prometheus scrape', maxBytes: 2 ** 30, maxInflatedBytes: 512 * 2 ** 20 })), file);
+    return readBoundedFile(file, { what: 'a Prometheus scrape', maxBytes: 2 ** 30, maxInflatedBytes: 512 * 2 ** 20 });
   } catch (error) {
     if (error instanceof BoundedFileError) throw new PromTextError([{ file, line: null, message: error.message }]);
     throw error;
   }
+}
+
+/** Reads and parses a scrape file. */
+export function readPromFile(file: string): PromSample[] {
+  return parsePromLines(bufferLines(readPromBytes(file)), file);
 }
