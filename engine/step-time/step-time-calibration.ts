@@ -5,9 +5,9 @@ import type { Dtype, GpuSpec } from '../catalog/catalog-types.js';
  * measured time. Fractions are of the GPU's (or link's) catalog peak; times are seconds.
  *
  * The linear-layer and collective constants are fitted on real measurements by
- * test/engine/step-time/fit-step-time.ts (re-run it with `npx tsx test/engine/step-time/fit-step-time.ts`);
- * test/engine/step-time/fit-step-time.test.ts refits them and fails when the constants below drift
- * from what the data gives, or stop reproducing it.
+ * analyzers/calibration/operator-profile-fit.ts (re-run it with `npx tsx
+ * analyzers/calibration/operator-profile-fit.ts [shared/data]`); test/engine/step-time/step-time-calibration.test.ts
+ * refits them and fails when the constants below drift from what the data gives, or stop reproducing it.
  */
 export interface StepTimeCalibration {
   /** Where these numbers come from, in a few words (shown by `headroom steptime`). */
@@ -74,7 +74,7 @@ export type CalibrationFamily = 'a100' | 'h100';
  *   (num_tokens 1..4096, TP 1/2/4/8; sum of the medians of the 9 non-embedding ops = one layer's
  *   linear time). Held out: profiling/vidur/compute/a100/meta-llama/Meta-Llama-3-8B/mlp.csv (1824 rows,
  *   num_tokens 1..32768). Fitted jointly (5 constants per family, least squares on log ratios) by
- *   fitLinear in test/engine/step-time/fit-step-time.ts, through the roofline model itself.
+ *   fitLinear in analyzers/calibration/operator-profile-fit.ts, through the roofline model itself.
  * - VIDUR_ALL_REDUCE: profiling/vidur/network/{a100,h100}_dgx/all_reduce.csv, single-node rows
  *   (devices_per_node == num_workers: 2, 4, 8 GPUs, 2 KiB..64 MiB); fitted on the even-indexed rows
  *   in size order, checked on the odd ones (fitAllReduce).

@@ -7,7 +7,7 @@ import {
   type StepTimeCalibration,
 } from '../../../engine/step-time/step-time-calibration.js';
 import { GPUS } from '../../../engine/catalog/gpus.js';
-import { hasSharedData } from '../../helpers/shared-data.js';
+import { hasSharedData, SHARED_DATA } from '../../helpers/shared-data.js';
 import {
   collectiveProfiles,
   fitAllReduce,
@@ -23,11 +23,11 @@ import {
   relativeErrors,
   splitEvenOdd,
   summarizeErrors,
-} from './fit-step-time.js';
+} from '../../../analyzers/calibration/operator-profile-fit.js';
 
 /*
  * Checks the fitted step-time constants against Vidur's real measurements (../shared/data/profiling).
- * Split, as fit-step-time.ts documents: linear constants fitted on Llama-2-7B (A100, H100), with
+ * Split, as analyzers/calibration/operator-profile-fit.ts documents: linear constants fitted on Llama-2-7B (A100, H100), with
  * Meta-Llama-3-8B on A100 held out entirely; all-reduce constants fitted on even-indexed single-node
  * rows, checked on the odd ones.
  */
@@ -55,7 +55,7 @@ const haveData = hasSharedData('profiling', 'vidur');
 
 describe.skipIf(!haveData)('step-time calibration against Vidur profiles', () => {
   it('the Vidur profiles describe the catalog architectures they are matched with (heads, KV heads, hidden, FFN)', () => {
-    for (const p of linearProfiles()) {
+    for (const p of linearProfiles(SHARED_DATA)) {
       for (const row of readLinearProfile(p.file)) {
         expect(row.architecture, `${p.label} row ${row.numTokens} tokens TP${row.tensorParallelSize}`).toEqual({
           heads: p.model.heads,
@@ -68,7 +68,7 @@ describe.skipIf(!haveData)('step-time calibration against Vidur profiles', () =>
   });
 
   it('defaultCalibration reproduces the per-layer linear time of every row of all three mlp.csv files within 15% median (per file and per TP)', () => {
-    for (const p of linearProfiles()) {
+    for (const p of linearProfiles(SHARED_DATA)) {
       const rows = readLinearProfile(p.file);
       const errors = relativeErrors(
         predictLinear(p.model, p.gpu, rows, defaultCalibration(p.gpu)),
@@ -87,7 +87,7 @@ describe.skipIf(!haveData)('step-time calibration against Vidur profiles', () =>
   // their neighbours (H100 TP1: 96 tokens 0.228 ms, 128 tokens 0.199 ms); the smooth model goes
   // through the middle, so a single aligned row such as 512 can sit 15-20% off.
   it('defaultCalibration predicts the quoted Vidur medians (H100 0.175/0.375/2.59 ms, A100 0.29/8.07 ms per layer) within 20%', () => {
-    const [a100, h100] = linearProfiles();
+    const [a100, h100] = linearProfiles(SHARED_DATA);
     const cases: [typeof a100, number, number][] = [
       [h100, 1, 0.175e-3],
       [h100, 512, 0.375e-3],
@@ -105,7 +105,7 @@ describe.skipIf(!haveData)('step-time calibration against Vidur profiles', () =>
   });
 
   it('ringAllReduceSeconds with the fitted constants reproduces single-node Vidur all-reduce times within 15% median (held-out rows, per ring length)', () => {
-    for (const net of collectiveProfiles()) {
+    for (const net of collectiveProfiles(SHARED_DATA)) {
       const calibration = FITTED_CALIBRATIONS[net.family];
       const { train, holdout } = splitEvenOdd(readSingleNodeCollective(net.allReduceFile));
       const errorsOf = (rows: typeof train): number[] =>
@@ -119,7 +119,7 @@ describe.skipIf(!haveData)('step-time calibration against Vidur profiles', () =>
   });
 
   it('sendRecvSeconds with the fitted constants reproduces single-node Vidur send/recv times within 15% median', () => {
-    for (const net of collectiveProfiles()) {
+    for (const net of collectiveProfiles(SHARED_DATA)) {
       const rows = readSingleNodeCollective(net.sendRecvFile);
       expectMedianWithin(
         `send/recv ${net.label}`,
@@ -129,8 +129,8 @@ describe.skipIf(!haveData)('step-time calibration against Vidur profiles', () =>
   });
 
   it('fitLinear, fitAllReduce and fitSendRecv, re-run on the training rows, return the constants in step-time-calibration.ts (within 2%)', () => {
-    const profiles = linearProfiles();
-    for (const net of collectiveProfiles()) {
+    const profiles = linearProfiles(SHARED_DATA);
+    for (const net of collectiveProfiles(SHARED_DATA)) {
       const written = FITTED_CALIBRATIONS[net.family];
       const training = profiles
         .filter((p) => p.training && p.family === net.family)

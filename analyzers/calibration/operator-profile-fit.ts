@@ -2,10 +2,11 @@
  * The fit behind engine/step-time/step-time-calibration.ts, kept runnable so the next engineer can
  * redo it when the model or the data changes:
  *
- *     npx tsx test/engine/step-time/fit-step-time.ts
+ *     npx tsx analyzers/calibration/operator-profile-fit.ts [path/to/shared/data]
  *
  * prints every fitted constant with its error on training and held-out rows. The data is read in
- * place from ../shared/data/profiling (Vidur's profiles, see its SOURCE.md), never copied.
+ * place from <data root>/profiling (Vidur's operator profiles, see its SOURCE.md), never copied;
+ * every reader takes the data root, so the tests (and a user's own profiles laid out alike) call it.
  *
  * Train / hold-out split:
  * - Linear layers: each GPU family is fitted on Llama-2-7B (vidur compute/{a100,h100}/.../mlp.csv,
@@ -17,21 +18,21 @@
  *   pipeline activations; nothing to hold out against).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import type { FabricSpec, GpuSpec, ModelSpec } from '../../../engine/catalog/catalog-types.js';
-import { findFabric, findGpu, findModel } from '../../../engine/catalog/lookup.js';
-import { ringAllReduceSeconds, sendRecvSeconds } from '../../../engine/step-time/collectives.js';
-import { createRooflineStepTime } from '../../../engine/step-time/roofline-step-time.js';
+import type { FabricSpec, GpuSpec, ModelSpec } from '../../engine/catalog/catalog-types.js';
+import { findFabric, findGpu, findModel } from '../../engine/catalog/lookup.js';
+import { ringAllReduceSeconds, sendRecvSeconds } from '../../engine/step-time/collectives.js';
+import { createRooflineStepTime } from '../../engine/step-time/roofline-step-time.js';
 import {
   FITTED_CALIBRATIONS,
   type CalibrationFamily,
   type StepTimeCalibration,
-} from '../../../engine/step-time/step-time-calibration.js';
-import { sharedDataPath } from '../../helpers/shared-data.js';
-import { formatSummary, logistic, logit, logLoss, nelderMead, relativeErrors, summarizeErrors } from '../../../analyzers/calibration/fit-tools.js';
+} from '../../engine/step-time/step-time-calibration.js';
+import { formatSummary, logistic, logit, logLoss, nelderMead, relativeErrors, summarizeErrors } from './fit-tools.js';
 
-export { formatSummary, nelderMead, relativeErrors, summarizeErrors, type ErrorSummary } from '../../../analyzers/calibration/fit-tools.js';
+export { formatSummary, nelderMead, relativeErrors, summarizeErrors, type ErrorSummary } from './fit-tools.js';
 
 // ---------------------------------------------------------------- data
 
@@ -79,13 +80,13 @@ function mustFind<T>(value: T | undefined, what: string): T {
 }
 
 /** The three Vidur linear-layer profiles and how the fit uses each. */
-export function linearProfiles(): LinearProfile[] {
+export function linearProfiles(dataRoot: string): LinearProfile[] {
   const a100 = mustFind(findGpu('a100-80gb'), 'gpu a100-80gb');
   const h100 = mustFind(findGpu('h100-sxm'), 'gpu h100-sxm');
   const llama2 = mustFind(findModel('llama-2-7b'), 'model llama-2-7b');
   const llama3 = mustFind(findModel('llama-3.1-8b'), 'model llama-3.1-8b');
   const file = (gpu: string, model: string): string =>
-    sharedDataPath('profiling', 'vidur', 'compute', gpu, 'meta-llama', model, 'mlp.csv');
+    join(dataRoot, 'profiling', 'vidur', 'compute', gpu, 'meta-llama', model, 'mlp.csv');
   return [
     { label: 'A100 Llama-2-7B', file: file('a100', 'Llama-2-7b-hf'), model: llama2, gpu: a100, family: 'a100', training: true },
     { label: 'H100 Llama-2-7B', file: file('h100', 'Llama-2-7b-hf'), model: llama2, gpu: h100, family: 'h100', training: true },
@@ -143,8 +144,8 @@ export interface CollectiveProfile {
 }
 
 /** Vidur's DGX-node profiles: NVSwitch-connected A100s (NVLink 3) and H100s (NVLink 4). */
-export function collectiveProfiles(): CollectiveProfile[] {
-  const folder = (name: string, file: string): string => sharedDataPath('profiling', 'vidur', 'network', name, file);
+export function collectiveProfiles(dataRoot: string): CollectiveProfile[] {
+  const folder = (name: string, file: string): string => join(dataRoot, 'profiling', 'vidur', 'network', name, file);
   return [
     {
       label: 'A100 DGX (NVLink 3)',
@@ -305,9 +306,9 @@ export interface FamilyFit {
 }
 
 /** Runs every fit; the constants in step-time-calibration.ts are what this returned. */
-export function fitAll(): FamilyFit[] {
-  const profiles = linearProfiles();
-  return collectiveProfiles().map((net) => {
+export function fitAll(dataRoot: string): FamilyFit[] {
+  const profiles = linearProfiles(dataRoot);
+  return collectiveProfiles(dataRoot).map((net) => {
     const base = FITTED_CALIBRATIONS[net.family];
     const training = profiles
       .filter((p) => p.training && p.family === net.family)
@@ -323,9 +324,9 @@ export function fitAll(): FamilyFit[] {
 }
 
 /** Error report of a set of calibrations against every profile, as the test prints it. */
-export function errorReport(calibrations: Readonly<Record<CalibrationFamily, StepTimeCalibration>>): string[] {
+export function errorReport(calibrations: Readonly<Record<CalibrationFamily, StepTimeCalibration>>, dataRoot: string): string[] {
   const lines: string[] = [];
-  for (const p of linearProfiles()) {
+  for (const p of linearProfiles(dataRoot)) {
     const rows = readLinearProfile(p.file);
     const errors = relativeErrors(predictLinear(p.model, p.gpu, rows, calibrations[p.family]), rows.map((r) => r.seconds));
     lines.push(formatSummary(`linear ${p.label}${p.training ? ' (training)' : ''}`, summarizeErrors(errors)));
@@ -334,7 +335,7 @@ export function errorReport(calibrations: Readonly<Record<CalibrationFamily, Ste
       lines.push(formatSummary(`    TP${tp}`, summarizeErrors(index.map((i) => errors[i] as number))));
     }
   }
-  for (const net of collectiveProfiles()) {
+  for (const net of collectiveProfiles(dataRoot)) {
     const { train, holdout } = splitEvenOdd(readSingleNodeCollective(net.allReduceFile));
     const cal = calibrations[net.family];
     for (const [name, rows] of [['training', train], ['held out', holdout]] as const) {
@@ -355,16 +356,17 @@ export function errorReport(calibrations: Readonly<Record<CalibrationFamily, Ste
 }
 
 function main(): void {
-  const fits = fitAll();
+  const dataRoot = process.argv[2] ?? join(process.cwd(), '..', 'shared', 'data');
+  const fits = fitAll(dataRoot);
   const refitted = { ...FITTED_CALIBRATIONS };
   for (const fit of fits) {
     refitted[fit.family] = { ...FITTED_CALIBRATIONS[fit.family], ...fit.linear, ...fit.allReduce, ...fit.sendRecv };
     console.log(`${fit.family}:`, JSON.stringify({ ...fit.linear, ...fit.allReduce, ...fit.sendRecv }, null, 2));
   }
   console.log('\nerrors of the refitted constants:');
-  for (const line of errorReport(refitted)) console.log(line);
+  for (const line of errorReport(refitted, dataRoot)) console.log(line);
   console.log('\nerrors of the constants in step-time-calibration.ts:');
-  for (const line of errorReport(FITTED_CALIBRATIONS)) console.log(line);
+  for (const line of errorReport(FITTED_CALIBRATIONS, dataRoot)) console.log(line);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();
