@@ -196,6 +196,7 @@ function profileWith(base: Scenario, memoryScale: number, computeScale: number):
     gpu: base.cluster.gpu.id,
     model: base.model.id,
     tensorParallelSize: base.serving.tensorParallelSize,
+    replicas: base.serving.replicas,
     quantization: base.serving.quantization,
     parameters: { memoryScale: p(memoryScale), computeScale: p(computeScale) },
     fittedFrom: [],

@@ -1,5 +1,5 @@
 import type { Scenario } from '../scenario/scenario-types.js';
-import { applyProfile } from './calibration-profile.js';
+import { applyProfile, type CalibrationProfile } from './calibration-profile.js';
 import { calibrationFor, type CalibrationProvenance, type StepTimeCalibration } from './step-time-calibration.js';
 
 /**
@@ -19,6 +19,7 @@ export function calibrationOf(scenario: Scenario): { calibration: StepTimeCalibr
     profile.model !== scenario.model.id ? `model ${profile.model}` : null,
     profile.tensorParallelSize !== scenario.serving.tensorParallelSize ? `TP${profile.tensorParallelSize}` : null,
   ].filter((m) => m !== null);
+  const outside = extrapolation(scenario, profile);
   const check = profile.check.errorPercent === null ? 'no held-out check' : `check error ${profile.check.errorPercent.toFixed(1)}%`;
   const fitError = profile.fit.length === 0 ? 0 : Math.max(...profile.fit.map((f) => Math.abs(f.errorPercent)));
   return {
@@ -27,10 +28,38 @@ export function calibrationOf(scenario: Scenario): { calibration: StepTimeCalibr
       source:
         `calibrated from ${named.profileFile} (memory x${profile.parameters.memoryScale.value.toFixed(3)}, compute x${profile.parameters.computeScale.value.toFixed(3)}; ` +
         `fit error ${fitError.toFixed(1)}%, ${check}) over ${base.provenance.source}` +
-        (mismatch.length > 0 ? `; the profile was fitted on ${mismatch.join(', ')}, not this deployment` : ''),
+        (mismatch.length > 0 ? `; the profile was fitted on ${mismatch.join(', ')}, not this deployment` : '') +
+        (outside.length > 0 ? `; extrapolating: ${outside.join(', ')}` : ''),
       gpuFamily: base.provenance.gpuFamily,
       fitted: true,
       profile: named.profileFile,
+      ...(outside.length > 0 ? { extrapolating: outside } : {}),
     },
   };
+}
+
+/** Slack around the covered ranges before a run counts as outside them (a fit holds near its data). */
+const COVERED_SLACK = 1.25;
+
+/** The ways this scenario's load lies outside what the profile's data covered, in words. */
+export function extrapolation(scenario: Scenario, profile: CalibrationProfile): string[] {
+  const out: string[] = [];
+  const check = (what: string, value: number | null, range: [number, number] | null, unit: string) => {
+    if (value === null || range === null) return;
+    const [lo, hi] = range;
+    if (value < lo / COVERED_SLACK || value > hi * COVERED_SLACK) {
+      out.push(`${what} ${value.toPrecision(3)}${unit} outside the profile's ${lo.toPrecision(3)}-${hi.toPrecision(3)}${unit}`);
+    }
+  };
+  const a = scenario.workload.arrival;
+  const meanOf = (spec: Scenario['workload']['inputTokens']) =>
+    spec.dist === 'fixed' ? spec.value : spec.dist === 'uniform' ? (spec.min + spec.max) / 2 : spec.dist === 'lognormal' ? spec.mean : null;
+  const measured = profile.covered.requestsPerSecond;
+  const perReplica: [number, number] | null = measured === null ? null : [measured[0] / profile.replicas, measured[1] / profile.replicas];
+  check('rate', a.process === 'poisson' || a.process === 'gamma' ? a.rate / scenario.serving.replicas : null, perReplica, ' req/s per replica');
+  if (a.process !== 'trace') {
+    check('mean prompt', meanOf(scenario.workload.inputTokens), profile.covered.meanPromptTokens, ' tokens');
+    check('mean answer', meanOf(scenario.workload.outputTokens), profile.covered.meanOutputTokens, ' tokens');
+  }
+  return out;
 }

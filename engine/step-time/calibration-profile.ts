@@ -28,6 +28,8 @@ export const calibrationProfileSchema = z.strictObject({
   gpu: z.string().max(100),
   model: z.string().max(100),
   tensorParallelSize: z.number().int().positive(),
+  /** Replicas that served the measured load (its rates are the cluster's). */
+  replicas: z.number().int().positive().default(1),
   quantization: z.string().max(20),
   parameters: z.strictObject({ memoryScale: parameter, computeScale: parameter }),
   /** The files fitted, with their SHA-256, so a profile can be traced to its data. */
@@ -40,7 +42,7 @@ export const calibrationProfileSchema = z.strictObject({
   covered: z.strictObject({ requestsPerSecond: range, meanPromptTokens: range, meanOutputTokens: range, runningSequences: range }),
 });
 
-export type CalibrationProfile = z.infer<typeof calibrationProfileSchema>;
+export type CalibrationProfile = z.output<typeof calibrationProfileSchema>;
 
 /** The catalog constants with a profile's scales applied; efficiencies stay at most 1 (of peak). */
 export function applyProfile(base: StepTimeCalibration, profile: CalibrationProfile): StepTimeCalibration {

@@ -253,6 +253,8 @@ export interface CalibrationProvenance {
   borrowedFrom?: string;
   /** The calibration profile that scaled the constants (scenario `calibration.profile`), when one did. */
   profile?: string;
+  /** Where the scenario's load lies outside what that profile's data covered (rate, mean lengths). */
+  extrapolating?: string[];
 }
 
 interface FamilyEntry {

@@ -71,6 +71,22 @@ describe('calibrate --prometheus: the round trip', () => {
     expect(calibrated.calibration).toMatchObject({ fitted: true, profile: 'p.json', source: expect.stringMatching(/^calibrated from p\.json \(memory x0\.\d+/) });
   });
 
+  it('a simulation outside what the profile covered says it is extrapolating (rate, mean lengths); inside, it does not', () => {
+    const inside = simulate({ ...chat('h100-sxm', 300), calibration: { profileFile: 'p.json', profile } });
+    expect(inside.calibration.extrapolating).toBeUndefined();
+    const busier = chat('h100-sxm', 300);
+    const outside = simulate({
+      ...busier,
+      workload: { ...busier.workload, arrival: { process: 'poisson', rate: 30 }, outputTokens: { dist: 'fixed', value: 2000 } },
+      calibration: { profileFile: 'p.json', profile },
+    });
+    expect(outside.calibration.extrapolating).toEqual([
+      expect.stringMatching(/^rate 30\.0 req\/s per replica outside the profile's 1\d\.\d-1\d\.\d req\/s per replica$/),
+      expect.stringMatching(/^mean answer 2\.00e\+3 tokens outside the profile's/),
+    ]);
+    expect(outside.calibration.source).toMatch(/; extrapolating: rate 30\.0/);
+  });
+
   it('a second run checks the fit: held out, its error reported', () => {
     const other = join(dir, 'other.prom');
     writeFileSync(other, formatPrometheus(simulate({ ...chat({ ...spec, name: 'slow-h100', hbmTBps: h100.hbmTBps * 0.7 }), seed: 9 })));
