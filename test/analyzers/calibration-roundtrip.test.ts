@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CalibrateInputError, fitProfile, measureRun } from '../../analyzers/calibration/calibrate-prometheus.js';
+import { readGuidellm } from '../../analyzers/calibration/guidellm-runs.js';
 import { readVllmBench } from '../../analyzers/calibration/vllm-bench-runs.js';
 import { analyzeSaturation } from '../../analyzers/saturation/analyze-saturation.js';
 import { findGpu } from '../../engine/catalog/lookup.js';
@@ -177,5 +178,35 @@ describe('calibrate --requests: bad input is named', () => {
     const file = join(dir, 'x.json');
     writeFileSync(file, text);
     expect(() => readVllmBench(file)).toThrow(message);
+  });
+});
+
+const GUIDELLM = ['telemetry', 'guidellm', 'danielkorat_guidellm-bench_openai_gpt-oss-20b_tp4_quant-none_benchmarks.json'] as const;
+describe.skipIf(!hasSharedData(...GUIDELLM))('calibrate --guidellm reads real guidellm reports', () => {
+  it('gpt-oss-20b (synchronous, 30 requests): one client, per-request lengths, TPOT and TTFT means', () => {
+    const [run, ...rest] = readGuidellm(sharedDataPath(...GUIDELLM));
+    expect(rest).toEqual([]);
+    expect(run).toMatchObject({ requests: 30, offered: { concurrency: 1 }, decodeStatistic: 'tpot', format: 'guidellm benchmark report' });
+    expect(run!.lengths!.input).toHaveLength(30);
+    // Lengths come from every successful request; guidellm's own metrics leave out its warm-up and
+    // cool-down requests (25 of the 30 here: their prompt mean is 92.7, all 30 average 103.1).
+    expect(run!.meanPromptTokens).toBeCloseTo(run!.lengths!.input.reduce((a, b) => a + b, 0) / 30, 9);
+    expect(run!.meanItlSeconds).toBeCloseTo(0.02992480437271297, 12);
+    expect(run!.meanTtftSeconds).toBeGreaterThan(0.01);
+  });
+});
+
+describe('calibrate --guidellm: bad input is named', () => {
+  const base = { config: { strategy: { type_: 'synchronous' } }, metrics: { time_per_output_token_ms: { successful: { mean: 20 } } }, requests: { successful: [{ prompt_tokens: 10, output_tokens: 5 }] } };
+  it.each([
+    ['no benchmarks', {}, /expected a guidellm report with benchmarks\[\], got none/],
+    ['no successful requests', { benchmarks: [{ ...base, requests: { successful: [] } }] }, /benchmarks\[0\]: expected requests\.successful/],
+    ['a request without token counts', { benchmarks: [{ ...base, requests: { successful: [{ prompt_tokens: 0 }] } }] }, /benchmarks\[0\]: requests\.successful\[0\]: expected prompt_tokens and output_tokens/],
+    ['an unknown strategy', { benchmarks: [{ ...base, config: { strategy: { type_: 'sweep' } } }] }, /expected config\.strategy\.type_ synchronous, concurrent, constant, poisson or throughput, got "sweep"/],
+    ['no time per output token', { benchmarks: [{ ...base, metrics: {} }] }, /expected metrics\.time_per_output_token_ms\.successful\.mean/],
+  ])('%s', (_what, report, message) => {
+    const file = join(dir, 'g.json');
+    writeFileSync(file, JSON.stringify(report));
+    expect(() => readGuidellm(file)).toThrow(message);
   });
 });

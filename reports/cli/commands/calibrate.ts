@@ -1,4 +1,5 @@
 import { CalibrateInputError, fitProfile, measureRun, type DeploymentFlags } from '../../../analyzers/calibration/calibrate-prometheus.js';
+import { readGuidellm } from '../../../analyzers/calibration/guidellm-runs.js';
 import { readVllmBench } from '../../../analyzers/calibration/vllm-bench-runs.js';
 import { PromTextError } from '../../../engine/input/prometheus-text.js';
 import { safeLine } from '../../../engine/input/terminal-text.js';
@@ -14,6 +15,7 @@ import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
 export interface CalibrateCommandOptions extends DeploymentFlags {
   prometheus: string[];
   requests: string[];
+  guidellm: string[];
   output?: string;
   /** Print measured beside simulated instead of fitting. */
   compare?: boolean;
@@ -30,13 +32,13 @@ export function calibrateCommand(options: CalibrateCommandOptions): void {
   if (options.output === undefined) throw new ExitError(EXIT.INVALID_INPUT, 'expected -o <profile.json>: where to write the profile');
   const output = options.output;
   checkOutputPath(output);
-  checkDistinctPaths([{ flag: '-o', path: options.output }], [...options.prometheus, ...options.requests]);
-  if (options.prometheus.length + options.requests.length === 0) {
-    throw new ExitError(EXIT.INVALID_INPUT, 'expected telemetry to calibrate from: give --prometheus <file> (vLLM /metrics scrapes) or --requests <file> (vLLM/SGLang benchmark results)');
+  checkDistinctPaths([{ flag: '-o', path: options.output }], [...options.prometheus, ...options.requests, ...options.guidellm]);
+  if (options.prometheus.length + options.requests.length + options.guidellm.length === 0) {
+    throw new ExitError(EXIT.INVALID_INPUT, 'expected telemetry to calibrate from: give --prometheus <file> (vLLM /metrics scrapes) or --requests <file> (vLLM/SGLang benchmark results) or --guidellm <file>');
   }
   let profile;
   try {
-    const runs = [...options.prometheus.map((file) => measureRun(file, options)), ...options.requests.flatMap((file) => readVllmBench(file))];
+    const runs = measuredRuns(options);
     profile = fitProfile(runs, options);
   } catch (error) {
     if (error instanceof PromTextError || error instanceof CalibrateInputError) throw new ExitError(EXIT.INVALID_INPUT, error.message);
@@ -62,10 +64,10 @@ export function calibrateCommand(options: CalibrateCommandOptions): void {
 /** `calibrate --compare`: measured beside simulated, per run and statistic. */
 function compareCommand(options: CalibrateCommandOptions): void {
   checkOutputPath(options.output);
-  checkDistinctPaths([{ flag: '-o', path: options.output }], [...options.prometheus, ...options.requests, ...(options.profile !== undefined ? [options.profile] : [])]);
+  checkDistinctPaths([{ flag: '-o', path: options.output }], [...options.prometheus, ...options.requests, ...options.guidellm, ...(options.profile !== undefined ? [options.profile] : [])]);
   let comparison;
   try {
-    const runs = [...options.prometheus.map((file) => measureRun(file, options)), ...options.requests.flatMap((file) => readVllmBench(file))];
+    const runs = measuredRuns(options);
     if (runs.length === 0) throw new CalibrateInputError('expected telemetry to compare with: give --prometheus <file> or --requests <file>');
     const model = options.model ?? (runs[0]!.modelName !== null && findModel(runs[0]!.modelName) !== undefined ? runs[0]!.modelName : undefined);
     if (model === undefined || options.gpu === undefined || options.tp === undefined) {
@@ -97,4 +99,13 @@ function readProfile(file: string) {
   const parsed = calibrationProfileSchema.safeParse(raw);
   if (!parsed.success) throw new CalibrateInputError(`${file}: not a calibration profile (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
   return parsed.data;
+}
+
+/** Every measured run the flags name, in order: scrapes, benchmark results, guidellm reports. */
+function measuredRuns(options: CalibrateCommandOptions) {
+  return [
+    ...options.prometheus.map((file) => measureRun(file, options)),
+    ...options.requests.flatMap((file) => readVllmBench(file)),
+    ...options.guidellm.flatMap((file) => readGuidellm(file)),
+  ];
 }
