@@ -202,6 +202,7 @@ function profileWith(base: Scenario, memoryScale: number, computeScale: number):
     fittedFrom: [],
     fit: [],
     check: { errorPercent: null, note: '' },
+    links: [],
     covered: { requestsPerSecond: null, meanPromptTokens: null, meanOutputTokens: null, runningSequences: null },
   };
 }
@@ -228,19 +229,36 @@ function solveDecreasing(f: (x: number) => number, target: number, lo: number, h
 
 const pct = (sim: number, measured: number) => (100 * (sim - measured)) / measured;
 
-/** Fits a profile on the first measured run and checks it on the others. */
-export function fitProfile(runs: readonly MeasuredRun[], flags: DeploymentFlags): CalibrationProfile {
+/** The deployment the flags name (--model, --gpu, --tp), or an input error naming what is missing. */
+function deploymentOf(runs: readonly MeasuredRun[], flags: DeploymentFlags): Required<Pick<DeploymentFlags, 'model' | 'gpu' | 'tp'>> & DeploymentFlags {
   // The file's model name stands in for --model only when it is a catalog id.
-  const named = runs[0]!.modelName;
+  const named = runs[0]?.modelName ?? null;
   const model = flags.model ?? (named !== null && findModel(named) !== undefined ? named : undefined);
   const { gpu, tp } = flags;
   if (model === undefined || gpu === undefined || tp === undefined) {
     const missing = [model === undefined ? 'model' : null, gpu === undefined ? 'gpu' : null, tp === undefined ? 'tp' : null].filter((m) => m !== null);
     throw new CalibrateInputError(
-      `expected ${missing.map((m) => `--${m}`).join(', ')}: the scrape does not say which ${missing.map((m) => (m === 'tp' ? 'tensor-parallel size' : m)).join(' or ')} served it`,
+      `expected ${missing.map((m) => `--${m}`).join(', ')}: the telemetry does not say which ${missing.map((m) => (m === 'tp' ? 'tensor-parallel size' : m)).join(' or ')} served it`,
     );
   }
-  const full = { ...flags, model, gpu, tp };
+  return { ...flags, model, gpu, tp };
+}
+
+/**
+ * A profile with nothing fitted from serving telemetry (scales at 1, marked so): what nccl-tests
+ * logs alone give, before their links are added.
+ */
+export function unfittedProfile(flags: DeploymentFlags): CalibrationProfile {
+  const full = deploymentOf([], flags);
+  const probe: MeasuredRun = { file: '(no serving telemetry)', sha256: '0'.repeat(64), requests: 1, requestsPerSecond: 1, meanPromptTokens: 1, meanOutputTokens: 1, meanItlSeconds: null, meanTtftSeconds: null, meanRunning: null, modelName: null };
+  const { scenario } = scenarioFor(probe, full);
+  const none = { value: 1, fitted: false, note: 'no serving telemetry given (--prometheus, --requests or --guidellm): left at 1' };
+  return { ...profileWith(scenario, 1, 1), parameters: { memoryScale: none, computeScale: none }, check: { errorPercent: null, note: 'nothing fitted' } };
+}
+
+/** Fits a profile on the first measured run and checks it on the others. */
+export function fitProfile(runs: readonly MeasuredRun[], flags: DeploymentFlags): CalibrationProfile {
+  const full = deploymentOf(runs, flags);
   const [train, ...held] = runs;
   const scenario = scenarioFor(train!, full);
   const base = calibrationFor(scenario.scenario.cluster.gpu, scenario.scenario.serving.quantization).calibration;

@@ -23,7 +23,7 @@ export function calibrationOf(scenario: Scenario): { calibration: StepTimeCalibr
   const check = profile.check.errorPercent === null ? 'no held-out check' : `check error ${profile.check.errorPercent.toFixed(1)}%`;
   const fitError = profile.fit.length === 0 ? 0 : Math.max(...profile.fit.map((f) => Math.abs(f.errorPercent)));
   return {
-    calibration: applyProfile(base.calibration, profile),
+    calibration: applyProfile(base.calibration, profile, { linkGBps: scenario.cluster.fabric.intraNode.GBpsPerGpu, tensorParallelSize: scenario.serving.tensorParallelSize }),
     provenance: {
       source:
         `calibrated from ${named.profileFile} (memory x${profile.parameters.memoryScale.value.toFixed(3)}, compute x${profile.parameters.computeScale.value.toFixed(3)}; ` +

@@ -38,19 +38,51 @@ export const calibrationProfileSchema = z.strictObject({
   fit: z.array(z.strictObject({ statistic: z.string().max(100), measured: z.number(), simulated: z.number(), errorPercent: z.number() })).max(64),
   /** The same on data held out of the fit; null when there was nothing to hold out, with why. */
   check: z.strictObject({ errorPercent: z.number().nullable(), note: z.string().max(500) }),
+  /**
+   * Collective measurements (nccl-tests): per operation, the ranks and hosts it spanned, its latency
+   * floor (alpha) and bus-bandwidth plateau (beta). An all-reduce inside one node sets the TP
+   * all-reduce's bandwidth efficiency and fixed cost; the rest wait for the fabric analysis.
+   */
+  links: z
+    .array(
+      z.strictObject({
+        operation: z.string().max(40),
+        ranks: z.number().int().positive(),
+        nodes: z.number().int().positive(),
+        alphaSeconds: z.number().nonnegative().nullable(),
+        busBandwidthGBps: z.number().positive(),
+        file: z.string().max(4096),
+      }),
+    )
+    .max(64)
+    .default([]),
   /** What the data covered: a simulation outside these says it is extrapolating. */
   covered: z.strictObject({ requestsPerSecond: range, meanPromptTokens: range, meanOutputTokens: range, runningSequences: range }),
 });
 
 export type CalibrationProfile = z.output<typeof calibrationProfileSchema>;
 
-/** The catalog constants with a profile's scales applied; efficiencies stay at most 1 (of peak). */
-export function applyProfile(base: StepTimeCalibration, profile: CalibrationProfile): StepTimeCalibration {
+/**
+ * The catalog constants with a profile's scales applied; efficiencies stay at most 1 (of peak).
+ * An all-reduce measured inside one node (nccl-tests) replaces the ring all-reduce's bandwidth
+ * efficiency (bus bandwidth / the GPU's scale-up link) and fixed cost (its latency floor less the
+ * ring steps the model adds) for a TP group of the same size.
+ */
+export function applyProfile(base: StepTimeCalibration, profile: CalibrationProfile, deployment?: { linkGBps: number; tensorParallelSize: number }): StepTimeCalibration {
   const m = profile.parameters.memoryScale.value;
   const c = profile.parameters.computeScale.value;
   const cap = (x: number) => Math.min(1, x);
+  const ring = deployment === undefined ? undefined : profile.links.find((l) => l.operation === 'all_reduce' && l.nodes === 1 && l.ranks === deployment.tensorParallelSize);
+  const collective =
+    ring === undefined || deployment === undefined
+      ? {}
+      : {
+          allReduceBandwidthEfficiency: cap(ring.busBandwidthGBps / deployment.linkGBps),
+          ...(ring.alphaSeconds === null ? {} : { allReduceFixedSeconds: Math.max(0, ring.alphaSeconds - 2 * (ring.ranks - 1) * base.allReduceLatencySeconds) }),
+        };
   return {
     ...base,
+    ...collective,
     fittedOn: `${base.fittedOn}; scaled by a calibration profile (memory x${m.toFixed(3)}, compute x${c.toFixed(3)})`,
     memoryEfficiency: cap(base.memoryEfficiency * m),
     fp8MemoryEfficiency: cap(base.fp8MemoryEfficiency * m),

@@ -97,6 +97,7 @@ Examples:
     .option('--prometheus <file>', 'vLLM /metrics scrapes (text exposition; a series with timestamps gives the rate); repeatable: the first is fitted, the rest check it', collect, [])
     .option('--requests <file>', 'vLLM benchmark_serving / vllm bench serve (or SGLang bench_serving) result JSON or JSON lines; repeatable; every run in it counts', collect, [])
     .option('--guidellm <file>', 'guidellm benchmarks.json report; repeatable; every benchmark in it counts', collect, [])
+    .option('--nccl <file>', 'nccl-tests log (all_reduce_perf, ...): link latency floor and bus bandwidth; repeatable', collect, [])
     .option('--model <id>', 'model catalog id (default: the scrape\'s model_name label when it is one)')
     .option('--gpu <id>', 'GPU catalog id the telemetry was measured on')
     .option('--tp <n>', 'tensor-parallel size', integer('--tp', 1, 64))

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CalibrateInputError, fitProfile, measureRun } from '../../analyzers/calibration/calibrate-prometheus.js';
+import { CalibrateInputError, fitProfile, measureRun, unfittedProfile } from '../../analyzers/calibration/calibrate-prometheus.js';
+import { readNcclTests } from '../../analyzers/calibration/nccl-tests.js';
 import { readGuidellm } from '../../analyzers/calibration/guidellm-runs.js';
 import { readVllmBench } from '../../analyzers/calibration/vllm-bench-runs.js';
 import { analyzeSaturation } from '../../analyzers/saturation/analyze-saturation.js';
@@ -132,7 +133,7 @@ describe('calibrate: bad input is named', () => {
     const run = measureRun(single, { ...flags, rate: 2 });
     expect(run.requestsPerSecond).toBe(2);
     expect(() => fitProfile([run], { gpu: 'h100-sxm' })).toThrow(CalibrateInputError);
-    expect(() => fitProfile([run], { gpu: 'h100-sxm' })).toThrow(/expected --model, --tp: the scrape does not say which model or tensor-parallel size served it/);
+    expect(() => fitProfile([run], { gpu: 'h100-sxm' })).toThrow(/expected --model, --tp: the telemetry does not say which model or tensor-parallel size served it/);
   });
 });
 
@@ -208,5 +209,34 @@ describe('calibrate --guidellm: bad input is named', () => {
     const file = join(dir, 'g.json');
     writeFileSync(file, JSON.stringify(report));
     expect(() => readGuidellm(file)).toThrow(message);
+  });
+});
+
+const NCCL = ['telemetry', 'nccl', 'superbench_8xA100-SXM4-40GB_nccl_allreduce.log'] as const;
+describe.skipIf(!hasSharedData(...NCCL))('calibrate --nccl reads real nccl-tests logs', () => {
+  it('superbench, 8 x A100 in one node: latency floor and bus-bandwidth plateau; a profile carrying them sets the TP8 all-reduce', () => {
+    const m = readNcclTests(sharedDataPath(...NCCL));
+    expect(m).toMatchObject({ operation: 'all_reduce', ranks: 8, nodes: 1 });
+    expect(m.rows).toHaveLength(32);
+    expect(m.alphaSeconds).toBeCloseTo(35.42e-6, 9);
+    expect(m.busBandwidthGBps).toBeCloseTo(235.26, 6);
+    const base = unfittedProfile({ model: 'llama-3.1-70b', gpu: 'a100-80gb', tp: 8 });
+    const profile = { ...base, links: [{ operation: m.operation, ranks: m.ranks, nodes: m.nodes, alphaSeconds: m.alphaSeconds, busBandwidthGBps: m.busBandwidthGBps, file: m.file }] };
+    expect(calibrationProfileSchema.safeParse(profile).success).toBe(true);
+    const tp8 = tinyScenario({ model: 'llama-3.1-70b', cluster: { gpu: 'a100-80gb', nodes: 1, gpusPerNode: 8 }, serving: { tensorParallelSize: 8 }, stop: { requests: 200 } });
+    const plain = simulate(tp8);
+    const linked = simulate({ ...tp8, calibration: { profileFile: 'nccl.json', profile } });
+    expect(linked.utilization.communicationShare).not.toBe(plain.utilization.communicationShare);
+    // Scales unfitted: nothing but the all-reduce moves.
+    expect(profile.parameters.memoryScale).toMatchObject({ value: 1, fitted: false });
+  });
+
+  it('logs without a result table, or with a broken row, are named', () => {
+    const empty = join(dir, 'empty.log');
+    writeFileSync(empty, '# nThread 1 nGpus 8\nnothing here\n');
+    expect(() => readNcclTests(empty)).toThrow(/expected an nccl-tests result table/);
+    const broken = join(dir, 'broken.log');
+    writeFileSync(broken, '#       size         count    type   redop     time   algbw   busbw  error\n   1024   256   float   sum   abc   1   2   0\n');
+    expect(() => readNcclTests(broken)).toThrow(/broken\.log: line 2: expected a result row/);
   });
 });

@@ -1,4 +1,5 @@
-import { CalibrateInputError, fitProfile, measureRun, type DeploymentFlags } from '../../../analyzers/calibration/calibrate-prometheus.js';
+import { CalibrateInputError, fitProfile, measureRun, unfittedProfile, type DeploymentFlags } from '../../../analyzers/calibration/calibrate-prometheus.js';
+import { readNcclTests } from '../../../analyzers/calibration/nccl-tests.js';
 import { readGuidellm } from '../../../analyzers/calibration/guidellm-runs.js';
 import { readVllmBench } from '../../../analyzers/calibration/vllm-bench-runs.js';
 import { PromTextError } from '../../../engine/input/prometheus-text.js';
@@ -16,6 +17,7 @@ export interface CalibrateCommandOptions extends DeploymentFlags {
   prometheus: string[];
   requests: string[];
   guidellm: string[];
+  nccl: string[];
   output?: string;
   /** Print measured beside simulated instead of fitting. */
   compare?: boolean;
@@ -32,14 +34,20 @@ export function calibrateCommand(options: CalibrateCommandOptions): void {
   if (options.output === undefined) throw new ExitError(EXIT.INVALID_INPUT, 'expected -o <profile.json>: where to write the profile');
   const output = options.output;
   checkOutputPath(output);
-  checkDistinctPaths([{ flag: '-o', path: options.output }], [...options.prometheus, ...options.requests, ...options.guidellm]);
-  if (options.prometheus.length + options.requests.length + options.guidellm.length === 0) {
-    throw new ExitError(EXIT.INVALID_INPUT, 'expected telemetry to calibrate from: give --prometheus <file> (vLLM /metrics scrapes) or --requests <file> (vLLM/SGLang benchmark results) or --guidellm <file>');
+  checkDistinctPaths([{ flag: '-o', path: options.output }], [...options.prometheus, ...options.requests, ...options.guidellm, ...options.nccl]);
+  if (options.prometheus.length + options.requests.length + options.guidellm.length + options.nccl.length === 0) {
+    throw new ExitError(EXIT.INVALID_INPUT, 'expected telemetry to calibrate from: give --prometheus <file> (vLLM /metrics scrapes) or --requests <file> (vLLM/SGLang benchmark results) or --guidellm <file>, or --nccl <file> (nccl-tests logs)');
   }
   let profile;
   try {
     const runs = measuredRuns(options);
-    profile = fitProfile(runs, options);
+    const links = options.nccl.map((file) => readNcclTests(file));
+    profile = runs.length > 0 ? fitProfile(runs, options) : unfittedProfile(options);
+    profile = {
+      ...profile,
+      links: links.map((l) => ({ operation: l.operation, ranks: l.ranks, nodes: l.nodes, alphaSeconds: l.alphaSeconds, busBandwidthGBps: l.busBandwidthGBps, file: l.file })),
+      fittedFrom: [...profile.fittedFrom, ...links.map((l) => ({ file: l.file, sha256: l.sha256, format: 'nccl-tests' }))],
+    };
   } catch (error) {
     if (error instanceof PromTextError || error instanceof CalibrateInputError) throw new ExitError(EXIT.INVALID_INPUT, error.message);
     throw error;
@@ -54,6 +62,7 @@ export function calibrateCommand(options: CalibrateCommandOptions): void {
     `calibration profile for ${profile.model} on ${profile.gpu} (TP${profile.tensorParallelSize}, ${profile.quantization})`,
     `  memory scale ${p.memoryScale.value.toFixed(3)} (${p.memoryScale.note})`,
     `  compute scale ${p.computeScale.value.toFixed(3)} (${p.computeScale.note})`,
+    ...profile.links.map((l) => `  link: ${l.operation} over ${l.ranks} GPUs on ${l.nodes} node${l.nodes === 1 ? '' : 's'}: bus bandwidth ${l.busBandwidthGBps.toFixed(1)} GB/s, latency floor ${l.alphaSeconds === null ? 'not measured (no message up to 64 KiB)' : `${(l.alphaSeconds * 1e6).toFixed(1)} us`}`),
     ...profile.fit.map((f) => `  fit: ${f.statistic}: measured ${f.measured.toPrecision(4)}, simulated ${f.simulated.toPrecision(4)} (${f.errorPercent >= 0 ? '+' : ''}${f.errorPercent.toFixed(1)}%)`),
     `  check: ${profile.check.errorPercent === null ? profile.check.note : `${profile.check.errorPercent.toFixed(1)}% (${profile.check.note})`}`,
     `wrote ${options.output}; use it with calibration: { profile: ${options.output} } in a scenario`,
