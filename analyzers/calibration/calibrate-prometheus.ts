@@ -108,22 +108,90 @@ function steadyRate(samples: readonly PromSample[], name: string): number | null
   return b[0] > a[0] ? ((b[1] - a[1]) * 1000) / (b[0] - a[0]) : null;
 }
 
+/**
+ * Where each serving engine keeps what a fit needs, in its own metric names (first found wins):
+ * vLLM V1 (`vllm:*`), SGLang (`sglang:*`, which has no request counter: its latency histograms
+ * count requests) and TGI (`tgi_*`, whose per-token figure is each request's mean time per token).
+ */
+interface Dialect {
+  name: string;
+  requests: string[];
+  running: string;
+  promptHistogram: string | null;
+  promptCounter: string | null;
+  outputHistogram: string | null;
+  outputCounter: string | null;
+  perToken: string[];
+  ttft: string | null;
+  decodeStatistic: 'itl' | 'tpot';
+}
+
+const DIALECTS: readonly Dialect[] = [
+  {
+    name: 'vllm',
+    requests: ['vllm:request_success_total', 'vllm:e2e_request_latency_seconds_count'],
+    running: 'vllm:num_requests_running',
+    promptHistogram: 'vllm:request_prompt_tokens',
+    promptCounter: 'vllm:prompt_tokens_total',
+    outputHistogram: 'vllm:request_generation_tokens',
+    outputCounter: 'vllm:generation_tokens_total',
+    perToken: ['vllm:inter_token_latency_seconds', 'vllm:time_per_output_token_seconds'],
+    ttft: 'vllm:time_to_first_token_seconds',
+    decodeStatistic: 'itl',
+  },
+  {
+    name: 'sglang',
+    requests: ['sglang:num_requests_total', 'sglang:e2e_request_latency_seconds_count'],
+    running: 'sglang:num_running_reqs',
+    promptHistogram: null,
+    promptCounter: 'sglang:prompt_tokens_total',
+    outputHistogram: null,
+    outputCounter: 'sglang:generation_tokens_total',
+    perToken: ['sglang:inter_token_latency_seconds', 'sglang:time_per_output_token_seconds'],
+    ttft: 'sglang:time_to_first_token_seconds',
+    decodeStatistic: 'itl',
+  },
+  {
+    name: 'tgi',
+    requests: ['tgi_request_success', 'tgi_request_count'],
+    running: 'tgi_batch_current_size',
+    promptHistogram: 'tgi_request_input_length',
+    promptCounter: null,
+    outputHistogram: 'tgi_request_generated_tokens',
+    outputCounter: null,
+    perToken: ['tgi_request_mean_time_per_token_duration'],
+    ttft: null,
+    decodeStatistic: 'tpot',
+  },
+];
+
 export function measureRun(file: string, flags: DeploymentFlags): MeasuredRun {
   // One bounded read: the samples and the hash come from the same bytes.
   const bytes = readPromBytes(file);
   const samples = parsePromLines(bufferLines(bytes), file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const requests = lastTotal(samples, 'vllm:request_success_total') ?? lastTotal(samples, 'vllm:e2e_request_latency_seconds_count');
-  if (requests === null || requests <= 0) throw new CalibrateInputError(`${file}: expected vllm:request_success_total (or vllm:e2e_request_latency_seconds_count) above 0, got ${requests ?? 'none'}`);
-  const rate = flags.rate ?? steadyRate(samples, 'vllm:request_success_total');
+  const names = new Set(samples.map((x) => x.name));
+  const d = DIALECTS.find((candidate) => candidate.requests.some((n) => names.has(n)));
+  if (d === undefined) {
+    throw new CalibrateInputError(`${file}: expected a vLLM, SGLang or TGI scrape (${DIALECTS.map((x) => x.requests[0]).join(', ')}, ...), got none of their request counts`);
+  }
+  const countName = d.requests.find((n) => names.has(n))!;
+  const requests = lastTotal(samples, countName);
+  if (requests === null || requests <= 0) throw new CalibrateInputError(`${file}: expected ${countName} above 0, got ${requests ?? 'none'}`);
+  const rate = flags.rate ?? steadyRate(samples, countName);
   if (rate === null || !(rate > 0)) {
     throw new CalibrateInputError(`${file}: expected a series of timestamped scrapes to measure the request rate from, got a single scrape; give --rate <req/s>`);
   }
-  const meanPrompt = histogramMean(samples, 'vllm:request_prompt_tokens') ?? (lastTotal(samples, 'vllm:prompt_tokens_total') ?? 0) / requests;
-  const meanOutput = histogramMean(samples, 'vllm:request_generation_tokens') ?? (lastTotal(samples, 'vllm:generation_tokens_total') ?? 0) / requests;
-  if (!(meanPrompt >= 1) || !(meanOutput >= 1)) throw new CalibrateInputError(`${file}: expected prompt and generation token counts (vllm:request_prompt_tokens, vllm:request_generation_tokens or the *_tokens_total counters), got none`);
-  const running = samples.filter((s) => s.name === 'vllm:num_requests_running');
-  const model = samples.find((s) => s.labels.model_name !== undefined)?.labels.model_name ?? null;
+  const mean = (histogram: string | null, counter: string | null) =>
+    (histogram === null ? null : histogramMean(samples, histogram)) ?? (counter === null ? 0 : (lastTotal(samples, counter) ?? 0) / requests);
+  const meanPrompt = mean(d.promptHistogram, d.promptCounter);
+  const meanOutput = mean(d.outputHistogram, d.outputCounter);
+  if (!(meanPrompt >= 1) || !(meanOutput >= 1)) {
+    const wanted = [d.promptHistogram, d.promptCounter, d.outputHistogram, d.outputCounter].filter((n) => n !== null).join(', ');
+    throw new CalibrateInputError(`${file}: expected prompt and generation token counts (${wanted}), got none`);
+  }
+  const running = samples.filter((x) => x.name === d.running);
+  const model = samples.find((x) => x.labels.model_name !== undefined)?.labels.model_name ?? null;
   return {
     file,
     sha256,
@@ -131,10 +199,12 @@ export function measureRun(file: string, flags: DeploymentFlags): MeasuredRun {
     requestsPerSecond: rate,
     meanPromptTokens: meanPrompt,
     meanOutputTokens: meanOutput,
-    meanItlSeconds: histogramMean(samples, 'vllm:inter_token_latency_seconds', 'vllm:time_per_output_token_seconds'),
-    meanTtftSeconds: histogramMean(samples, 'vllm:time_to_first_token_seconds'),
-    meanRunning: running.length === 0 ? null : running.reduce((a, s) => a + s.value, 0) / running.length,
+    meanItlSeconds: histogramMean(samples, ...d.perToken),
+    meanTtftSeconds: d.ttft === null ? null : histogramMean(samples, d.ttft),
+    meanRunning: running.length === 0 ? null : running.reduce((a, x) => a + x.value, 0) / running.length,
     modelName: model,
+    format: `prometheus (${d.name})`,
+    decodeStatistic: d.decodeStatistic,
   };
 }
 

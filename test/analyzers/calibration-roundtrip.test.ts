@@ -240,3 +240,36 @@ describe.skipIf(!hasSharedData(...NCCL))('calibrate --nccl reads real nccl-tests
     expect(() => readNcclTests(broken)).toThrow(/broken\.log: line 2: expected a result row/);
   });
 });
+
+const SGLANG = ['telemetry', 'prometheus', 'sglang_docs_production_metrics_llama-3.1-8b.prom'] as const;
+describe.skipIf(!hasSharedData(...SGLANG))('calibrate --prometheus reads SGLang and TGI scrapes in their own names', () => {
+  it("SGLang's documented scrape (Llama-3.1-8B under load): requests from its e2e histogram, per-token latency, running requests", () => {
+    const run = measureRun(sharedDataPath(...SGLANG), { rate: 20 });
+    expect(run).toMatchObject({ format: 'prometheus (sglang)', requests: 11228, meanRunning: 162, modelName: 'meta-llama/Llama-3.1-8B-Instruct' });
+    expect(run.meanItlSeconds).toBeGreaterThan(0);
+    expect(run.meanTtftSeconds).toBeGreaterThan(0);
+  });
+
+  it('a TGI scrape: request count, input and generated-token histograms, and the mean time per token (TPOT)', () => {
+    const tgi = join(dir, 'tgi.prom');
+    writeFileSync(
+      tgi,
+      [
+        'tgi_request_success 40 1000', 'tgi_request_success 80 2000', 'tgi_request_success 120 3000', 'tgi_request_success 160 4000', 'tgi_request_success 200 5000',
+        'tgi_request_input_length_sum 20000 5000', 'tgi_request_input_length_count 200 5000',
+        'tgi_request_generated_tokens_sum 10000 5000', 'tgi_request_generated_tokens_count 200 5000',
+        'tgi_request_mean_time_per_token_duration_sum 2 5000', 'tgi_request_mean_time_per_token_duration_count 200 5000',
+        'tgi_batch_current_size 12 5000',
+      ].join('\n'),
+    );
+    const run = measureRun(tgi, {});
+    expect(run).toMatchObject({ format: 'prometheus (tgi)', requests: 200, meanPromptTokens: 100, meanOutputTokens: 50, meanItlSeconds: 0.01, meanTtftSeconds: null, decodeStatistic: 'tpot', meanRunning: 12 });
+    expect(run.requestsPerSecond).toBeCloseTo(40, 9);
+  });
+
+  it('a scrape of none of the three is refused, naming what it looked for', () => {
+    const other = join(dir, 'other.prom');
+    writeFileSync(other, 'process_cpu_seconds_total 12\n');
+    expect(() => measureRun(other, { rate: 1 })).toThrow(/expected a vLLM, SGLang or TGI scrape \(vllm:request_success_total, sglang:num_requests_total, tgi_request_success, \.\.\.\)/);
+  });
+});
