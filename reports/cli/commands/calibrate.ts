@@ -1,16 +1,16 @@
-import { CalibrateInputError, fitProfile, measureRun, unfittedProfile, type DeploymentFlags } from '../../../analyzers/calibration/calibrate-prometheus.js';
-import { readNcclTests } from '../../../analyzers/calibration/nccl-tests.js';
-import { readGuidellm } from '../../../analyzers/calibration/guidellm-runs.js';
-import { readVllmBench } from '../../../analyzers/calibration/vllm-bench-runs.js';
-import { PromTextError } from '../../../engine/input/prometheus-text.js';
-import { safeLine } from '../../../engine/input/terminal-text.js';
-import { writeFileAtomically } from '../../write-file-atomically.js';
-import { EXIT, ExitError } from '../exit-codes.js';
 import Table from 'cli-table3';
+import { CalibrateInputError, fitProfile, measureRun, unfittedProfile, type DeploymentFlags } from '../../../analyzers/calibration/calibrate-prometheus.js';
 import { compareRuns } from '../../../analyzers/calibration/compare-runs.js';
+import { readGuidellm } from '../../../analyzers/calibration/guidellm-runs.js';
+import { readNcclTests } from '../../../analyzers/calibration/nccl-tests.js';
+import { readVllmBench } from '../../../analyzers/calibration/vllm-bench-runs.js';
 import { findModel } from '../../../engine/catalog/lookup.js';
 import { BoundedFileError, readBoundedText } from '../../../engine/input/bounded-file.js';
+import { PromTextError } from '../../../engine/input/prometheus-text.js';
+import { safeLine } from '../../../engine/input/terminal-text.js';
 import { calibrationProfileSchema } from '../../../engine/step-time/calibration-profile.js';
+import { writeFileAtomically } from '../../write-file-atomically.js';
+import { EXIT, ExitError } from '../exit-codes.js';
 import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
 
 export interface CalibrateCommandOptions extends DeploymentFlags {
@@ -27,7 +27,8 @@ export interface CalibrateCommandOptions extends DeploymentFlags {
 
 /**
  * `headroom calibrate --prometheus scrape.prom ... -o profile.json`: fits a calibration profile
- * on the first measured run, checks it on the others, writes it and prints what it found.
+ * on the first measured run (scrapes, benchmark results, guidellm reports, in that order), checks
+ * it on the others, adds the links nccl-tests logs measured, writes it and prints what it found.
  */
 export function calibrateCommand(options: CalibrateCommandOptions): void {
   if (options.compare) return compareCommand(options);
