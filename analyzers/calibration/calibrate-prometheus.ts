@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { findModel } from '../../engine/catalog/lookup.js';
+import { BoundedFileError, readBoundedFile } from '../../engine/input/bounded-file.js';
 import { parsePromLines, readPromBytes, type PromSample } from '../../engine/input/prometheus-text.js';
 import { bufferLines } from '../../engine/workload/trace-file.js';
 import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
@@ -63,6 +64,16 @@ export class CalibrateInputError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'CalibrateInputError';
+  }
+}
+
+/** A telemetry file's bytes, bounded (regular file, size caps), a refusal as a CalibrateInputError naming the file. */
+export function readTelemetryBytes(file: string, what: string, maxBytes: number): Buffer {
+  try {
+    return readBoundedFile(file, { what, maxBytes, maxInflatedBytes: maxBytes });
+  } catch (error) {
+    if (error instanceof BoundedFileError) throw new CalibrateInputError(`${file}: ${error.message}`);
+    throw error;
   }
 }
 

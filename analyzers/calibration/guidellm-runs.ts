@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BoundedFileError, readBoundedFile } from '../../engine/input/bounded-file.js';
-import { CalibrateInputError, type MeasuredRun } from './calibrate-prometheus.js';
+import { CalibrateInputError, readTelemetryBytes, type MeasuredRun } from './calibrate-prometheus.js';
 
 /**
  * guidellm benchmark reports (`benchmarks.json`: metadata, args, benchmarks[]), one measured run
@@ -71,13 +70,7 @@ function runOf(b: Obj, file: string, i: number, sha256: string): MeasuredRun {
 
 /** Every benchmark in a guidellm report. */
 export function readGuidellm(file: string): MeasuredRun[] {
-  let bytes: Buffer;
-  try {
-    bytes = readBoundedFile(file, { what: 'a guidellm report', maxBytes: 512 * 2 ** 20, maxInflatedBytes: 512 * 2 ** 20 });
-  } catch (error) {
-    if (error instanceof BoundedFileError) throw new CalibrateInputError(`${file}: ${error.message}`);
-    throw error;
-  }
+  const bytes = readTelemetryBytes(file, 'a guidellm report', 512 * 2 ** 20);
   let report: unknown;
   try {
     report = JSON.parse(bytes.toString('utf8'));

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { BoundedFileError, readBoundedFile } from '../../engine/input/bounded-file.js';
 import { bufferLines } from '../../engine/workload/trace-file.js';
-import { CalibrateInputError } from './calibrate-prometheus.js';
+import { CalibrateInputError, readTelemetryBytes } from './calibrate-prometheus.js';
 
 /**
  * nccl-tests logs (`all_reduce_perf`, `all_gather_perf`, `alltoall_perf`, ...): the result table
@@ -33,13 +32,7 @@ export interface NcclMeasurement {
 const SMALL_BYTES = 64 * 1024;
 
 export function readNcclTests(file: string): NcclMeasurement {
-  let bytes: Buffer;
-  try {
-    bytes = readBoundedFile(file, { what: 'an nccl-tests log', maxBytes: 64 * 2 ** 20, maxInflatedBytes: 64 * 2 ** 20 });
-  } catch (error) {
-    if (error instanceof BoundedFileError) throw new CalibrateInputError(`${file}: ${error.message}`);
-    throw error;
-  }
+  const bytes = readTelemetryBytes(file, 'an nccl-tests log', 64 * 2 ** 20);
   const rows: NcclRow[] = [];
   let timeColumn: number | null = null;
   let ranks = 0;

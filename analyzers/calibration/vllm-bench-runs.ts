@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { BoundedFileError, readBoundedFile } from '../../engine/input/bounded-file.js';
 import { bufferLines } from '../../engine/workload/trace-file.js';
-import { CalibrateInputError, type MeasuredRun } from './calibrate-prometheus.js';
+import { CalibrateInputError, readTelemetryBytes, type MeasuredRun } from './calibrate-prometheus.js';
 
 /**
  * Results of vLLM's `benchmark_serving.py` / `vllm bench serve` (one JSON object, or JSON lines
@@ -73,13 +72,7 @@ function runOf(row: Row, file: string, where: string, sha256: string): MeasuredR
 
 /** Every run in a benchmark result file (a JSON object, or one per line). */
 export function readVllmBench(file: string): MeasuredRun[] {
-  let bytes: Buffer;
-  try {
-    bytes = readBoundedFile(file, { what: 'a benchmark result', maxBytes: 256 * 2 ** 20, maxInflatedBytes: 256 * 2 ** 20 });
-  } catch (error) {
-    if (error instanceof BoundedFileError) throw new CalibrateInputError(`${file}: ${error.message}`);
-    throw error;
-  }
+  const bytes = readTelemetryBytes(file, 'a benchmark result', 256 * 2 ** 20);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let whole: unknown = undefined;
   try {

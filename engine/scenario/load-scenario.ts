@@ -6,8 +6,7 @@ import { ScenarioError, type ScenarioIssue } from './scenario-issue.js';
 import type { Scenario } from './scenario-types.js';
 import { validateScenario } from './validate-scenario.js';
 import { safeLine } from '../input/terminal-text.js';
-import { BoundedFileError, readBoundedText } from '../input/bounded-file.js';
-import { calibrationProfileSchema } from '../step-time/calibration-profile.js';
+import { ProfileFileError, readProfileFile } from '../step-time/calibration-profile.js';
 
 export interface LoadScenarioOptions {
   /** `key.path=value` overrides, applied before validation so they are checked like the file. */
@@ -73,20 +72,10 @@ export function loadScenario(path: string, options: LoadScenarioOptions = {}): L
 function withProfile(scenario: Scenario): Scenario {
   const c = scenario.calibration;
   if (c === null || c.profile !== null) return scenario;
-  const fail = (message: string): never => {
-    throw new ScenarioError([{ file: c.profileFile, path: [], message }]);
-  };
-  let raw: unknown;
   try {
-    raw = JSON.parse(readBoundedText(c.profileFile, { what: 'a calibration profile', maxBytes: 4 * 2 ** 20 }));
+    return { ...scenario, calibration: { profileFile: c.profileFile, profile: readProfileFile(c.profileFile) } };
   } catch (error) {
-    if (error instanceof BoundedFileError) return fail(error.message);
-    if (error instanceof SyntaxError) return fail(`not valid JSON (${error.message})`);
+    if (error instanceof ProfileFileError) throw new ScenarioError(error.issues.map((i) => ({ file: error.file, ...i })));
     throw error;
   }
-  const parsed = calibrationProfileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ScenarioError(parsed.error.issues.slice(0, 10).map((i) => ({ file: c.profileFile, path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })));
-  }
-  return { ...scenario, calibration: { profileFile: c.profileFile, profile: parsed.data } };
 }

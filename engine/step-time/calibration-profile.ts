@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BoundedFileError, readBoundedText } from '../input/bounded-file.js';
 import type { StepTimeCalibration } from './step-time-calibration.js';
 
 /**
@@ -101,4 +102,35 @@ export function maxScale(base: StepTimeCalibration, which: 'memory' | 'compute')
       ? [base.memoryEfficiency, base.fp8MemoryEfficiency, base.attentionMemoryEfficiency, base.elementwiseEfficiency]
       : [base.computeEfficiency, base.fp8ComputeEfficiency, base.attentionComputeEfficiency];
   return 1 / Math.max(...effs);
+}
+
+/** A profile file that could not be read or is not a profile: each problem with its key path. */
+export class ProfileFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly issues: { path: (string | number)[]; message: string }[],
+  ) {
+    super(issues.map((i) => `${file}: ${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`).join('\n'));
+    this.name = 'ProfileFileError';
+  }
+}
+
+/** Reads and checks a profile file (bounded: a regular file of at most 4 MB of JSON). */
+export function readProfileFile(file: string): CalibrationProfile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readBoundedText(file, { what: 'a calibration profile', maxBytes: 4 * 2 ** 20 }));
+  } catch (error) {
+    if (error instanceof BoundedFileError) throw new ProfileFileError(file, [{ path: [], message: error.message }]);
+    if (error instanceof SyntaxError) throw new ProfileFileError(file, [{ path: [], message: `not valid JSON (${error.message})` }]);
+    throw error;
+  }
+  const parsed = calibrationProfileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ProfileFileError(
+      file,
+      parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })),
+    );
+  }
+  return parsed.data;
 }

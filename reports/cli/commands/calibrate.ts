@@ -5,10 +5,9 @@ import { readGuidellm } from '../../../analyzers/calibration/guidellm-runs.js';
 import { readNcclTests } from '../../../analyzers/calibration/nccl-tests.js';
 import { readVllmBench } from '../../../analyzers/calibration/vllm-bench-runs.js';
 import { findModel } from '../../../engine/catalog/lookup.js';
-import { BoundedFileError, readBoundedText } from '../../../engine/input/bounded-file.js';
 import { PromTextError } from '../../../engine/input/prometheus-text.js';
 import { safeLine } from '../../../engine/input/terminal-text.js';
-import { calibrationProfileSchema } from '../../../engine/step-time/calibration-profile.js';
+import { ProfileFileError, readProfileFile } from '../../../engine/step-time/calibration-profile.js';
 import { writeFileAtomically } from '../../write-file-atomically.js';
 import { EXIT, ExitError } from '../exit-codes.js';
 import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
@@ -96,19 +95,15 @@ function compareCommand(options: CalibrateCommandOptions): void {
   emit(comparison, () => `measured vs simulated (${comparison.profile === null ? 'catalog constants' : `profile ${safeLine(comparison.profile)}`})\n${table.toString()}\n`, options);
 }
 
-/** A profile file, checked, or an input error naming what is wrong. */
+/** A profile file, checked, or an input error naming what is wrong (the first problem). */
 function readProfile(file: string) {
-  let raw: unknown;
   try {
-    raw = JSON.parse(readBoundedText(file, { what: 'a calibration profile', maxBytes: 4 * 2 ** 20 }));
+    return readProfileFile(file);
   } catch (error) {
-    if (error instanceof BoundedFileError) throw new CalibrateInputError(`${file}: ${error.message}`);
-    if (error instanceof SyntaxError) throw new CalibrateInputError(`${file}: not valid JSON (${error.message})`);
-    throw error;
+    if (!(error instanceof ProfileFileError)) throw error;
+    const first = error.issues[0]!;
+    throw new CalibrateInputError(first.path.length === 0 ? `${file}: ${first.message}` : `${file}: not a calibration profile (${first.path.join('.')}: ${first.message})`);
   }
-  const parsed = calibrationProfileSchema.safeParse(raw);
-  if (!parsed.success) throw new CalibrateInputError(`${file}: not a calibration profile (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
-  return parsed.data;
 }
 
 /** Every measured run the flags name, in order: scrapes, benchmark results, guidellm reports. */
