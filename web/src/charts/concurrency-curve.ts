@@ -1,8 +1,9 @@
-import { axisBottom, axisLeft, line, scaleLinear, scaleLog } from 'd3';
+import { axisBottom, axisLeft, scaleLinear, scaleLog } from 'd3';
 import { SLO_COLOR } from '../palette.js';
-import { levelTicks, type LevelBound, type LevelLine, type LevelPoint } from '../shape/concurrency-sweep.js';
+import { levelTicks, type LevelBound, type LevelLine } from '../shape/concurrency-sweep.js';
 import { logTicks } from '../shape/log-ticks.js';
 import { axisTitles, chartFrame, tickCount } from './chart-frame.js';
+import { drawEstimateLines } from './estimate-lines.js';
 
 export interface StyledLevelLine extends LevelLine {
   color: string;
@@ -88,31 +89,12 @@ export function drawConcurrencyCurve(host: HTMLElement, width: number, data: Con
     const at = y(bound.value);
     g.append('text').attr('class', 'slo-label').attr('x', 4).attr('y', at < 14 ? at + 13 : at - 4).attr('fill', '#8c3a6d').text(bound.label);
   }
-  const path = line<LevelPoint>()
-    .x((p) => x(p.concurrency))
-    .y((p) => y(p.value));
-  for (const l of data.lines) {
-    const g = clipped.append('g').attr('data-series', l.key);
-    g.append('path').attr('class', 'mark line').attr('d', path(l.points) ?? '').attr('stroke', l.color).attr('stroke-width', l.width).attr('stroke-dasharray', l.dash).attr('fill', 'none');
-    g.selectAll('line.ci')
-      .data(l.points.filter((p) => p.low !== null && p.high !== null && p.high > p.low && (data.scale === 'linear' || p.low > 0)))
-      .join('line')
-      .attr('class', 'ci')
-      .attr('x1', (p) => x(p.concurrency))
-      .attr('x2', (p) => x(p.concurrency))
-      .attr('y1', (p) => y(p.low!))
-      .attr('y2', (p) => y(p.high!))
-      .attr('stroke', l.color);
-    g.selectAll('circle')
-      .data(l.points)
-      .join('circle')
-      .attr('class', 'mark point')
-      .attr('data-concurrency', (p) => String(p.concurrency))
-      .attr('cx', (p) => x(p.concurrency))
-      .attr('cy', (p) => y(p.value))
-      .attr('r', 3.5)
-      .attr('fill', l.color)
-      .append('title')
-      .text((p) => `${l.label} at ${clients(p.concurrency)}: ${data.value(p.value)}${p.low !== null && p.high !== null && p.high > p.low ? ` (95% interval ${data.value(p.low)} to ${data.value(p.high)})` : ''}`);
-  }
+  drawEstimateLines(clipped, data.lines, {
+    x: (p) => x(p.concurrency),
+    y,
+    logY: data.scale === 'log',
+    where: (p) => `at ${clients(p.concurrency)}`,
+    value: data.value,
+    pointData: (p) => ({ 'data-concurrency': String(p.concurrency) }),
+  });
 }

@@ -1,10 +1,11 @@
-import { axisBottom, axisLeft, line, scaleLinear, scaleLog } from 'd3';
+import { axisBottom, axisLeft, scaleLinear, scaleLog } from 'd3';
 import { formatRate } from '../format.js';
 import { INK, SLO_COLOR } from '../palette.js';
 import { estimateTextWidth, nudgeLabels, packRows, shortLabel } from '../shape/label-layout.js';
-import type { RateLine, RateMarker, RatePoint } from '../shape/saturation-curves.js';
+import type { RateLine, RateMarker } from '../shape/saturation-curves.js';
 import { logTicks } from '../shape/log-ticks.js';
 import { axisTitles, chartFrame, frameWidth, growTop, measureLabels, tickCount } from './chart-frame.js';
+import { drawEstimateLines } from './estimate-lines.js';
 
 export interface StyledRateLine extends RateLine {
   color: string;
@@ -162,32 +163,13 @@ export function drawSaturationCurve(host: HTMLElement, width: number, data: Satu
     g.append('text').attr('class', 'slo-label').attr('x', 4).attr('y', y(level.value) - 4).attr('fill', '#8c3a6d').text(level.label);
   }
 
-  const path = line<RatePoint>()
-    .x((p) => x(p.rate))
-    .y((p) => y(p.value));
-  for (const l of data.lines) {
-    const g = clipped.append('g').attr('data-series', l.key);
-    g.append('path').attr('class', 'mark line').attr('d', path(l.points) ?? '').attr('stroke', l.color).attr('stroke-width', l.width).attr('stroke-dasharray', l.dash).attr('fill', 'none');
-    g.selectAll('line.ci')
-      .data(l.points.filter((p) => p.low !== null && p.high !== null && p.high > p.low && (data.scale === 'linear' || p.low > 0)))
-      .join('line')
-      .attr('class', 'ci')
-      .attr('x1', (p) => x(p.rate))
-      .attr('x2', (p) => x(p.rate))
-      .attr('y1', (p) => y(p.low!))
-      .attr('y2', (p) => y(p.high!))
-      .attr('stroke', l.color);
-    g.selectAll('circle')
-      .data(l.points)
-      .join('circle')
-      .attr('class', 'mark point')
-      .attr('cx', (p) => x(p.rate))
-      .attr('cy', (p) => y(p.value))
-      .attr('r', 3.5)
-      .attr('fill', l.color)
-      .append('title')
-      .text((p) => `${l.label} at ${formatRate(p.rate, 'req/s')}: ${data.value(p.value)}${p.low !== null && p.high !== null && p.high > p.low ? ` (95% interval ${data.value(p.low)} to ${data.value(p.high)})` : ''}`);
-  }
+  drawEstimateLines(clipped, data.lines, {
+    x: (p) => x(p.rate),
+    y,
+    logY: data.scale === 'log',
+    where: (p) => `at ${formatRate(p.rate, 'req/s')}`,
+    value: data.value,
+  });
 
   // End labels: each line's name level with its last point, nudged apart, in the right margin; left
   // out when more lines than the plot's height can name (the legend names them all).
