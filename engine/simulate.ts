@@ -2,7 +2,9 @@ import { createRandomStreams } from './kernel/random-streams.js';
 import { TooManyInSystem } from './kernel/kernel-errors.js';
 import { Kernel } from './kernel/simulation-clock.js';
 import { ROUTERS } from './cluster/router.js';
-import { RunMetrics } from './metrics/run-metrics.js';
+import { RunMetrics, type RequestHistogramMetric } from './metrics/run-metrics.js';
+import type { IntervalHistograms } from './metrics/interval-histograms.js';
+import { newRequestHistograms, vllmMetricFamilies, type MetricFamily } from './metrics/vllm-metrics.js';
 import { buildResult } from './metrics/build-result.js';
 import { replicaMemoryPlan, replicaShapeOf } from './replica/replica-shape.js';
 import { Replica } from './replica/replica.js';
@@ -23,6 +25,8 @@ export interface SimulateOptions {
   onArrival?: (seq: Sequence, replica: Replica, time: number) => void;
   /** Called after every step of every replica, before its next step starts. */
   afterStep?: (replica: Replica, time: number, batch: Readonly<StepBatch>) => void;
+  /** Per-interval request histograms to fill (Prometheus export); not part of the result. */
+  histograms?: IntervalHistograms<RequestHistogramMetric>;
 }
 
 /**
@@ -42,6 +46,7 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
       ? provenance
       : { source: `step-time model "${options.stepTimeModel.name}" given to simulate()`, gpuFamily: provenance.gpuFamily, fitted: false, borrowedFrom: options.stepTimeModel.name };
   const metrics = new RunMetrics(scenario);
+  metrics.histograms = options.histograms ?? null;
   const replicaConfig = {
     scheduler: serving.scheduler,
     maxNumSeqs: serving.maxNumSeqs,
@@ -80,4 +85,15 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   const end = Math.max(kernel.now, metrics.lastCompletion);
   metrics.closeSeries(end);
   return buildResult({ scenario, metrics, replicas, memory, calibration: calibrationUsed, end, events: kernel.eventsFired });
+}
+
+/** One run and its metrics as vLLM names them, interval by interval (`simulate --metrics`, `headroom alerts`). */
+export function simulateWithVllmMetrics(
+  scenario: Scenario,
+  data: WorkloadData = NO_WORKLOAD_DATA,
+  options: Omit<SimulateOptions, 'histograms'> = {},
+): { result: SimulationResult; metrics: MetricFamily[] } {
+  const histograms = newRequestHistograms(scenario.serving.maxModelLen);
+  const result = simulate(scenario, data, { ...options, histograms });
+  return { result, metrics: vllmMetricFamilies(result, histograms) };
 }

@@ -4,6 +4,10 @@ import type { Sequence } from '../replica/sequence.js';
 import { LatencySummary } from './latency-summary.js';
 import { perRequestTargets, type PerRequestTargets } from './slo-targets.js';
 import { TimeSeries } from './time-series.js';
+import type { IntervalHistograms } from './interval-histograms.js';
+
+/** What per-interval histograms can observe (seconds, or tokens for the two lengths). */
+export type RequestHistogramMetric = 'ttft' | 'itl' | 'tpot' | 'e2e' | 'queueWait' | 'prefill' | 'decode' | 'promptTokens' | 'outputTokens';
 
 /** Bounded resolution of every time series in a result. */
 export const TIME_SERIES_BUCKETS = 240;
@@ -91,6 +95,11 @@ export class RunMetrics implements ReplicaObserver {
    * the whole answer (or the error): the closed loop listens.
    */
   onRequestDone: ((seq: Sequence, clientTime: number) => void) | null = null;
+  /**
+   * Per-interval histograms, when a caller asked for them (Prometheus export): off by default, so
+   * a plain run pays nothing for them.
+   */
+  histograms: IntervalHistograms<RequestHistogramMetric> | null = null;
 
   constructor(scenario: Scenario) {
     const n = scenario.serving.replicas * scenario.serving.pipelineParallelSize;
@@ -172,11 +181,17 @@ export class RunMetrics implements ReplicaObserver {
   /** Queue wait as the client sees it: the API server's intake (perRequest) plus the engine's queue. */
   onScheduled(seq: Sequence, time: number): void {
     this.queueWait.record(time - seq.arrivalTime + this.perRequest);
+    this.histograms?.record('queueWait', time, time - seq.arrivalTime + this.perRequest);
   }
 
   onFirstToken(seq: Sequence, time: number): void {
     this.engineTtft.record(time - seq.arrivalTime);
     this.ttft.record(time - seq.arrivalTime + this.perRequest);
+    const h = this.histograms;
+    if (h !== null) {
+      h.record('ttft', time, time - seq.arrivalTime + this.perRequest);
+      h.record('prefill', time, time - seq.scheduledAt);
+    }
   }
 
   onCompleted(seq: Sequence, time: number, replica: Replica): void {
@@ -195,6 +210,14 @@ export class RunMetrics implements ReplicaObserver {
     this.service.record(time - seq.scheduledAt);
     this.e2e.record(e2e);
     if (tpot !== null) this.tpot.record(tpot);
+    const h = this.histograms;
+    if (h !== null) {
+      h.record('e2e', time, e2e);
+      if (tpot !== null) h.record('tpot', time, tpot);
+      h.record('decode', time, time - seq.firstTokenAt);
+      h.record('promptTokens', time, seq.promptTokens);
+      h.record('outputTokens', time, seq.outputTokens);
+    }
     const c = this.offeredAndDone;
     c.inputTokens.addAmount(time, seq.promptTokens);
     if (this.targets !== null && this.meets(ttft, tpot, e2e, seq.scheduledAt - seq.arrivalTime + this.perRequest)) {
@@ -213,8 +236,9 @@ export class RunMetrics implements ReplicaObserver {
     this.preempted++;
   }
 
-  onTokenGaps(gapSeconds: number, count: number): void {
+  onTokenGaps(gapSeconds: number, count: number, time: number): void {
     this.itl.record(gapSeconds + this.perToken, count);
+    this.histograms?.record('itl', time, gapSeconds + this.perToken, count);
   }
 
   onStepEnd(replica: Replica, _start: number, end: number, prefillTokens: number, decodeTokens: number, outputTokens: number): void {
@@ -226,6 +250,7 @@ export class RunMetrics implements ReplicaObserver {
 
   /** Closes every series at the end of the run so they share one bucket width. */
   closeSeries(end: number): void {
+    this.histograms?.close(end);
     for (const s of Object.values(this.offeredAndDone)) s.advance(end);
     for (const s of this.series) {
       s.queueDepth.advance(end);

@@ -26,7 +26,7 @@ export interface ReplicaObserver {
   onDropped(seq: Sequence, time: number, reason: DropReason): void;
   onPreempted(seq: Sequence, time: number): void;
   /** Inter-token gaps: `count` tokens each produced `gapSeconds` after their sequence's previous one. */
-  onTokenGaps(gapSeconds: number, count: number): void;
+  onTokenGaps(gapSeconds: number, count: number, time: number): void;
   /** `outputTokens`: the tokens the step generated (one per decoding sequence, one per finished prefill). */
   onStepEnd(replica: Replica, start: number, end: number, prefillTokens: number, decodeTokens: number, outputTokens: number): void;
 }
@@ -275,10 +275,10 @@ export class Replica {
       let individually = 0;
       for (const seq of rejoined) {
         if (seq.phase !== 'decode') continue;
-        this.observer.onTokenGaps(now - seq.lastTokenAt, 1);
+        this.observer.onTokenGaps(now - seq.lastTokenAt, 1, now);
         individually++;
       }
-      this.observer.onTokenGaps(now - this.lastDecodeEnd, decodeTokens - individually);
+      this.observer.onTokenGaps(now - this.lastDecodeEnd, decodeTokens - individually, now);
       this.lastDecodeEnd = now;
       decoding.advance((seq) => this.finish(seq, now));
     }
@@ -295,7 +295,7 @@ export class Replica {
         this.observer.onFirstToken(seq, now);
       } else {
         // Recompute after a preemption ends with a new token; its gap includes the stall.
-        this.observer.onTokenGaps(now - seq.lastTokenAt, 1);
+        this.observer.onTokenGaps(now - seq.lastTokenAt, 1, now);
       }
       seq.lastTokenAt = now;
       if (seq.generated >= seq.outputTokens) this.finish(seq, now);

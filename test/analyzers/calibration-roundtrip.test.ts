@@ -9,7 +9,7 @@ import { readVllmBench } from '../../analyzers/calibration/vllm-bench-runs.js';
 import { analyzeSaturation } from '../../analyzers/saturation/analyze-saturation.js';
 import { findGpu } from '../../engine/catalog/lookup.js';
 import { parsePromLines, PromTextError, readPromFile } from '../../engine/input/prometheus-text.js';
-import { simulate } from '../../engine/simulate.js';
+import { simulate, simulateWithVllmMetrics } from '../../engine/simulate.js';
 import { calibrationProfileSchema } from '../../engine/step-time/calibration-profile.js';
 import { textLines } from '../../engine/workload/trace-file.js';
 import { NO_WORKLOAD_DATA } from '../../engine/workload/workload-data.js';
@@ -35,9 +35,9 @@ const chat = (gpu: unknown, requests = 3000) =>
       outputTokens: { dist: 'lognormal', mean: 210, sd: 250 },
     },
   });
-const slow = simulate(chat({ ...spec, name: 'slow-h100', hbmTBps: h100.hbmTBps * 0.7 }));
+const { result: slow, metrics: slowMetrics } = simulateWithVllmMetrics(chat({ ...spec, name: 'slow-h100', hbmTBps: h100.hbmTBps * 0.7 }));
 const scrape = join(dir, 'slow.prom');
-writeFileSync(scrape, formatPrometheus(slow));
+writeFileSync(scrape, formatPrometheus(slowMetrics));
 const flags = { model: 'llama-3.1-8b', gpu: 'h100-sxm', tp: 1 };
 
 describe('calibrate --prometheus: the round trip', () => {
@@ -91,7 +91,7 @@ describe('calibrate --prometheus: the round trip', () => {
 
   it('a second run checks the fit: held out, its error reported', () => {
     const other = join(dir, 'other.prom');
-    writeFileSync(other, formatPrometheus(simulate({ ...chat({ ...spec, name: 'slow-h100', hbmTBps: h100.hbmTBps * 0.7 }), seed: 9 })));
+    writeFileSync(other, formatPrometheus(simulateWithVllmMetrics({ ...chat({ ...spec, name: 'slow-h100', hbmTBps: h100.hbmTBps * 0.7 }), seed: 9 }).metrics));
     const checked = fitProfile([run, measureRun(other, flags)], flags);
     expect(checked.check.errorPercent).not.toBeNull();
     expect(checked.check.errorPercent!).toBeLessThan(10);

@@ -1,5 +1,5 @@
 import { loadScenario } from '../../../engine/scenario/load-scenario.js';
-import { simulate } from '../../../engine/simulate.js';
+import { simulate, simulateWithVllmMetrics } from '../../../engine/simulate.js';
 import { formatPrometheus } from '../../writers/prometheus.js';
 import { formatSimulationSummary } from '../../writers/terminal-table.js';
 import { writeFileAtomically } from '../../write-file-atomically.js';
@@ -27,11 +27,11 @@ export function simulateCommand(file: string, options: SimulateCommandOptions): 
   );
   const started = performance.now();
   const { scenario, data } = loadScenario(file, { sets: options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
-  const result = simulate(scenario, data);
+  const { result, metrics } = options.metrics === undefined ? { result: simulate(scenario, data), metrics: null } : simulateWithVllmMetrics(scenario, data);
   const wall = (performance.now() - started) / 1000;
-  if (options.metrics !== undefined) {
+  if (options.metrics !== undefined && metrics !== null) {
     try {
-      writeFileAtomically(options.metrics, formatPrometheus(result));
+      writeFileAtomically(options.metrics, formatPrometheus(metrics));
     } catch (error) {
       throw new ExitError(EXIT.INVALID_INPUT, `--metrics ${options.metrics}: cannot write (${(error as Error).message})`);
     }
