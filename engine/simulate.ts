@@ -7,7 +7,7 @@ import type { IntervalHistograms } from './metrics/interval-histograms.js';
 import { newRequestHistograms, vllmMetricFamilies, type MetricFamily } from './metrics/vllm-metrics.js';
 import { buildResult } from './metrics/build-result.js';
 import { replicaMemoryPlan, replicaShapeOf } from './replica/replica-shape.js';
-import { Replica } from './replica/replica.js';
+import { Replica, type DropReason } from './replica/replica.js';
 import { Sequence } from './replica/sequence.js';
 import type { Scenario } from './scenario/scenario-types.js';
 import type { SimulationResult } from './simulation-result.js';
@@ -25,6 +25,10 @@ export interface SimulateOptions {
   onArrival?: (seq: Sequence, replica: Replica, time: number) => void;
   /** Called after every step of every replica, before its next step starts. */
   afterStep?: (replica: Replica, time: number, batch: Readonly<StepBatch>) => void;
+  /** Called for every arrival before it is enqueued, with the router's reason (traces). */
+  onRoute?: (seq: Sequence, replica: Replica, reason: string, time: number) => void;
+  /** Called when a request completes (with its replica) or is dropped (replica null, with why). */
+  onRequestEnd?: (seq: Sequence, time: number, replica: Replica | null, dropped: DropReason | null) => void;
   /** Per-interval request histograms to fill (Prometheus export); not part of the result. */
   histograms?: IntervalHistograms<RequestHistogramMetric>;
 }
@@ -47,6 +51,7 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
       : { source: `step-time model "${options.stepTimeModel.name}" given to simulate()`, gpuFamily: provenance.gpuFamily, fitted: false, borrowedFrom: options.stepTimeModel.name };
   const metrics = new RunMetrics(scenario);
   metrics.histograms = options.histograms ?? null;
+  metrics.onRequestEnd = options.onRequestEnd ?? null;
   const replicaConfig = {
     scheduler: serving.scheduler,
     maxNumSeqs: serving.maxNumSeqs,
@@ -67,7 +72,9 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   let nextId = 0;
   const dispatch = (prompt: number, output: number, client: number): void => {
     const seq = new Sequence(nextId++, kernel.now, prompt, output, client);
-    const replica = replicas[router.pick(replicas)]!;
+    const chosen = router.pick(replicas);
+    const replica = replicas[chosen]!;
+    if (options.onRoute) options.onRoute(seq, replica, router.explain(replicas, chosen), kernel.now);
     const accepted = replica.enqueue(seq);
     metrics.onArrival(replica, kernel.now, seq, accepted);
     if (metrics.arrived - metrics.completed - metrics.dropped > maxInSystem) throw new TooManyInSystem(maxInSystem, kernel.now, metrics.arrived);

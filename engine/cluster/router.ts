@@ -8,6 +8,11 @@ export interface RoutableReplica {
 /** Picks the replica index for the next request. May keep state (round-robin's cursor). */
 export interface Router {
   pick(replicas: readonly RoutableReplica[]): number;
+  /**
+   * Why `chosen` was picked, in words, for traces: called (before the request is enqueued) only
+   * when someone records them, so it may look at every replica.
+   */
+  explain(replicas: readonly RoutableReplica[], chosen: number): string;
 }
 
 export type RouterFactory = () => Router;
@@ -20,6 +25,9 @@ function roundRobin(): Router {
       const i = next % replicas.length;
       next = i + 1;
       return i;
+    },
+    explain(replicas, chosen) {
+      return `round-robin: replica ${chosen} is next in turn (it holds ${replicas[chosen]!.outstanding}, whatever the others hold)`;
     },
   };
 }
@@ -40,6 +48,15 @@ function leastOutstanding(): Router {
         }
       }
       return best;
+    },
+    explain(replicas, chosen) {
+      const load = replicas[chosen]!.outstanding;
+      if (replicas.length === 1) return `least-outstanding: replica ${chosen} is the only one (it holds ${load})`;
+      if (load === 0) return `least-outstanding: replica ${chosen} is idle`;
+      let second = Infinity;
+      for (let i = 0; i < replicas.length; i++) if (i !== chosen) second = Math.min(second, replicas[i]!.outstanding);
+      const tie = second === load ? ', tied, lowest index wins' : '';
+      return `least-outstanding: replica ${chosen} holds ${load} (next fewest ${second}${tie})`;
     },
   };
 }

@@ -100,6 +100,8 @@ export class RunMetrics implements ReplicaObserver {
    * a plain run pays nothing for them.
    */
   histograms: IntervalHistograms<RequestHistogramMetric> | null = null;
+  /** Called when a request completes (with its replica) or is dropped (with why): traces listen. */
+  onRequestEnd: ((seq: Sequence, time: number, replica: Replica | null, dropped: DropReason | null) => void) | null = null;
 
   constructor(scenario: Scenario) {
     const n = scenario.serving.replicas * scenario.serving.pipelineParallelSize;
@@ -225,11 +227,13 @@ export class RunMetrics implements ReplicaObserver {
       c.attained.addAmount(time, 1);
     }
     this.onRequestDone?.(seq, seq.arrivalTime + e2e);
+    this.onRequestEnd?.(seq, time, replica, null);
   }
 
   onDropped(seq: Sequence, time: number, reason: DropReason): void {
     this.droppedByReason[reason]++;
     this.onRequestDone?.(seq, time + this.perRequest);
+    this.onRequestEnd?.(seq, time, null, reason);
   }
 
   onPreempted(): void {

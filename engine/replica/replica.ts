@@ -1,7 +1,7 @@
 import type { Kernel } from '../kernel/simulation-clock.js';
 import { PRIORITY } from '../kernel/event-queue.js';
 import type { SchedulerKind } from '../scenario/scenario-types.js';
-import type { StepBatch, StepTimeModel } from '../step-time/step-time-model.js';
+import type { StepBatch, StepTime, StepTimeModel } from '../step-time/step-time-model.js';
 import { DecodeSet } from './decode-set.js';
 import { blocksFor, KvBlockManager } from './kv-block-manager.js';
 import type { Sequence } from './sequence.js';
@@ -80,6 +80,8 @@ export class Replica {
   private busy = false;
   private lastDecodeEnd = 0;
   private stepStart = 0;
+  /** The time and make-up of the step running (or last run): traces read it in afterStep. */
+  lastStepTime: StepTime | null = null;
   /** A planning event is pending at the current instant (see planAtEndOfInstant). */
   private planPending = false;
   /** One handler for every step end (no closure per step on the hot path). */
@@ -114,6 +116,11 @@ export class Replica {
   /** Requests routed here and not yet finished. */
   get outstanding(): number {
     return this.waiting.length + this.running.length;
+  }
+
+  /** When the step running (or last run) started. */
+  get stepStartedAt(): number {
+    return this.stepStart;
   }
 
   get isBusy(): boolean {
@@ -239,6 +246,7 @@ export class Replica {
     }
     this.busy = true;
     const time = this.stepModel.stepTime(plan.batch);
+    this.lastStepTime = time;
     this.communicationSeconds += time.layers * time.perLayer.communicationSeconds;
     if (this.waiting.length > 0) this.admissionBlocked[this.blockedBy()] += time.stepSeconds;
     this.stepStart = this.kernel.now;

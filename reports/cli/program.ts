@@ -77,6 +77,8 @@ Examples:
     .option('--json', 'print the result JSON on stdout and nothing else')
     .option('-o, --output <file>', 'write the result JSON to a file (atomically)')
     .option('--metrics <file>', "also write the run's metrics as vLLM-named Prometheus samples (text exposition, one scrape per interval)")
+    .option('--trace <file>', "also write a Chrome/Perfetto trace-event file (steps and their batches, each request's queued/prefill/decode spans, the router's reasons); open it in ui.perfetto.dev")
+    .option('--trace-window <from:to>', 'with --trace: record only what starts in this window of simulated time, e.g. 60s:2m (default: the whole run, up to 200,000 events)')
     .addHelpText(
       'after',
       `
@@ -84,7 +86,8 @@ Examples:
   headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml
   headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml --set workload.arrival.rate=8 --set stop.requests=2000
   headroom simulate scenarios/llama-3.1-70b-h100-tp4.yaml --seed 7 --json -o out/result.json
-  headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml --metrics out/run.prom`,
+  headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml --metrics out/run.prom
+  headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml --trace out/trace.json --trace-window 60s:90s`,
     )
     .action(async (file: string, options) => {
       const { simulateCommand } = await import('./commands/simulate.js');
