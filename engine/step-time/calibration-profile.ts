@@ -81,9 +81,14 @@ export function applyProfile(base: StepTimeCalibration, profile: CalibrationProf
           allReduceBandwidthEfficiency: cap(ring.busBandwidthGBps / deployment.linkGBps),
           ...(ring.alphaSeconds === null ? {} : { allReduceFixedSeconds: Math.max(0, ring.alphaSeconds - 2 * (ring.ranks - 1) * base.allReduceLatencySeconds) }),
         };
+  return { ...scaleCalibration(base, m, c), ...collective };
+}
+
+/** The catalog constants with every bandwidth efficiency x memoryScale and FLOP efficiency x computeScale, capped at 1. */
+export function scaleCalibration(base: StepTimeCalibration, m: number, c: number): StepTimeCalibration {
+  const cap = (x: number) => Math.min(1, x);
   return {
     ...base,
-    ...collective,
     fittedOn: `${base.fittedOn}; scaled by a calibration profile (memory x${m.toFixed(3)}, compute x${c.toFixed(3)})`,
     memoryEfficiency: cap(base.memoryEfficiency * m),
     fp8MemoryEfficiency: cap(base.fp8MemoryEfficiency * m),

@@ -101,6 +101,7 @@ Examples:
     .option('--requests <file>', 'vLLM benchmark_serving / vllm bench serve (or SGLang bench_serving) result JSON or JSON lines; repeatable; every run in it counts', collect, [])
     .option('--guidellm <file>', 'guidellm benchmarks.json report; repeatable; every benchmark in it counts', collect, [])
     .option('--nccl <file>', 'nccl-tests log (all_reduce_perf, ...): link latency floor and bus bandwidth; repeatable', collect, [])
+    .option('--profile-csv <file>', "operator profile in Vidur's CSV layout: mlp.csv (linear layers: fits the memory and compute scales, every other row held out) or all_reduce.csv (links); repeatable", collect, [])
     .option('--model <id>', 'model catalog id (default: the scrape\'s model_name label when it is one)')
     .option('--gpu <id>', 'GPU catalog id the telemetry was measured on')
     .option('--tp <n>', 'tensor-parallel size', integer('--tp', 1, 64))
@@ -119,6 +120,7 @@ Examples:
   headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml --metrics run.prom
   headroom calibrate --prometheus run.prom --model llama-3.1-8b --gpu h100-sxm --tp 1 -o profile.json
   headroom calibrate --compare --prometheus run.prom --gpu h100-sxm --tp 1 --profile profile.json
+  headroom calibrate --profile-csv mlp.csv --profile-csv all_reduce.csv --model llama-2-7b --gpu h100-sxm --tp 1 -o profile.json
   headroom simulate scenarios/llama-3.1-8b-h100-chat.yaml --set calibration='{profile: profile.json}'`,
     )
     .action(async (options) => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +56,27 @@ describe('headroom calibrate', () => {
     const bad = runCli('simulate', chat, '--set', `calibration={profile: ${chat}}`);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not valid JSON/);
+  });
+
+  it('--profile-csv fits from operator profiles and checks on the served run given beside them; a bad CSV exits 2 naming its line', () => {
+    const header = 'time_stats.input_layernorm.median,time_stats.attn_pre_proj.median,time_stats.attn_rope.median,time_stats.attn_post_proj.median,time_stats.post_attention_layernorm.median,time_stats.mlp_up_proj.median,time_stats.mlp_act.median,time_stats.mlp_down_proj.median,time_stats.add.median,n_head,n_kv_head,n_embd,n_expanded_embd,num_tokens,num_tensor_parallel_workers';
+    // Llama-3.1-8B layers on an H100 at three token counts (ms per op, a plausible profile).
+    const rows = ['0.01,0.05,0.01,0.04,0.01,0.16,0.01,0.08,0.01,32,8,4096,14336,1,1', '0.01,0.06,0.01,0.04,0.01,0.17,0.01,0.09,0.01,32,8,4096,14336,64,1', '0.05,0.35,0.03,0.25,0.05,1.2,0.1,0.6,0.03,32,8,4096,14336,4096,1'];
+    const csv = join(dir, 'mlp.csv');
+    writeFileSync(csv, `${header}\n${rows.join('\n')}\n`);
+    const prom = join(dir, 'served.prom');
+    expect(runCli('simulate', chat, '--set', 'stop.requests=800', '--metrics', prom).code).toBe(0);
+    const out = join(dir, 'op-profile.json');
+    const run = runCli('calibrate', '--profile-csv', csv, '--prometheus', prom, '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm', '--tp', '1', '-o', out);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/memory scale \d\.\d{3} \(fitted on the linear-layer times/);
+    expect(run.stdout).toMatch(/check: \d+\.\d% \(.*served runs held out/);
+    const profile = JSON.parse(readFileSync(out, 'utf8')) as { fittedFrom: { format: string }[] };
+    expect(profile.fittedFrom.map((f) => f.format)).toEqual(['operator profile (linear layers)', 'prometheus (vllm)']);
+    writeFileSync(csv, `${header}\n${rows[0]}\n${rows[1]!.replace('0.06', 'n/a')}\n`);
+    const bad = runCli('calibrate', '--profile-csv', csv, '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm', '--tp', '1', '-o', join(dir, 'never2.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/mlp\.csv: line 3: expected a number in column time_stats\.attn_pre_proj\.median, got "n\/a"/);
+    expect(existsSync(join(dir, 'never2.json'))).toBe(false);
   });
 });

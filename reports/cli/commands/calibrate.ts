@@ -1,13 +1,14 @@
 import Table from 'cli-table3';
-import { CalibrateInputError, fitProfile, measureRun, unfittedProfile, type DeploymentFlags } from '../../../analyzers/calibration/calibrate-prometheus.js';
+import { CalibrateInputError, fitProfile, measureRun, unfittedProfile, type DeploymentFlags, type MeasuredRun } from '../../../analyzers/calibration/calibrate-prometheus.js';
 import { compareRuns } from '../../../analyzers/calibration/compare-runs.js';
 import { readGuidellm } from '../../../analyzers/calibration/guidellm-runs.js';
 import { readNcclTests } from '../../../analyzers/calibration/nccl-tests.js';
+import { allReduceLinks, fitLinearProfiles, readOperatorProfileCsv } from '../../../analyzers/calibration/operator-profile-csv.js';
 import { readVllmBench } from '../../../analyzers/calibration/vllm-bench-runs.js';
 import { findModel } from '../../../engine/catalog/lookup.js';
 import { PromTextError } from '../../../engine/input/prometheus-text.js';
 import { safeLine } from '../../../engine/input/terminal-text.js';
-import { ProfileFileError, readProfileFile } from '../../../engine/step-time/calibration-profile.js';
+import { ProfileFileError, readProfileFile, type CalibrationProfile } from '../../../engine/step-time/calibration-profile.js';
 import { writeFileAtomically } from '../../write-file-atomically.js';
 import { EXIT, ExitError } from '../exit-codes.js';
 import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
@@ -17,6 +18,7 @@ export interface CalibrateCommandOptions extends DeploymentFlags {
   requests: string[];
   guidellm: string[];
   nccl: string[];
+  profileCsv: string[];
   output?: string;
   /** Print measured beside simulated instead of fitting. */
   compare?: boolean;
@@ -34,19 +36,31 @@ export function calibrateCommand(options: CalibrateCommandOptions): void {
   if (options.output === undefined) throw new ExitError(EXIT.INVALID_INPUT, 'expected -o <profile.json>: where to write the profile');
   const output = options.output;
   checkOutputPath(output);
-  checkDistinctPaths([{ flag: '-o', path: options.output }], [...options.prometheus, ...options.requests, ...options.guidellm, ...options.nccl]);
-  if (options.prometheus.length + options.requests.length + options.guidellm.length + options.nccl.length === 0) {
-    throw new ExitError(EXIT.INVALID_INPUT, 'expected telemetry to calibrate from: give --prometheus <file> (vLLM /metrics scrapes) or --requests <file> (vLLM/SGLang benchmark results) or --guidellm <file>, or --nccl <file> (nccl-tests logs)');
+  checkDistinctPaths([{ flag: '-o', path: options.output }], [...options.prometheus, ...options.requests, ...options.guidellm, ...options.nccl, ...options.profileCsv]);
+  if (options.prometheus.length + options.requests.length + options.guidellm.length + options.nccl.length + options.profileCsv.length === 0) {
+    throw new ExitError(
+      EXIT.INVALID_INPUT,
+      'expected telemetry to calibrate from: give --prometheus <file> (vLLM /metrics scrapes) or --requests <file> (vLLM/SGLang benchmark results) or --guidellm <file>, --profile-csv <file> (operator profiles), or --nccl <file> (nccl-tests logs)',
+    );
   }
   let profile;
   try {
     const runs = measuredRuns(options);
     const links = options.nccl.map((file) => readNcclTests(file));
-    profile = runs.length > 0 ? fitProfile(runs, options) : unfittedProfile(options);
+    const operators = options.profileCsv.map((file) => readOperatorProfileCsv(file));
+    const linear = operators.filter((o) => o.kind === 'linear');
+    // Operator profiles time the step-time physics directly: with them the scales are fitted there
+    // and the served runs, if any, check the result (held out); without them the runs are fitted.
+    profile = linear.length > 0 ? withServedCheck(fitLinearProfiles(linear, options), runs, options) : runs.length > 0 ? fitProfile(runs, options) : unfittedProfile(options);
+    const csvLinks = operators.flatMap((o) => (o.kind === 'all-reduce' ? allReduceLinks(o) : []));
     profile = {
       ...profile,
-      links: links.map((l) => ({ operation: l.operation, ranks: l.ranks, nodes: l.nodes, alphaSeconds: l.alphaSeconds, busBandwidthGBps: l.busBandwidthGBps, file: l.file })),
-      fittedFrom: [...profile.fittedFrom, ...links.map((l) => ({ file: l.file, sha256: l.sha256, format: 'nccl-tests' }))],
+      links: [...links.map((l) => ({ operation: l.operation, ranks: l.ranks, nodes: l.nodes, alphaSeconds: l.alphaSeconds, busBandwidthGBps: l.busBandwidthGBps, file: l.file })), ...csvLinks],
+      fittedFrom: [
+        ...profile.fittedFrom,
+        ...links.map((l) => ({ file: l.file, sha256: l.sha256, format: 'nccl-tests' })),
+        ...operators.filter((o) => o.kind === 'all-reduce').map((o) => ({ file: o.file, sha256: o.sha256, format: 'operator profile (all-reduce)' })),
+      ],
     };
   } catch (error) {
     if (error instanceof PromTextError || error instanceof CalibrateInputError) throw new ExitError(EXIT.INVALID_INPUT, error.message);
@@ -68,6 +82,22 @@ export function calibrateCommand(options: CalibrateCommandOptions): void {
     `wrote ${options.output}; use it with calibration: { profile: ${options.output} } in a scenario`,
   ];
   process.stdout.write(`${lines.map(safeLine).join('\n')}\n`);
+}
+
+/** An operator-profile fit checked on served runs: their mean absolute error, simulated with it. */
+function withServedCheck(profile: CalibrationProfile, runs: readonly MeasuredRun[], options: CalibrateCommandOptions): CalibrationProfile {
+  if (runs.length === 0) return profile;
+  if (options.tp === undefined) throw new CalibrateInputError('expected --tp: the tensor-parallel size that served the runs the operator-profile fit is checked on');
+  const comparison = compareRuns(runs, { ...options, model: profile.model, gpu: profile.gpu, tp: options.tp }, { file: '(operator-profile fit)', profile });
+  const errors = comparison.runs.flatMap((r) => r.statistics.filter((s) => !s.name.includes('running')).map((s) => Math.abs(s.errorPercent)));
+  return {
+    ...profile,
+    fittedFrom: [...profile.fittedFrom, ...runs.map((r) => ({ file: r.file, sha256: r.sha256, format: r.format ?? 'prometheus (vllm)' }))],
+    check: {
+      errorPercent: errors.length === 0 ? null : errors.reduce((a, b) => a + b, 0) / errors.length,
+      note: `${profile.check.note}; served runs held out: mean absolute error of their latencies, ${runs.map((r) => r.file).join(', ')}`,
+    },
+  };
 }
 
 /** `calibrate --compare`: measured beside simulated, per run and statistic. */
