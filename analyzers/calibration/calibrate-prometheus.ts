@@ -29,6 +29,12 @@ export interface MeasuredRun {
   requestsPerSecond: number;
   meanPromptTokens: number;
   meanOutputTokens: number;
+  /**
+   * Standard deviations of the lengths, when the file shows their spread (a scrape's length
+   * histograms, fitted as a lognormal with the exact mean); absent: unknown.
+   */
+  promptTokensSd?: number;
+  outputTokensSd?: number;
   meanItlSeconds: number | null;
   meanTtftSeconds: number | null;
   meanRunning: number | null;
@@ -100,6 +106,43 @@ function histogramMean(samples: readonly PromSample[], ...names: string[]): numb
     if (sum !== null && count !== null && count > 0) return sum / count;
   }
   return null;
+}
+
+/** Standard normal CDF (Abramowitz-Stegun 7.1.26 through erf; error below 1.5e-7). */
+function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/**
+ * The spread of a length histogram (vLLM's request_prompt_tokens / request_generation_tokens, 1-2-5
+ * buckets): the sigma of the lognormal with the histogram's exact mean whose CDF best matches the
+ * cumulative bucket shares (least squares over a grid of sigma), as a standard deviation. Null when
+ * the histogram has no buckets with counts, or every request fell in one bucket (no spread seen).
+ */
+function lengthSd(samples: readonly PromSample[], name: string, mean: number): number | null {
+  const latest = new Map<string, { t: number; v: number }>();
+  for (const s of samples) {
+    if (s.name !== `${name}_bucket` || s.labels.le === undefined) continue;
+    const prev = latest.get(s.labels.le);
+    const t = s.timestamp ?? 0;
+    // Summed over other labels (engines) at the latest stamp.
+    if (prev === undefined || t > prev.t) latest.set(s.labels.le, { t, v: s.value });
+    else if (t === prev.t) prev.v += s.value;
+  }
+  const total = latest.get('+Inf')?.v ?? 0;
+  const points = [...latest.entries()].filter(([le]) => le !== '+Inf').map(([le, x]) => ({ le: Number(le), f: x.v / total })).filter((p) => Number.isFinite(p.le) && p.le > 0).sort((a, b) => a.le - b.le);
+  if (!(total > 0) || !(mean > 0) || points.filter((p) => p.f > 0 && p.f < 1).length === 0) return null;
+  let best = { sigma: 0, loss: Infinity };
+  for (let sigma = 0.02; sigma <= 3; sigma += 0.01) {
+    const mu = Math.log(mean) - (sigma * sigma) / 2;
+    let loss = 0;
+    for (const p of points) loss += (normalCdf((Math.log(p.le) - mu) / sigma) - p.f) ** 2;
+    if (loss < best.loss) best = { sigma, loss };
+  }
+  return mean * Math.sqrt(Math.exp(best.sigma * best.sigma) - 1);
 }
 
 /**
@@ -201,6 +244,10 @@ export function measureRun(file: string, flags: DeploymentFlags): MeasuredRun {
     const wanted = [d.promptHistogram, d.promptCounter, d.outputHistogram, d.outputCounter].filter((n) => n !== null).join(', ');
     throw new CalibrateInputError(`${file}: expected prompt and generation token counts (${wanted}), got none`);
   }
+  const spread = (key: 'promptTokensSd' | 'outputTokensSd', histogram: string | null, mean: number) => {
+    const sd = histogram === null ? null : lengthSd(samples, histogram, mean);
+    return sd === null ? {} : { [key]: sd };
+  };
   const running = samples.filter((x) => x.name === d.running);
   const model = samples.find((x) => x.labels.model_name !== undefined)?.labels.model_name ?? null;
   return {
@@ -210,6 +257,8 @@ export function measureRun(file: string, flags: DeploymentFlags): MeasuredRun {
     requestsPerSecond: rate,
     meanPromptTokens: meanPrompt,
     meanOutputTokens: meanOutput,
+    ...spread('promptTokensSd', d.promptHistogram, meanPrompt),
+    ...spread('outputTokensSd', d.outputHistogram, meanOutput),
     meanItlSeconds: histogramMean(samples, ...d.perToken),
     meanTtftSeconds: d.ttft === null ? null : histogramMean(samples, d.ttft),
     meanRunning: running.length === 0 ? null : running.reduce((a, x) => a + x.value, 0) / running.length,
@@ -246,10 +295,10 @@ export function scenarioFor(run: MeasuredRun, flags: Required<Pick<DeploymentFla
     serving: { tensorParallelSize: flags.tp, pipelineParallelSize: pp, replicas, ...(flags.quantization !== undefined ? { quantization: flags.quantization } : {}) },
     workload: {
       arrival,
-      // A scrape keeps the means exactly but not the spread: a coefficient of variation of 1,
-      // typical of chat traces (Azure 2023: 0.8 for prompts, 1.2 for answers), stands in.
-      inputTokens: { dist: 'lognormal', mean: run.meanPromptTokens, sd: run.meanPromptTokens },
-      outputTokens: { dist: 'lognormal', mean: run.meanOutputTokens, sd: run.meanOutputTokens },
+      // The spread from the file's length histograms when it has them; else a coefficient of
+      // variation of 1, typical of chat traces (Azure 2023: 0.8 for prompts, 1.2 for answers).
+      inputTokens: { dist: 'lognormal', mean: run.meanPromptTokens, sd: run.promptTokensSd ?? run.meanPromptTokens },
+      outputTokens: { dist: 'lognormal', mean: run.meanOutputTokens, sd: run.outputTokensSd ?? run.meanOutputTokens },
     },
   };
   const v = validateScenario(written, { file: `${run.file} (as a scenario)`, baseDir: process.cwd() });

@@ -52,6 +52,15 @@ describe('calibrate --prometheus: the round trip', () => {
     expect(run.requestsPerSecond / 12 - 1).toBeGreaterThan(-0.08);
   });
 
+  it("reads the lengths' spread from the scrape's length histograms (1-2-5 buckets), not only their means", () => {
+    // Written as lognormal sd 900 (prompts) and 250 (answers); a lognormal fitted to the buckets with the exact mean.
+    console.log(`length sd from buckets: prompts ${run.promptTokensSd!.toFixed(0)} (900), answers ${run.outputTokensSd!.toFixed(0)} (250)`);
+    expect(run.promptTokensSd! / 900).toBeGreaterThan(0.8);
+    expect(run.promptTokensSd! / 900).toBeLessThan(1.2);
+    expect(run.outputTokensSd! / 250).toBeGreaterThan(0.75);
+    expect(run.outputTokensSd! / 250).toBeLessThan(1.25);
+  });
+
   it('recovers the 30% slower memory within 5%, leaves compute near 1, and says what fitted each', () => {
     expect(calibrationProfileSchema.safeParse(profile).success).toBe(true);
     expect(profile.parameters.memoryScale.value).toBeGreaterThan(0.665);
