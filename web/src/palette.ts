@@ -30,3 +30,15 @@ export const REPLICA_COLORS = OKABE_ITO.filter((c) => c !== '#000000');
 export function replicaLineStyle(i: number): { color: string; dash: string } {
   return { color: REPLICA_COLORS[i % REPLICA_COLORS.length]!, dash: i >= REPLICA_COLORS.length ? '5 3' : '' };
 }
+
+/**
+ * A calibration check's two sides: what the deployment measured (black, the reference every
+ * simulation is read against, as the cluster total is in the time series) and what the simulator
+ * gave, in the i-th result's colour (never black, so measured and simulated never share one).
+ */
+export const MEASURED_COLOR = OKABE_ITO[6];
+
+/** simulatedColor(i) -> the i-th compared calibration result's colour: seriesStyle's colours without black. */
+export function simulatedColor(i: number): string {
+  return REPLICA_COLORS[i % REPLICA_COLORS.length]!;
+}

@@ -1,9 +1,10 @@
+import type { CalibrationComparison } from '../../analyzers/calibration/compare-runs.js';
 import type { ConcurrencySweepResult } from '../../analyzers/saturation/concurrency-sweep.js';
 import type { SaturationComparison, SaturationResult } from '../../analyzers/saturation/saturation-result.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
 
 /** A result the report can draw. */
-export type ReportableResult = SimulationResult | SaturationResult | SaturationComparison | ConcurrencySweepResult;
+export type ReportableResult = SimulationResult | SaturationResult | SaturationComparison | ConcurrencySweepResult | CalibrationComparison;
 
 /** One input file of `headroom report`, as given on the command line. */
 export interface ReportEntry {

@@ -1,7 +1,9 @@
+import type { CalibrationComparison } from '../../../analyzers/calibration/compare-runs.js';
 import type { ConcurrencySweepResult } from '../../../analyzers/saturation/concurrency-sweep.js';
 import type { SaturationComparison, SaturationResult } from '../../../analyzers/saturation/saturation-result.js';
 import type { SimulationResult } from '../../../engine/simulation-result.js';
 import type { ReportEntry } from '../payload.js';
+import { calibrationLabel } from './calibration.js';
 
 /** A result with the name the report calls it by (plain text; may be anything a scenario says). */
 export interface Labelled<R> {
@@ -12,17 +14,26 @@ export interface Labelled<R> {
 
 /**
  * What the page shows, in order: simulations (one view, or a comparison of several), saturation
- * results (likewise), and each `--vary` comparison and each concurrency sweep on its own.
+ * results (likewise), each `--vary` comparison and each concurrency sweep on its own, and
+ * calibration checks (one view, or a comparison of several).
  */
 export type ReportSection =
   | { kind: 'simulation'; entries: Labelled<SimulationResult>[] }
   | { kind: 'saturation'; entries: Labelled<SaturationResult>[] }
   | { kind: 'saturation-comparison'; entries: [Labelled<SaturationComparison>] }
-  | { kind: 'concurrency-sweep'; entries: [Labelled<ConcurrencySweepResult>] };
+  | { kind: 'concurrency-sweep'; entries: [Labelled<ConcurrencySweepResult>] }
+  | { kind: 'calibration'; entries: Labelled<CalibrationComparison>[] };
 
-/** entryLabels(entries) -> each scenario's name, with its file name added where two names collide. */
+/** A result's name before collisions are resolved: its scenario's, or what a result without one holds. */
+function entryName(result: ReportEntry['result']): string {
+  if (result.kind === 'saturation-comparison') return `comparison of ${result.configurations.length} configurations`;
+  if (result.kind === 'calibration') return calibrationLabel(result);
+  return result.scenario.name;
+}
+
+/** entryLabels(entries) -> each scenario's name (a calibration check's profile), with its file name added where two names collide. */
 export function entryLabels(entries: readonly ReportEntry[]): string[] {
-  const names = entries.map((e) => (e.result.kind === 'saturation-comparison' ? `comparison of ${e.result.configurations.length} configurations` : e.result.scenario.name));
+  const names = entries.map((e) => entryName(e.result));
   return names.map((name, i) => (names.filter((n) => n === name).length > 1 ? `${name} (${entries[i]!.file})` : name));
 }
 
@@ -35,6 +46,7 @@ export function reportSections(entries: readonly ReportEntry[]): ReportSection[]
   const sections: ReportSection[] = [];
   let simulations: Labelled<SimulationResult>[] | null = null;
   let saturations: Labelled<SaturationResult>[] | null = null;
+  let calibrations: Labelled<CalibrationComparison>[] | null = null;
   entries.forEach((entry, i) => {
     const label = labels[i]!;
     const { file, result } = entry;
@@ -46,6 +58,9 @@ export function reportSections(entries: readonly ReportEntry[]): ReportSection[]
       saturations.push({ label, file, result });
     } else if (result.kind === 'saturation-comparison') {
       sections.push({ kind: 'saturation-comparison', entries: [{ label, file, result }] });
+    } else if (result.kind === 'calibration') {
+      if (!calibrations) sections.push({ kind: 'calibration', entries: (calibrations = []) });
+      calibrations.push({ label, file, result });
     } else {
       sections.push({ kind: 'concurrency-sweep', entries: [{ label, file, result }] });
     }

@@ -1,6 +1,7 @@
 import type { ReportableResult, ReportPayload } from '../payload.js';
 import { entryLabels, reportSections } from '../shape/report-sections.js';
 import { h } from '../ui/dom.js';
+import { calibrationView } from './calibration-view.js';
 import { concurrencySweepView } from './concurrency-sweep-view.js';
 import { saturationOverlayView } from './saturation-overlay-view.js';
 import { saturationView } from './saturation-view.js';
@@ -14,6 +15,7 @@ export const KIND_NAMES: Record<ReportableResult['kind'], string> = {
   saturation: 'saturation analysis',
   'saturation-comparison': '--vary comparison',
   'concurrency-sweep': 'concurrency sweep',
+  calibration: 'calibration check',
 };
 
 /** renderReport(root, payload) -> the whole page: header, one view per section, footer. */
@@ -32,6 +34,7 @@ export function renderReport(root: HTMLElement, payload: ReportPayload): void {
       if (section.entries.length === 1) saturationView(root, section.entries[0]!);
       else saturationOverlayView(root, section.entries, `${section.entries.length} saturation analyses compared`);
     } else if (section.kind === 'saturation-comparison') varyComparisonView(root, section.entries[0]);
+    else if (section.kind === 'calibration') calibrationView(root, section.entries);
     else concurrencySweepView(root, section.entries[0]);
   }
   // Strings only (text nodes): the command line may hold anything a shell accepts.
