@@ -109,6 +109,10 @@ export const REPORT_LIMITS = {
   points: 2_000,
   configurations: 64,
   cdfPoints: 1_000,
+  /** A calibration comparison: measured runs, statistics per run, characters in a name, file or profile path. */
+  calibrationRuns: 256,
+  calibrationStatistics: 16,
+  calibrationText: 4_096,
   /** Any file: nesting, entries in one list, characters in one string, values in all. */
   depth: 32,
   listEntries: 20_000,
@@ -129,6 +133,7 @@ const TOP_LEVEL_KEYS: Record<string, readonly string[]> = {
   ],
   'saturation-comparison': ['kind', 'version', 'seed', 'configurations', 'infeasible'],
   'concurrency-sweep': ['kind', 'version', 'seed', 'scenario', 'replications', 'levels'],
+  calibration: ['kind', 'version', 'profile', 'deployment', 'runs'],
 };
 
 /**
@@ -314,7 +319,48 @@ const concurrencySweep = z.looseObject({
     .min(1)
     .max(REPORT_LIMITS.points),
 });
-const SCHEMAS = { simulation, saturation, 'saturation-comparison': comparison, 'concurrency-sweep': concurrencySweep } as const;
+/** A short text of a calibration comparison (a statistic's name, a file, a profile path). */
+const shortText = text.max(REPORT_LIMITS.calibrationText);
+/** `calibrate --compare` (analyzers/calibration/compare-runs.ts): each measured run beside its simulation. */
+const calibrationComparison = z.looseObject({
+  kind: z.literal('calibration'),
+  version: z.literal(1),
+  profile: shortText.nullable(),
+  /** Optional: comparisons written before it lack it. */
+  deployment: z
+    .looseObject({
+      model: shortText,
+      gpu: shortText,
+      tensorParallelSize: num.int().positive(),
+      pipelineParallelSize: num.int().positive(),
+      replicas: num.int().positive(),
+      quantization: shortText,
+    })
+    .optional(),
+  runs: z
+    .array(
+      z.looseObject({
+        file: shortText,
+        format: shortText,
+        load: z
+          .looseObject({
+            requests: num.nonnegative(),
+            requestsPerSecond: num.nonnegative(),
+            meanInputTokens: num.nonnegative(),
+            meanOutputTokens: num.nonnegative(),
+            concurrency: num.int().positive().nullable(),
+            burst: z.boolean(),
+          })
+          .optional(),
+        statistics: z
+          .array(z.looseObject({ name: shortText, measured: num.nonnegative(), simulated: num.nonnegative(), errorPercent: num }))
+          .max(REPORT_LIMITS.calibrationStatistics),
+      }),
+    )
+    .min(1)
+    .max(REPORT_LIMITS.calibrationRuns),
+});
+const SCHEMAS = { simulation, saturation, 'saturation-comparison': comparison, 'concurrency-sweep': concurrencySweep, calibration: calibrationComparison } as const;
 const DRAWN = Object.keys(SCHEMAS).map((k) => JSON.stringify(k));
 
 /** The value at a key path (for "got ..." in messages). */
@@ -328,7 +374,8 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
  * validateReportInput(value, file) -> the entry the report will draw, or the problems as
  * "file: key.path: expected X, got Y" lines (at most 10): not an object, a kind the report does
  * not draw, another version, a missing or mistyped field, a series longer than REPORT_LIMITS, a
- * sweep or comparison with nothing in it.
+ * sweep or comparison with nothing in it, a calibration comparison past its caps (runs, statistics,
+ * text lengths) or with a negative or non-finite figure.
  */
 export function validateReportInput(value: unknown, file: string): { entry: ReportEntry } | { issues: string[] } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -337,7 +384,7 @@ export function validateReportInput(value: unknown, file: string): { entry: Repo
   const kind = (value as { kind?: unknown }).kind;
   // Own keys only: `kind: "constructor"` is `in` every object.
   if (typeof kind !== 'string' || !Object.hasOwn(SCHEMAS, kind)) {
-    const known = typeof kind === 'string' && ['fabric', 'survivability', 'calibration'].includes(kind) ? ` (the report does not draw ${kind} results yet)` : '';
+    const known = typeof kind === 'string' && ['fabric', 'survivability'].includes(kind) ? ` (the report does not draw ${kind} results yet)` : '';
     return { issues: [`${file}: kind: expected ${DRAWN.join(', ')}, got ${describeValue(kind)}${known}; is this a Headroom result file?`] };
   }
   const shape = boundedShape(value);
@@ -357,9 +404,11 @@ export function validateReportInput(value: unknown, file: string): { entry: Repo
         : issue.code === 'invalid_value'
           ? `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`
           : issue.code === 'too_big'
-            ? `expected at most ${String(issue.maximum)}${issue.origin === 'array' ? ' entries' : ''}`
+            ? `expected at most ${String(issue.maximum)}${issue.origin === 'array' ? ' entries' : issue.origin === 'string' ? ' characters' : ''}`
             : issue.code === 'too_small'
-              ? `expected at least ${String(issue.minimum)}${issue.origin === 'array' ? ` entr${issue.minimum === 1 ? 'y' : 'ies'}` : ''}`
+              ? issue.inclusive === false
+                ? `expected more than ${String(issue.minimum)}`
+                : `expected at least ${String(issue.minimum)}${issue.origin === 'array' ? ` entr${issue.minimum === 1 ? 'y' : 'ies'}` : ''}`
               : issue.message.replace(/^Invalid input: /, '');
     return `${file}: ${path === '' ? '(top level)' : path}: ${expected}, got ${got}`;
   });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildHtmlReport, defaultMadeBy, embedJson, htmlReport, REPORT_LIMITS, validateReportInput } from '../../reports/writers/html.js';
 import type { ReportPayload } from '../../web/src/payload.js';
+import { calibratedFixture, calibrationFixture, withoutOptionalFields } from '../web/fixtures/calibration.js';
 import { chatScenario, concurrencyFixture, costFixture, HOSTILE_NAME, saturationFixture, simulated, sizingFixture, uncalibrated, varyFixture, withoutCalibration } from '../web/fixtures/results.js';
 import { ensureReportApp } from './report-files.js';
 
@@ -109,7 +110,7 @@ describe('reports/writers/html', () => {
   it('validateReportInput rejects foreign JSON with "file: key.path: expected X, got Y"', () => {
     const issues = (value: unknown) => ('issues' in validateReportInput(value, 'x.json') ? (validateReportInput(value, 'x.json') as { issues: string[] }).issues : []);
     expect(issues([1, 2])).toEqual(['x.json: expected a Headroom result (a JSON object with "kind"), got a list of 2']);
-    expect(issues({ hello: 'world' })[0]).toBe('x.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", got nothing; is this a Headroom result file?');
+    expect(issues({ hello: 'world' })[0]).toBe('x.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", "calibration", got nothing; is this a Headroom result file?');
     expect(issues({ kind: 'fabric' })[0]).toContain('(the report does not draw fabric results yet)');
     const sim = JSON.parse(JSON.stringify(simulated())) as Record<string, unknown>;
     expect(issues({ ...sim, version: 2 })).toEqual(['x.json: version: expected 1, got 2']);
@@ -117,6 +118,39 @@ describe('reports/writers/html', () => {
     const ts = sim.timeSeries as { total: Record<string, number[]> };
     const long = { ...sim, timeSeries: { ...ts, total: { ...ts.total, running: new Array(REPORT_LIMITS.seriesPoints + 1).fill(1) } } };
     expect(issues(long)[0]).toBe(`x.json: timeSeries.total.running: expected at most ${REPORT_LIMITS.seriesPoints} entries, got a list of ${REPORT_LIMITS.seriesPoints + 1}`);
+  });
+
+  it('validateReportInput accepts calibration checks, uncalibrated or with a profile, and older ones without deployment or load', () => {
+    for (const result of [calibrationFixture(), calibratedFixture(), withoutOptionalFields(calibratedFixture())]) {
+      expect(validateReportInput(JSON.parse(JSON.stringify(result)), 'c.json')).toHaveProperty('entry');
+    }
+    // A run with nothing compared is still a run.
+    const empty = { ...calibrationFixture(), runs: [{ file: 'idle.prom', format: 'prometheus (vllm)', statistics: [] }] };
+    expect(validateReportInput(empty, 'c.json')).toHaveProperty('entry');
+  });
+
+  it('validateReportInput bounds a calibration check: runs, statistics, text lengths, finite and non-negative figures, known keys', () => {
+    const issues = (value: unknown) => (validateReportInput(value, 'x.json') as { issues?: string[] }).issues ?? [];
+    const base = calibrationFixture();
+    const run = base.runs[0]!;
+    const L = REPORT_LIMITS;
+    expect(issues({ ...base, runs: Array.from({ length: L.calibrationRuns + 1 }, () => run) })).toEqual([`x.json: runs: expected at most ${L.calibrationRuns} entries, got a list of ${L.calibrationRuns + 1}`]);
+    expect(issues({ ...base, runs: [] })).toEqual(['x.json: runs: expected at least 1 entry, got an empty list']);
+    expect(issues({ ...base, runs: [{ ...run, statistics: Array.from({ length: L.calibrationStatistics + 1 }, () => run.statistics[0]) }] })).toEqual([
+      `x.json: runs[0].statistics: expected at most ${L.calibrationStatistics} entries, got a list of ${L.calibrationStatistics + 1}`,
+    ]);
+    expect(issues({ ...base, runs: [{ ...run, file: 'x'.repeat(L.calibrationText + 1) }] })[0]).toMatch(new RegExp(`^x\\.json: runs\\[0\\]\\.file: expected at most ${L.calibrationText} characters, got "x{57}\\.\\.\\."$`));
+    expect(issues({ ...base, profile: 'p'.repeat(L.calibrationText + 1) })[0]).toMatch(/^x\.json: profile: expected at most 4096 characters/);
+    const stat = (patch: object) => ({ ...base, runs: [{ ...run, statistics: [{ ...run.statistics[0], ...patch }] }] });
+    expect(issues(stat({ measured: -1 }))).toEqual(['x.json: runs[0].statistics[0].measured: expected at least 0, got -1']);
+    expect(issues(stat({ simulated: Infinity }))).toEqual(['x.json: runs[0].statistics[0].simulated: expected number, got Infinity']);
+    expect(issues(stat({ errorPercent: null }))).toEqual(['x.json: runs[0].statistics[0].errorPercent: expected number, got null']);
+    expect(issues(stat({ name: 42 }))).toEqual(['x.json: runs[0].statistics[0].name: expected string, got 42']);
+    expect(issues({ ...base, runs: [{ ...run, load: { ...run.load, burst: 'no' } }] })).toEqual(['x.json: runs[0].load.burst: expected boolean, got "no"']);
+    expect(issues({ ...base, deployment: { ...base.deployment, tensorParallelSize: 0 } })).toEqual(['x.json: deployment.tensorParallelSize: expected more than 0, got 0']);
+    expect(issues({ ...base, profile: 3 })).toEqual(['x.json: profile: expected string, got 3']);
+    expect(issues({ ...base, version: 2 })).toEqual(['x.json: version: expected 1, got 2']);
+    expect(issues({ ...base, scenario: {} })).toEqual(['x.json: scenario: unknown key in a calibration result; expected one of kind, version, profile, deployment, runs']);
   });
 
   it('defaultMadeBy(argv, env) is "headroom" and the arguments (shell-quoted where needed), at now or SOURCE_DATE_EPOCH', () => {
