@@ -5,11 +5,13 @@ import { planReplicaMemory, type MemoryPlan } from './memory-plan.js';
 /**
  * Pipeline stage boundaries of one replica that cross nodes. Replicas are laid out node-aligned
  * (a replica starts on a fresh node when it does not fit in what is left of one, as a scheduler
- * packing whole replicas would), TP groups stay inside a node, and stages fill a node in order:
+ * packing whole replicas would), TP groups tile a node, and stages fill a node in order:
  * gpusPerNode / TP stages per node, so every stagesPerNode-th boundary crosses to the next node.
  */
 export function crossNodeStageBoundaries(s: Scenario): number {
   const { tensorParallelSize: tp, pipelineParallelSize: pp } = s.serving;
+  // A TP group spanning nodes puts every stage on nodes of its own: every boundary crosses.
+  if (tp > s.cluster.gpusPerNode) return pp - 1;
   const stagesPerNode = Math.max(1, Math.floor(s.cluster.gpusPerNode / tp));
   return Math.floor((pp - 1) / stagesPerNode);
 }
@@ -25,6 +27,16 @@ export function replicaShapeOf(s: Scenario): ReplicaShape {
             crossings,
             // Until the flow-level fabric model lands, a cross-node send gets the share of its NIC
             // that is guaranteed when every GPU sends through the spine at once.
+            GBpsPerGpu: inter.gbpsPerGpu / 8 / inter.oversubscription,
+            latencyUs: inter.fabric.latencyUs,
+          },
+        }
+      : {}),
+    ...(s.serving.tensorParallelSize > s.cluster.gpusPerNode && inter !== null
+      ? {
+          interNodeTensorParallel: {
+            nodes: s.serving.tensorParallelSize / s.cluster.gpusPerNode,
+            gpusPerNode: s.cluster.gpusPerNode,
             GBpsPerGpu: inter.gbpsPerGpu / 8 / inter.oversubscription,
             latencyUs: inter.fabric.latencyUs,
           },

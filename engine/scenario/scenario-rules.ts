@@ -21,9 +21,14 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * A TP group tiles a node (TP divides gpusPerNode) or spans whole nodes (a multiple of it): vLLM
+ * runs TP across nodes with Ray; legitimate, and costly, since its all-reduces cross the NICs.
+ */
 function tensorParallelFits(s: Scenario): boolean {
   const tp = s.serving.tensorParallelSize;
-  return tp <= s.cluster.gpusPerNode && s.cluster.gpusPerNode % tp === 0;
+  const perNode = s.cluster.gpusPerNode;
+  return tp <= perNode ? perNode % tp === 0 : tp % perNode === 0;
 }
 
 function totalGpus(s: Scenario): number {
@@ -105,7 +110,7 @@ export function impliedWorkFitsBudgets(s: Scenario, file: string): ScenarioIssue
   return [];
 }
 
-/** Tensor parallelism stays inside a node and tiles it: TP divides gpusPerNode. */
+/** Tensor parallelism tiles a node, or spans whole nodes: TP divides gpusPerNode or is a multiple of it. */
 export function tensorParallelFitsInNode(s: Scenario, file: string): ScenarioIssue[] {
   if (tensorParallelFits(s)) return [];
   const tp = s.serving.tensorParallelSize;
@@ -115,8 +120,8 @@ export function tensorParallelFitsInNode(s: Scenario, file: string): ScenarioIss
       file,
       path: ['serving', 'tensorParallelSize'],
       message:
-        `expected a divisor of the ${perNode} GPUs per node (${divisors(perNode).join(', ')}; ` +
-        `tensor parallelism stays inside a node), got ${tp}`,
+        `expected a divisor of the ${perNode} GPUs per node (${divisors(perNode).join(', ')}) or a multiple of it ` +
+        `(a TP group spanning whole nodes, e.g. ${2 * perNode}), got ${tp}`,
     },
   ];
 }

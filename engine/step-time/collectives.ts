@@ -99,3 +99,31 @@ export function sendRecvSeconds(
   if (bytes === 0) return 0;
   return latencySeconds + bytes / (linkGBps * 1e9 * bandwidthEfficiency);
 }
+
+/**
+ * All-reduce of a group spanning `nodes` nodes of `gpusPerNode` GPUs each, as NCCL runs it across
+ * nodes (hierarchically): reduce-scatter inside each node over the scale-up link, an all-reduce of
+ * each GPU's 1/gpusPerNode share across nodes over its own NIC (one ring per rail), then an
+ * all-gather inside the node. The phases' latencies add; their bandwidth terms overlap (NCCL
+ * pipelines chunks through them), so the busier link sets the bandwidth time: the scale-up link
+ * carries the reduce-scatter and the all-gather, 2(g-1)/g of the message; the NIC 2(k-1)/k of its
+ * 1/g share. On one node this is the ring all-reduce exactly.
+ */
+export function hierarchicalAllReduceSeconds(
+  bytes: number,
+  gpusPerNode: number,
+  nodes: number,
+  intra: { GBps: number; latencySeconds: number },
+  inter: { GBps: number; latencySeconds: number },
+  bandwidthEfficiency = 1,
+  fixedSeconds = 0,
+): number {
+  checkArguments('hierarchicalAllReduceSeconds', bytes, gpusPerNode * nodes, Math.min(intra.GBps, inter.GBps));
+  if (bytes === 0 || gpusPerNode * nodes === 1) return 0;
+  const g = gpusPerNode;
+  const k = nodes;
+  const latency = 2 * (g - 1) * intra.latencySeconds + 2 * (k - 1) * inter.latencySeconds;
+  const intraSeconds = (((2 * (g - 1)) / g) * bytes) / (intra.GBps * 1e9 * bandwidthEfficiency);
+  const interSeconds = (((2 * (k - 1)) / k) * (bytes / g)) / (inter.GBps * 1e9 * bandwidthEfficiency);
+  return fixedSeconds + latency + Math.max(intraSeconds, interSeconds);
+}

@@ -11,7 +11,7 @@ import {
   moeLayerCount,
   routerParamsPerLayer,
 } from '../catalog/model-arithmetic.js';
-import { allGatherSeconds, ringAllReduceSeconds, sendRecvSeconds } from './collectives.js';
+import { allGatherSeconds, hierarchicalAllReduceSeconds, ringAllReduceSeconds, sendRecvSeconds } from './collectives.js';
 import { defaultCalibration, type StepTimeCalibration } from './step-time-calibration.js';
 import type { ReplicaShape, StepBatch, StepTime, StepTimeModel } from './step-time-model.js';
 
@@ -287,7 +287,18 @@ export function createRooflineStepTime(
     ringAllReduceSeconds(bytes, tp, linkGBps, allReduceStepLatency, cal.allReduceBandwidthEfficiency, cal.allReduceFixedSeconds);
   // Inside a node vLLM takes its own all-reduce kernel for small messages where it is faster.
   const customMax = intraNode ? cal.customAllReduceMaxBytes : 0;
+  const spanning = shape.interNodeTensorParallel;
+  const hierarchical =
+    spanning === undefined
+      ? null
+      : {
+          intra: { GBps: linkGBps, latencySeconds: cal.allReduceLatencySeconds },
+          inter: { GBps: spanning.GBpsPerGpu, latencySeconds: spanning.latencyUs * 1e-6 },
+        };
   const allReduce = (bytes: number): number => {
+    if (hierarchical !== null) {
+      return hierarchicalAllReduceSeconds(bytes, spanning!.gpusPerNode, spanning!.nodes, hierarchical.intra, hierarchical.inter, cal.allReduceBandwidthEfficiency, cal.allReduceFixedSeconds);
+    }
     const nccl = ncclAllReduce(bytes);
     if (bytes > customMax || tp === 1) return nccl;
     const custom = cal.customAllReduceFixedSeconds + ((2 * (tp - 1)) / tp) * bytes / (linkGBps * 1e9 * cal.customAllReduceBandwidthEfficiency);
@@ -397,14 +408,16 @@ export function createRooflineStepTime(
     if (tp > 1) {
       headSeconds +=
         allReduce(tokens * m.hidden * ACTIVATION_BYTES) +
-        allGatherSeconds(
+        // Across nodes the logits' all-gather is half a hierarchical all-reduce of them.
+        (hierarchical !== null ? allReduce(samplingSeqs * m.vocab * LOGIT_BYTES) / 2 : 0) +
+        (hierarchical !== null ? 0 : allGatherSeconds(
           samplingSeqs * m.vocab * LOGIT_BYTES,
           tp,
           linkGBps,
           allReduceStepLatency,
           cal.allReduceBandwidthEfficiency,
           cal.allReduceFixedSeconds,
-        );
+        ));
     }
 
     // Pipeline sends: the hidden states to the next stage, over NVLink inside a node and over the

@@ -40,6 +40,11 @@ export interface ReplicaShape {
    * line rate divided by its oversubscription) after the link's latency.
    */
   interNodePipeline?: { crossings: number; GBpsPerGpu: number; latencyUs: number };
+  /**
+   * A TP group spanning whole nodes (TP > GPUs per node): its all-reduces run hierarchically, the
+   * inter-node phase over each GPU's NIC at `GBpsPerGpu` (line rate / oversubscription).
+   */
+  interNodeTensorParallel?: { nodes: number; gpusPerNode: number; GBpsPerGpu: number; latencyUs: number };
 }
 
 /** One step's time and what it is made of. All values in seconds. */

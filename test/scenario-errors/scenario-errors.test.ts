@@ -98,7 +98,7 @@ describe('scenario errors: each bad input gets one clear "file: key.path: expect
 
   it('TP 3 on 8 GPUs per node is refused: TP must divide the node', () => {
     expect(linesOf('tp3.yaml', edit('tensorParallelSize: 1', 'tensorParallelSize: 3'))).toEqual([
-      'tp3.yaml: serving.tensorParallelSize: expected a divisor of the 8 GPUs per node (1, 2, 4, 8; tensor parallelism stays inside a node), got 3',
+      'tp3.yaml: serving.tensorParallelSize: expected a divisor of the 8 GPUs per node (1, 2, 4, 8) or a multiple of it (a TP group spanning whole nodes, e.g. 16), got 3',
     ]);
   });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   allGatherSeconds,
   allToAllSeconds,
+  hierarchicalAllReduceSeconds,
   ringAllReduceSeconds,
   sendRecvSeconds,
 } from '../../../engine/step-time/collectives.js';
@@ -63,5 +64,31 @@ describe('collectives', () => {
         },
       ),
     );
+  });
+
+  describe('hierarchical all-reduce (a TP group spanning nodes)', () => {
+    const nvlink = { GBps: 450, latencySeconds: 1e-6 };
+    const ndr = { GBps: 50, latencySeconds: 4e-6 };
+
+    it('on one node it is the ring all-reduce', () => {
+      for (const bytes of [2048, 1 << 20, 1 << 28]) {
+        expectClose(`${bytes} B`, hierarchicalAllReduceSeconds(bytes, 8, 1, nvlink, ndr, 0.8, 2e-5), ringAllReduceSeconds(bytes, 8, 450, 1e-6, 0.8, 2e-5));
+      }
+    });
+
+    it('across two nodes of 8 it pays two network steps and the NIC carries 1/8 of the message each way', () => {
+      const bytes = 1 << 30;
+      // NIC: 2(k-1)/k x bytes/8 at 50 GB/s = 2.68 ms; NVLink: 2 x 7/8 x bytes at 450 GB/s = 4.18 ms: NVLink is busier.
+      expectClose('2 nodes', hierarchicalAllReduceSeconds(bytes, 8, 2, nvlink, ndr), 14e-6 + 8e-6 + (1.75 * bytes) / 450e9);
+      // At a quarter of the NIC speed the network phase sets the time.
+      const slowNic = { GBps: 12.5, latencySeconds: 4e-6 };
+      expectClose('slow NIC', hierarchicalAllReduceSeconds(bytes, 8, 2, nvlink, slowNic), 14e-6 + 8e-6 + bytes / 8 / 12.5e9);
+    });
+
+    it('small messages (decode) cost latency: more nodes, more network steps', () => {
+      const t = (k: number) => hierarchicalAllReduceSeconds(16 * 1024, 8, k, nvlink, ndr);
+      expect(t(2)).toBeGreaterThan(t(1));
+      expect(t(4) - t(2)).toBeCloseTo(4 * 4e-6, 6);
+    });
   });
 });
