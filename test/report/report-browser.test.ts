@@ -7,6 +7,7 @@ import type { SaturationResult } from '../../analyzers/saturation/saturation-res
 import type { SimulationResult } from '../../engine/simulation-result.js';
 import { formatNumber, formatUsd } from '../../web/src/format.js';
 import { concurrencyLatencyLines, concurrencyRows, concurrencyThroughputLines } from '../../web/src/shape/concurrency-sweep.js';
+import { calibrationSummary, calibrationVerdict, matchRuns, runBars, summaryRows, tableRows } from '../../web/src/shape/calibration.js';
 import { configurationRows } from '../../web/src/shape/configurations.js';
 import { headlineCards } from '../../web/src/shape/headline.js';
 import { CDF_METRICS, latencyCdf } from '../../web/src/shape/latency-cdf.js';
@@ -28,6 +29,7 @@ import {
   varyFixture,
   withoutCalibration,
 } from '../web/fixtures/results.js';
+import { calibratedFixture, calibrationFixture } from '../web/fixtures/calibration.js';
 import { hasChromium, launchBrowser, openReport, type OpenedReport } from './browser.js';
 import { OUT_DIR, TEST_MADE_BY, writeReport } from './report-files.js';
 
@@ -456,6 +458,115 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
     expect(await count(old.page, '[data-notice]')).toBe(0);
     expect(await old.page.locator('.scenario-panel dt').allTextContents()).not.toContain('Calibration');
     await old.page.close();
+  });
+
+  it('a calibration check draws measured and simulated bars per statistic of every run with the error, the summary and the numbers', async () => {
+    const result = calibrationFixture();
+    const opened = await open('calibration', [{ file: 'uncal.json', result }]);
+    const { page } = opened;
+    expectSelfContained(opened);
+    const runs = matchRuns([result]);
+    const summary = calibrationSummary(runs, 0);
+    const view = '[data-view="calibration"]';
+    expect(await page.locator('.file-list li').textContent()).toBe('uncal.json calibration check: catalog constants (uncalibrated)');
+    expect(await page.locator(`${view} h2`).textContent()).toBe('Calibration check: 3 measured runs against the simulator');
+    expect(await page.locator(`${view} h2 + .verdict`).textContent()).toBe(calibrationVerdict(summary, null).text);
+    expect(await page.locator(`${view} .calibration-header`).textContent()).toContain('Simulated withcatalog constants, uncalibrated');
+    expect(await page.locator(`${view} .calibration-header`).textContent()).toContain('Deployment simulatedllama-3.1-8b on h100-sxm: TP1 × PP1, 1 replica, fp8 weights');
+    // One figure per run, one measured and one simulated bar per statistic, each bar's text as shaped.
+    const figures = page.locator(`${view} [data-chart="calibration-run"]`);
+    expect(await figures.count()).toBe(runs.length);
+    for (const [i, run] of runs.entries()) {
+      const fig = figures.nth(i);
+      expect(await fig.locator('.figure-title').textContent()).toBe(run.label);
+      const bars = runBars(run, ['catalog constants (uncalibrated)']);
+      expect(await fig.locator('rect.mark').count()).toBe(bars.reduce((n, r) => n + r.bars.length, 0));
+      expect(await fig.locator('.statistic-label').allTextContents()).toEqual(bars.map((r) => r.label));
+      expect(await fig.locator('.bar-label').allTextContents()).toEqual(bars.flatMap((r) => r.bars.map((b) => b.text)));
+      // Measured and simulated in two colours; within a statistic, bars are to scale.
+      const fills = await fig.locator('rect.mark').evaluateAll((els) => els.map((el) => el.getAttribute('fill')));
+      expect(new Set(fills).size).toBe(2);
+      const widths = await fig.locator('.calibration-statistic').first().locator('rect.mark').evaluateAll((els) => els.map((el) => Number(el.getAttribute('width'))));
+      expect(widths[0]! / widths[1]!).toBeCloseTo(bars[0]!.bars[0]!.value / bars[0]!.bars[1]!.value, 6);
+    }
+    expect(await page.locator(`${view} .bar-label`).allTextContents()).toContain('6.00 s (+50.0%)');
+    // The summary and the numbers, cell for cell.
+    const summaryCells = await page.locator('.calibration-summary tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+    expect(summaryCells).toEqual(summaryRows(summary));
+    const tableCells = await page.locator('.calibration-table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
+    expect(tableCells).toEqual(tableRows(runs, 1).map((r) => r.cells.slice(1)));
+    expect(await page.locator('.calibration-table tbody th').allTextContents()).toEqual(runs.map((r) => r.label));
+    // The legend hides the measured bars everywhere and shows them again.
+    const measured = page.locator(`${view} [data-series="measured"]`);
+    expect(await measured.count()).toBe(7);
+    await page.locator('button[data-series-toggle="measured"]').click();
+    for (const el of await measured.all()) await hidden(el);
+    await shown(page.locator(`${view} [data-series="result-0"]`).first());
+    await page.locator('button[data-series-toggle="measured"]').click();
+    await shown(measured.first());
+    await page.screenshot({ path: join(OUT_DIR, 'report-calibration.png'), fullPage: true });
+    // On a phone: no sideways scrolling.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() => (document.querySelector('[data-chart="calibration-run"] svg') as SVGSVGElement | null)?.width.baseVal.value! <= 390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.close();
+  });
+
+  it('two calibration checks (uncalibrated, then calibrated) put each simulation beside the one measured value, with a delta table against the first', async () => {
+    const uncal = calibrationFixture();
+    const cal = calibratedFixture();
+    const opened = await open('calibration-comparison', [
+      { file: 'uncal.json', result: uncal },
+      { file: 'cal.json', result: cal },
+    ]);
+    const { page } = opened;
+    expectSelfContained(opened);
+    const view = '[data-view="calibration-comparison"]';
+    expect(await page.locator(`${view} h2`).textContent()).toBe('2 calibration checks compared');
+    expect(await page.locator(`${view} .verdicts .verdict`).count()).toBe(2);
+    const runs = matchRuns([uncal, cal]);
+    // 7 statistics: each with one measured bar and a bar per result.
+    expect(await page.locator(`${view} [data-chart="calibration-run"]`).count()).toBe(3);
+    expect(await page.locator(`${view} rect.mark[data-value]`).count()).toBe(7 * 3);
+    expect(await page.locator(`${view} [data-series="measured"] rect.mark`).count()).toBe(7);
+    const first = page.locator(`${view} [data-chart="calibration-run"]`).first().locator('.calibration-statistic').first();
+    expect(await first.locator('.bar-label').allTextContents()).toEqual(['80.0 ms measured', '100 ms (+25.0%)', '82.0 ms (+2.5%)']);
+    expect(await page.locator(`${view} .delta-table tbody tr`).count()).toBe(5);
+    expect(await page.locator(`${view} .delta-table thead th`).allTextContents()).toEqual(['Measure', 'catalog constants (uncalibrated) (baseline)', 'profile h100-profile.json']);
+    expect(await page.locator(`${view} .delta-table tbody tr`).last().locator('td').last().textContent()).toBe('4.0%−16.0 pt better');
+    expect(await page.locator(`${view} .calibration-table thead th`).allTextContents()).toEqual([
+      'Run', 'Statistic', 'Measured', 'Simulated: catalog constants (uncalibrated)', 'Error: catalog constants (uncalibrated)', 'Simulated: profile h100-profile.json', 'Error: profile h100-profile.json',
+    ]);
+    const tableCells = await page.locator('.calibration-table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
+    expect(tableCells).toEqual(tableRows(runs, 2).map((r) => r.cells.slice(1)));
+    expect(await page.locator(`${view} [data-notice]`).count()).toBe(0);
+    // Hiding the calibrated result hides its bars and its sentence, and leaves the others.
+    await page.locator('button[data-series-toggle="result-1"]').click();
+    for (const el of await page.locator(`${view} [data-series="result-1"]`).all()) await hidden(el);
+    await shown(page.locator(`${view} [data-series="result-0"]`).first());
+    await page.screenshot({ path: join(OUT_DIR, 'report-calibration-comparison.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('a calibration check with file, profile and statistic names like HTML shows them as text and runs nothing', async () => {
+    const result = calibrationFixture();
+    result.profile = HOSTILE_NAME;
+    result.runs[0]!.file = `${HOSTILE_NAME}.prom`;
+    result.runs[0]!.format = HOSTILE_NAME;
+    result.runs[0]!.statistics[0]!.name = `${HOSTILE_NAME} (s)`;
+    const opened = await open('calibration-hostile', [{ file: '<b>evil</b>.json', result }]);
+    const { page } = opened;
+    expectSelfContained(opened);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await count(page, 'main img, main b, main iframe, main object, main embed')).toBe(0);
+    // A file's base name: what follows the last "/" (here inside "</script>").
+    expect(await page.locator('[data-chart="calibration-run"] .figure-title').first().textContent()).toBe(matchRuns([result])[0]!.label);
+    expect(matchRuns([result])[0]!.label).toBe(`script><!-- '" &amp;.prom (12.0 req/s)`);
+    expect(await page.locator('[data-chart="calibration-run"]').first().getAttribute('title')).toBe(`${HOSTILE_NAME}.prom`);
+    expect(await page.locator('.figure-note').first().textContent()).toContain(HOSTILE_NAME);
+    expect(await page.locator('.statistic-label').first().textContent()).toBe(HOSTILE_NAME);
+    expect(await page.locator('.calibration-header').textContent()).toContain(`profile ${HOSTILE_NAME}`);
+    await page.close();
   });
 
   it('a scenario named like HTML shows as text everywhere and runs nothing', async () => {

@@ -83,6 +83,52 @@ describe('headroom report', () => {
     expect(data.entries[0]!.result.levels.map((l) => l.concurrency)).toEqual([1, 4, 16]);
   });
 
+  it('`report` draws real calibration checks: catalog constants and a fitted profile against the same scrape, compared', () => {
+    const prom = join(dir, 'run.prom');
+    const profile = join(dir, 'profile.json');
+    const uncal = join(dir, 'uncal.json');
+    const cal = join(dir, 'cal.json');
+    expect(runCli('simulate', CHAT, '--set', 'stop.requests=600', '--metrics', prom).code).toBe(0);
+    expect(runCli('calibrate', '--prometheus', prom, '--gpu', 'h100-sxm', '--tp', '1', '-o', profile).code).toBe(0);
+    expect(runCli('calibrate', '--compare', '--prometheus', prom, '--gpu', 'h100-sxm', '--tp', '1', '-o', uncal).code).toBe(0);
+    expect(runCli('calibrate', '--compare', '--prometheus', prom, '--gpu', 'h100-sxm', '--tp', '1', '--profile', profile, '-o', cal).code).toBe(0);
+    const one = join(dir, 'calibration.html');
+    const single = runCli('report', uncal, '-o', one);
+    expect(single.code, single.stderr).toBe(0);
+    expect(single.stdout).toMatch(/^wrote .*calibration\.html \(a calibration result, \d+ KiB\); open it in a browser\n$/);
+    const out = join(dir, 'calibrations.html');
+    const run = runCli('report', uncal, cal, '-o', out);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('2 results');
+    const data = JSON.parse(/<script type="application\/json" id="headroom-data">([\s\S]*?)<\/script>/.exec(readFileSync(out, 'utf8'))![1]!) as {
+      entries: { file: string; result: { kind: string; profile: string | null; deployment: { model: string }; runs: { file: string; load: object; statistics: unknown[] }[] } }[];
+    };
+    expect(data.entries.map((e) => [e.file, e.result.kind, e.result.profile])).toEqual([
+      ['uncal.json', 'calibration', null],
+      ['cal.json', 'calibration', profile],
+    ]);
+    expect(data.entries[0]!.result.deployment.model).toBe('llama-3.1-8b');
+    expect(data.entries[0]!.result.runs[0]!.file).toBe(prom);
+    expect(data.entries[0]!.result.runs[0]!.load).toBeDefined();
+    expect(data.entries[0]!.result.runs[0]!.statistics).toHaveLength(3);
+  });
+
+  it('a calibration check out of shape exits 2 naming the key path, and writes nothing', () => {
+    const out = join(dir, 'bad-calibration.html');
+    expectInvalid(runCli('report', file('runs.json', '{"kind": "calibration", "version": 1, "profile": null, "runs": "all"}'), '-o', out), out, /runs\.json: runs: expected array, got "all"/);
+    const stat = '{"name": "mean time to first token (s)", "measured": -1, "simulated": 1, "errorPercent": 0}';
+    expectInvalid(
+      runCli('report', file('negative.json', `{"kind": "calibration", "version": 1, "profile": null, "runs": [{"file": "a.prom", "format": "x", "statistics": [${stat}]}]}`), '-o', out),
+      out,
+      /negative\.json: runs\[0\]\.statistics\[0\]\.measured: expected at least 0, got -1/,
+    );
+    expectInvalid(
+      runCli('report', file('huge.json', `{"kind": "calibration", "version": 1, "profile": null, "runs": [{"file": "a.prom", "format": "x", "statistics": [${stat.replace('-1', '1e999')}]}]}`), '-o', out),
+      out,
+      /huge\.json: runs\[0\]\.statistics\[0\]\.measured: expected number, got Infinity/,
+    );
+  });
+
   it('invalid JSON exits 2 naming the file, and writes nothing', () => {
     const out = join(dir, 'bad.html');
     expectInvalid(runCli('report', file('broken.json', '{"kind": "simulation",'), '-o', out), out, /broken\.json: not valid JSON/);
@@ -90,7 +136,7 @@ describe('headroom report', () => {
 
   it('foreign JSON exits 2 with what was expected', () => {
     const out = join(dir, 'foreign.html');
-    expectInvalid(runCli('report', file('package.json', '{"name": "x", "version": "1.0.0"}'), '-o', out), out, /package\.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", got nothing/);
+    expectInvalid(runCli('report', file('package.json', '{"name": "x", "version": "1.0.0"}'), '-o', out), out, /package\.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", "calibration", got nothing/);
     expectInvalid(runCli('report', file('partial.json', '{"kind": "simulation", "version": 1}'), '-o', out), out, /partial\.json: seed: expected number, got nothing/);
   });
 

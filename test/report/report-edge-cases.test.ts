@@ -7,7 +7,8 @@ import { analyzeSaturation } from '../../analyzers/saturation/analyze-saturation
 import type { SimulationResult } from '../../engine/simulation-result.js';
 import { simulate } from '../../engine/simulate.js';
 import { NO_WORKLOAD_DATA } from '../../engine/workload/workload-data.js';
-import { validateReportInput } from '../../reports/writers/html.js';
+import { REPORT_LIMITS, validateReportInput } from '../../reports/writers/html.js';
+import { calibrationFixture, withoutOptionalFields } from '../web/fixtures/calibration.js';
 import { tinyScenario } from '../helpers/tiny-scenario.js';
 import { runCli } from '../cli/run-cli.js';
 import { hasChromium, launchBrowser, openReport } from './browser.js';
@@ -107,6 +108,48 @@ describe.skipIf(!available)('every accepted edge case renders in Chromium', () =
       expect(opened.dialogs, what).toEqual([]);
       expect(opened.requests.filter((url) => url !== opened.url), what).toEqual([]);
       expect(await opened.page.locator('[data-card]').count(), what).toBeGreaterThan(0);
+      await opened.page.close();
+    }
+  });
+});
+
+/** Calibration checks at the edges of what the report accepts. */
+function calibrationEdgeCases(): [string, unknown, number][] {
+  const base = calibrationFixture();
+  const run = base.runs[0]!;
+  const stat = run.statistics[0]!;
+  const L = REPORT_LIMITS;
+  const most = {
+    ...base,
+    runs: Array.from({ length: L.calibrationRuns }, (_, i) => ({
+      ...run,
+      file: `scrapes/run-${i}.prom`,
+      statistics: Array.from({ length: L.calibrationStatistics }, (_, j) => ({ ...stat, name: `statistic ${j} (s)`, simulated: stat.measured * (1 + j / 10) })),
+    })),
+  };
+  return [
+    ['a run with nothing compared beside one with', { ...base, runs: [{ file: 'idle.prom', format: 'prometheus (vllm)', statistics: [] }, run] }, 2],
+    ['every figure zero', { ...base, runs: [{ ...run, statistics: [{ ...stat, measured: 0, simulated: 0, errorPercent: 0 }] }] }, 1],
+    ['an older file without deployment or load', withoutOptionalFields(base), 3],
+    ['a 4,096-character file name and a million-percent error', { ...base, runs: [{ ...run, file: 'x'.repeat(REPORT_LIMITS.calibrationText), statistics: [{ ...stat, simulated: 800, errorPercent: 999_900 }] }] }, 1],
+    [`${L.calibrationRuns} runs of ${L.calibrationStatistics} statistics`, most, L.calibrationRuns],
+  ];
+}
+
+describe.skipIf(!available)('every accepted calibration edge case renders in Chromium', () => {
+  it('is accepted by validateReportInput and draws a figure per run with no page error, no dialog, no request and no sideways scroll', async () => {
+    for (const [what, result, runs] of calibrationEdgeCases()) {
+      const read = validateReportInput(JSON.parse(JSON.stringify(result)), `${what}.json`);
+      expect('entry' in read ? [] : read.issues, what).toEqual([]);
+      if (!('entry' in read)) continue;
+      const path = writeReport(dir, `calibration-${what.replace(/[^a-z0-9]+/gi, '-')}`, [read.entry]);
+      const opened = await openReport(browser!.context, path);
+      expect(opened.errors, what).toEqual([]);
+      expect(opened.dialogs, what).toEqual([]);
+      expect(opened.requests.filter((url) => url !== opened.url), what).toEqual([]);
+      expect(opened.renderMs, what).toBeLessThan(10_000);
+      expect(await opened.page.locator('[data-chart="calibration-run"]').count(), what).toBe(runs);
+      expect(await opened.page.evaluate(() => document.documentElement.scrollWidth), what).toBeLessThanOrEqual(1280);
       await opened.page.close();
     }
   });
