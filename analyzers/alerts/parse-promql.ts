@@ -57,7 +57,8 @@ const REFUSED: Record<string, string> = {
   FillModifier: 'fill modifiers',
 };
 
-const TYPE_WORDS: Record<ValueType, string> = { scalar: 'scalar', vector: 'instant vector', matrix: 'range vector', string: 'string' };
+/** Each type with its article, as messages say it. */
+const TYPE_WORDS: Record<ValueType, string> = { scalar: 'a scalar', vector: 'an instant vector', matrix: 'a range vector', string: 'a string' };
 
 class PromqlSyntaxError extends Error {
   constructor(
@@ -92,8 +93,9 @@ export function parsePromql(text: string): ParsedPromql {
   if (error !== null) {
     const { from, to } = error as { from: number; to: number };
     const near = text.slice(from, Math.max(to, from + 1)).slice(0, 30);
-    const what = from >= text.length ? 'the end of the expression' : JSON.stringify(near);
-    return { ok: false, message: `cannot parse PromQL: unexpected ${what} at character ${from + 1}`, position: from };
+    const message =
+      from >= text.length ? `cannot parse PromQL: the expression ends too early (at character ${from + 1})` : `cannot parse PromQL: unexpected ${JSON.stringify(near)} at character ${from + 1}`;
+    return { ok: false, message, position: from };
   }
   try {
     const { expr, type } = convert(tree.topNode, text, 0);
@@ -168,7 +170,7 @@ function convert(node: SyntaxNode, text: string, depth: number): Typed {
       const operand = kids[1];
       if (op === undefined || operand === undefined) fail(node, 'expected - or + before an expression');
       const inner = sub(operand);
-      if (inner.type !== 'scalar' && inner.type !== 'vector') fail(node, `unary expression only allowed on a scalar or an instant vector, got a ${TYPE_WORDS[inner.type]}`);
+      if (inner.type !== 'scalar' && inner.type !== 'vector') fail(node, `unary expression only allowed on a scalar or an instant vector, got ${TYPE_WORDS[inner.type]}`);
       if (src(op) === '+') return inner;
       if (inner.expr.kind === 'number') return { expr: { kind: 'number', value: -inner.expr.value }, type: 'scalar' };
       return { expr: { kind: 'negate', arg: inner.expr }, type: inner.type };
@@ -200,7 +202,7 @@ function functionCall(node: SyntaxNode, kids: SyntaxNode[], text: string, sub: (
   const args = argNodes.map((a, i) => {
     const arg = sub(a);
     const want = fn.args[i]!;
-    if (arg.type !== want) fail(a, `expected a ${TYPE_WORDS[want]} as argument ${i + 1} of ${name}(), got a ${TYPE_WORDS[arg.type]}`);
+    if (arg.type !== want) fail(a, `expected ${TYPE_WORDS[want]} as argument ${i + 1} of ${name}(), got ${TYPE_WORDS[arg.type]}`);
     return arg.expr;
   });
   return { expr: { kind: 'call', name, args }, type: fn.returns };
@@ -218,7 +220,7 @@ function aggregate(node: SyntaxNode, kids: SyntaxNode[], text: string, sub: (n: 
   const argNodes = children(body);
   if (argNodes.length !== 1) fail(body, `expected one argument to ${op}(), got ${argNodes.length}`);
   const arg = sub(argNodes[0]!);
-  if (arg.type !== 'vector') fail(argNodes[0]!, `expected an instant vector to aggregate with ${op}, got a ${TYPE_WORDS[arg.type]}`);
+  if (arg.type !== 'vector') fail(argNodes[0]!, `expected an instant vector to aggregate with ${op}, got ${TYPE_WORDS[arg.type]}`);
   let grouping = { without: false, labels: [] as string[] };
   if (modifier !== undefined) {
     const parts = children(modifier);
@@ -258,7 +260,7 @@ function binary(node: SyntaxNode, kids: SyntaxNode[], text: string, sub: (n: Syn
   const comparison = (COMPARISON_OPS as readonly string[]).includes(op);
   const setOp = (SET_OPS as readonly string[]).includes(op);
   for (const side of [lhs, rhs]) {
-    if (side.type !== 'scalar' && side.type !== 'vector') fail(node, `expected scalars and instant vectors on both sides of ${op}, got a ${TYPE_WORDS[side.type]}`);
+    if (side.type !== 'scalar' && side.type !== 'vector') fail(node, `expected scalars and instant vectors on both sides of ${op}, got ${TYPE_WORDS[side.type]}`);
   }
   if (bool && !comparison) fail(node, `the bool modifier is only allowed on comparisons, got ${op}`);
   if (setOp && (lhs.type !== 'vector' || rhs.type !== 'vector')) fail(node, `expected instant vectors on both sides of ${op}, got a scalar`);
@@ -358,8 +360,11 @@ function durationLiteral(node: SyntaxNode, literal: string): number {
 
 /** A number literal: decimal, hex, Inf, NaN, or a duration read as seconds (PromQL 3). */
 function parseNumber(node: SyntaxNode, literal: string): number {
-  const t = literal.trim();
-  if (/^[+-]?inf$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+  const trimmed = literal.trim();
+  // The grammar lexes a sign into the literal (-2.5).
+  if (/^[+-]/.test(trimmed)) return (trimmed.startsWith('-') ? -1 : 1) * parseNumber(node, trimmed.slice(1));
+  const t = trimmed;
+  if (/^inf$/i.test(t)) return Infinity;
   if (/^nan$/i.test(t)) return NaN;
   if (/^0x[0-9a-f]+$/i.test(t)) return Number.parseInt(t.slice(2), 16);
   if (/^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
