@@ -1,0 +1,377 @@
+import type { FlowHandle, FlowNetwork, FlowSpec } from './flow-network.js';
+import { maxMinRates } from './max-min-rates.js';
+import type { Topology } from './topology.js';
+
+/**
+ * Collectives as flows on the fabric, one flow set per phase (never one per layer or per ring
+ * step), priced with the alpha-beta conventions of engine/step-time/collectives.ts:
+ * - `bytes` is the logical message (what torch.distributed is handed), not what a link carries;
+ * - a per-call `fixedSeconds` (launch, synchronisation), paid once whatever the ring length;
+ * - a per-step latency: `costs.hopLatencySeconds`, or else each step's own path latency
+ *   (topology.hopLatencySeconds: NVLink 1.9 us, network 4 us, from the catalog);
+ * - a bandwidth efficiency: a flow holds its links for payload / efficiency bytes, so a collective
+ *   at efficiency 0.8 keeps a link busy 1 / 0.8 times as long as its payload needs (what other
+ *   traffic sharing the link feels);
+ * - a collective over one GPU, or of zero bytes, costs nothing.
+ * With a fabric nothing else uses, a ring all-reduce inside one node then takes exactly
+ * ringAllReduceSeconds(bytes, n, linkGBps, latency, efficiency, fixed).
+ *
+ * Algorithms:
+ * - ring (all-reduce: 2(n-1) steps, 2(n-1)/n of the message from each GPU to its ring neighbour;
+ *   all-gather and reduce-scatter: n-1 steps, (n-1)/n): n concurrent flows.
+ * - hierarchical, for GPUs spread evenly over several nodes (g per node, m nodes): an intra-node
+ *   ring reduce-scatter, an all-reduce of each GPU's 1/g shard across nodes along its rail (one
+ *   flow per rail between consecutive nodes), an intra-node ring all-gather. `phases: 'sequential'`
+ *   runs the three in order; the default `'overlapped'` runs them as one phase whose flows share
+ *   the links at once, as NCCL pipelines chunks through them: the slowest link set bounds the time
+ *   and the latencies add up. The nccl-tests logs in ../shared/data decide between the two
+ *   (analyzers/calibration/collective-fit.ts): two nodes of 8 H100 or H200 reach an all-reduce bus
+ *   bandwidth that sequential phases would reach only at an efficiency above 1.4.
+ * - all-to-all: each GPU sends bytes/n (or its weight's share) to each other GPU at once, n-1 steps.
+ * - sendrecv (nccl-tests sendrecv_perf): each GPU sends `bytes` to the next, one step.
+ * - send: one flow from gpus[0] to gpus[1] (pipeline activations, KV transfer), one step.
+ *
+ * `costs.pipelineFill` adds, to ring and hierarchical phases (whose steps forward chunks from GPU
+ * to GPU; all-to-all and point-to-point flows go straight to their destination), the cost of
+ * moving a message through a pipeline in chunks. In k chunks through steps of total latency L,
+ * a transfer of T seconds takes about (k + steps)(L / steps + T / k); the best k makes that
+ * (sqrt(L) + sqrt(T))^2 = L + T + 2 sqrt(L T). NCCL chunks every protocol, and this cross term is
+ * what the nccl-tests curves show between 1 MiB and 256 MiB, where a plain alpha-beta model is
+ * 25-45% off (analyzers/calibration/collective-fit.ts). T is the phase's transfer time on an
+ * otherwise idle fabric.
+ */
+
+export type CollectiveKind = 'all-reduce' | 'all-gather' | 'reduce-scatter' | 'all-to-all' | 'sendrecv' | 'send';
+
+export interface CollectiveCosts {
+  /** Per-call cost, seconds, paid once per collective (over one GPU or zero bytes: not at all). */
+  fixedSeconds: number;
+  /** One step's latency, seconds; default: each step's path latency from the topology. */
+  hopLatencySeconds?: number;
+  /** Fraction of link bandwidth the collective reaches; default: the lowest catalog allReduceBandwidthEfficiency on each flow's path (1 where a fabric has none). */
+  bandwidthEfficiency?: number;
+  /** Add the chunk-pipelining fill, 2 sqrt(latency x transfer) per ring or hierarchical phase (default false: collectives.ts' closed form). */
+  pipelineFill?: boolean;
+}
+
+export interface CollectiveRequest {
+  kind: CollectiveKind;
+  /** GPUs in rank (ring) order; for send, [source, destination]. Distinct. */
+  gpus: readonly number[];
+  /** The logical message, bytes (collectives.ts conventions; all-to-all: what each GPU holds). */
+  bytes: number;
+  /** all-to-all skew: each rank's weight as a destination (expert popularity); default uniform. */
+  weights?: readonly number[];
+  /** GPUs on several nodes: 'auto' (default) takes hierarchical when every node holds the same number of them, else ring. */
+  algorithm?: 'auto' | 'ring' | 'hierarchical';
+  /** How the hierarchical algorithm's three phases run; default 'overlapped'. */
+  phases?: 'overlapped' | 'sequential';
+  costs: CollectiveCosts;
+  /** Traffic tag for link accounting; default: the kind. */
+  tag?: string;
+  /** Owner (replica index) for link accounting; default 0. */
+  owner?: number;
+}
+
+export interface PlannedFlow {
+  readonly src: number;
+  readonly dst: number;
+  readonly path: readonly number[];
+  /** Logical payload of this flow. */
+  readonly payloadBytes: number;
+  /** What it holds its links for: payload / efficiency. */
+  readonly bytes: number;
+}
+
+export interface CollectivePhase {
+  readonly name: string;
+  readonly flows: readonly PlannedFlow[];
+  /** Latency steps of the phase (for the report; the latency below already counts them). */
+  readonly steps: number;
+  /** Seconds from the phase's last byte to its end: step latencies, pipeline fill, and the fixed cost on the last phase. */
+  readonly latencySeconds: number;
+  /** The phase's transfer time on an otherwise idle fabric. */
+  readonly transferSeconds: number;
+}
+
+export interface CollectivePlan {
+  readonly kind: CollectiveKind;
+  readonly algorithm: 'none' | 'ring' | 'hierarchical' | 'pairwise' | 'p2p';
+  readonly phases: readonly CollectivePhase[];
+  /** Time on an otherwise idle fabric: sum over phases of transfer + latency. */
+  readonly isolatedSeconds: number;
+}
+
+interface Draft {
+  name: string;
+  flows: PlannedFlow[];
+  steps: number;
+  /** Step latency before pipeline fill and fixed cost. */
+  stepLatency: number;
+}
+
+function checkRequest(topology: Topology, request: CollectiveRequest): void {
+  const { kind, gpus, bytes, costs } = request;
+  if (!(bytes >= 0) || !Number.isFinite(bytes)) throw new RangeError(`${kind}: bytes: expected a finite number >= 0, got ${bytes}`);
+  if (gpus.length === 0) throw new RangeError(`${kind}: expected at least one GPU, got none`);
+  if (new Set(gpus).size !== gpus.length) throw new RangeError(`${kind}: GPUs [${gpus.join(', ')}] repeat one`);
+  for (const g of gpus) {
+    if (!(Number.isInteger(g) && g >= 0 && g < topology.gpus)) throw new RangeError(`${kind}: GPU ${g} is not in this ${topology.gpus}-GPU cluster`);
+  }
+  if (kind === 'send' && gpus.length !== 2) throw new RangeError(`send: expected [source, destination], got ${gpus.length} GPUs`);
+  if (!(costs.fixedSeconds >= 0) || !Number.isFinite(costs.fixedSeconds)) throw new RangeError(`${kind}: costs.fixedSeconds: expected seconds >= 0, got ${costs.fixedSeconds}`);
+  const latency = costs.hopLatencySeconds;
+  if (latency !== undefined && (!(latency >= 0) || !Number.isFinite(latency))) throw new RangeError(`${kind}: costs.hopLatencySeconds: expected seconds >= 0, got ${latency}`);
+  const efficiency = costs.bandwidthEfficiency;
+  if (efficiency !== undefined && (!(efficiency > 0) || !Number.isFinite(efficiency))) throw new RangeError(`${kind}: costs.bandwidthEfficiency: expected a number above 0, got ${efficiency}`);
+  const weights = request.weights;
+  if (weights !== undefined) {
+    if (kind !== 'all-to-all') throw new RangeError(`${kind}: weights apply to all-to-all only`);
+    if (weights.length !== gpus.length) throw new RangeError(`all-to-all: expected one weight per GPU (${gpus.length}), got ${weights.length}`);
+    if (weights.some((w) => !(w >= 0) || !Number.isFinite(w)) || !weights.some((w) => w > 0)) {
+      throw new RangeError('all-to-all: weights: expected finite numbers >= 0, not all 0');
+    }
+  }
+}
+
+/** planCollective(topology, request) -> its phases and flows, and its time on an idle fabric. Pure. */
+export function planCollective(topology: Topology, request: CollectiveRequest): CollectivePlan {
+  checkRequest(topology, request);
+  const { kind, gpus, bytes, costs } = request;
+  const efficiencyOf = (path: readonly number[]): number => {
+    if (costs.bandwidthEfficiency !== undefined) return costs.bandwidthEfficiency;
+    let lowest = Infinity;
+    for (const l of path) lowest = Math.min(lowest, topology.links[l]!.fabric.allReduceBandwidthEfficiency ?? 1);
+    return lowest === Infinity ? 1 : lowest;
+  };
+  const flow = (src: number, dst: number, payloadBytes: number): PlannedFlow => {
+    const path = topology.route(src, dst);
+    return { src, dst, path, payloadBytes, bytes: payloadBytes / efficiencyOf(path) };
+  };
+  const hop = (path: readonly number[]) => topology.hopLatencySeconds(path);
+  /** A ring over `ring` moving `share` of the message from each GPU to the next, in `steps` steps. */
+  const ringDraft = (name: string, ring: readonly number[], payloadBytes: number, steps: number): Draft => {
+    const flows = ring.map((src, i) => flow(src, ring[(i + 1) % ring.length]!, payloadBytes));
+    // Each step crosses one ring edge's worth of latency on average: steps / n x the ring's total.
+    const stepLatency =
+      costs.hopLatencySeconds !== undefined
+        ? steps * costs.hopLatencySeconds
+        : (steps / ring.length) * flows.reduce((sum, f) => sum + hop(f.path), 0);
+    return { name, flows, steps, stepLatency };
+  };
+
+  const n = gpus.length;
+  let algorithm: CollectivePlan['algorithm'];
+  let drafts: Draft[];
+  if (bytes === 0 || (n === 1 && kind !== 'send')) {
+    algorithm = 'none';
+    drafts = [];
+  } else if (kind === 'send' || kind === 'sendrecv') {
+    algorithm = 'p2p';
+    const pairs = kind === 'send' ? [[gpus[0]!, gpus[1]!] as const] : gpus.map((g, i) => [g, gpus[(i + 1) % n]!] as const);
+    const flows = pairs.map(([src, dst]) => flow(src, dst, bytes));
+    const stepLatency = costs.hopLatencySeconds ?? Math.max(...flows.map((f) => hop(f.path)));
+    drafts = [{ name: kind, flows, steps: 1, stepLatency }];
+  } else if (kind === 'all-to-all') {
+    algorithm = 'pairwise';
+    const weights = request.weights ?? gpus.map(() => 1);
+    const total = weights.reduce((a, b) => a + b, 0);
+    const flows: PlannedFlow[] = [];
+    for (const src of gpus) {
+      gpus.forEach((dst, j) => {
+        const share = (bytes * weights[j]!) / total;
+        if (dst !== src && share > 0) flows.push(flow(src, dst, share));
+      });
+    }
+    const stepLatency = (n - 1) * (costs.hopLatencySeconds ?? Math.max(0, ...flows.map((f) => hop(f.path))));
+    drafts = [{ name: 'all-to-all', flows, steps: n - 1, stepLatency }];
+  } else {
+    // all-reduce moves each byte twice round the ring (reduce-scatter, then all-gather).
+    const factor = kind === 'all-reduce' ? 2 : 1;
+    const perNode = groupByNode(topology, gpus);
+    const even = perNode.length > 1 && perNode.every((group) => group.length === perNode[0]!.length) && perNode[0]!.length > 1;
+    const wanted = request.algorithm ?? 'auto';
+    if (wanted === 'hierarchical' && !even) {
+      throw new RangeError(`${kind}: hierarchical needs the GPUs on several nodes, the same number (at least 2) on each; got ${perNode.map((g) => g.length).join(' + ')}`);
+    }
+    if (wanted === 'ring' || !even) {
+      algorithm = 'ring';
+      drafts = [ringDraft('ring', gpus, (factor * (n - 1) * bytes) / n, factor * (n - 1))];
+    } else {
+      algorithm = 'hierarchical';
+      drafts = hierarchicalDrafts(kind, perNode, bytes, ringDraft, request.phases ?? 'overlapped');
+    }
+  }
+
+  // Ring and hierarchical steps forward chunks GPU to GPU, a pipeline; all-to-all and
+  // point-to-point flows go straight to their destination, so there is nothing to fill.
+  const forwards = algorithm === 'ring' || algorithm === 'hierarchical';
+  const phases: CollectivePhase[] = drafts.map((draft, i) => {
+    const transferSeconds = isolatedTransferSeconds(topology, draft.flows);
+    let latencySeconds = draft.stepLatency;
+    if (costs.pipelineFill && forwards) latencySeconds += 2 * Math.sqrt(draft.stepLatency * transferSeconds);
+    if (i === drafts.length - 1) latencySeconds += costs.fixedSeconds;
+    return { name: draft.name, flows: draft.flows, steps: draft.steps, latencySeconds, transferSeconds };
+  });
+  const isolatedSeconds = phases.reduce((sum, p) => sum + p.transferSeconds + p.latencySeconds, 0);
+  return { kind, algorithm, phases, isolatedSeconds };
+}
+
+/** The collective's GPUs grouped by node, in node order, each group in the request's order. */
+function groupByNode(topology: Topology, gpus: readonly number[]): number[][] {
+  const groups = new Map<number, number[]>();
+  for (const g of gpus) {
+    const node = topology.nodeOf(g);
+    const group = groups.get(node);
+    if (group === undefined) groups.set(node, [g]);
+    else group.push(g);
+  }
+  return [...groups.keys()].sort((a, b) => a - b).map((node) => groups.get(node)!);
+}
+
+function hierarchicalDrafts(
+  kind: 'all-reduce' | 'all-gather' | 'reduce-scatter',
+  perNode: number[][],
+  bytes: number,
+  ringDraft: (name: string, ring: readonly number[], payloadBytes: number, steps: number) => Draft,
+  schedule: 'overlapped' | 'sequential',
+): Draft[] {
+  const m = perNode.length;
+  const g = perNode[0]!.length;
+  const factor = kind === 'all-reduce' ? 2 : 1;
+  // One draft per sub-ring; sub-rings of one phase run side by side, so their latencies do not add.
+  const merge = (name: string, parts: Draft[]): Draft => ({
+    name,
+    flows: parts.flatMap((p) => p.flows),
+    steps: Math.max(...parts.map((p) => p.steps)),
+    stepLatency: Math.max(...parts.map((p) => p.stepLatency)),
+  });
+  const intra = (name: string, times: number) =>
+    merge(name, perNode.map((ring) => ringDraft(name, ring, (times * (g - 1) * bytes) / g, times * (g - 1))));
+  // Rail r: the r-th GPU of every node; each rail reduces (or gathers) a 1/g shard of the message.
+  const rails = (name: string) =>
+    merge(name, Array.from({ length: g }, (_, r) => ringDraft(name, perNode.map((ring) => ring[r]!), (factor * (m - 1) * bytes) / (m * g), factor * (m - 1))));
+  if (schedule === 'overlapped') {
+    const inside = intra('intra-node', factor);
+    const across = rails('inter-node');
+    return [
+      {
+        name: 'hierarchical',
+        flows: [...inside.flows, ...across.flows],
+        steps: inside.steps + across.steps,
+        stepLatency: inside.stepLatency + across.stepLatency,
+      },
+    ];
+  }
+  if (kind === 'all-reduce') return [intra('intra-node reduce-scatter', 1), rails('inter-node all-reduce'), intra('intra-node all-gather', 1)];
+  if (kind === 'reduce-scatter') return [intra('intra-node reduce-scatter', 1), rails('inter-node reduce-scatter')];
+  return [rails('inter-node all-gather'), intra('intra-node all-gather', 1)];
+}
+
+/** The longest flow time when only these flows use the fabric (the network's own max-min rule). */
+function isolatedTransferSeconds(topology: Topology, flows: readonly PlannedFlow[]): number {
+  const moving = flows.filter((f) => f.path.length > 0 && f.bytes > 0);
+  if (moving.length === 0) return 0;
+  const rates = maxMinRates(
+    moving.map((f) => f.path),
+    (l) => topology.links[l]!.capacity,
+  );
+  let longest = 0;
+  moving.forEach((f, i) => {
+    const seconds = f.bytes / rates[i]!;
+    if (seconds > longest) longest = seconds;
+  });
+  return longest;
+}
+
+export interface CollectiveResult {
+  readonly plan: CollectivePlan;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly seconds: number;
+}
+
+export interface CollectiveRun {
+  readonly plan: CollectivePlan;
+  readonly startedAt: number;
+  /** True once the collective ended (finished or cancelled). */
+  readonly ended: boolean;
+  /** Stops the collective: its flows leave the fabric and onDone never runs. Harmless twice. */
+  cancel(): void;
+}
+
+/**
+ * runCollective(network, topology, request, onDone) -> a handle: plans the collective and runs its
+ * phases in order on the flow network, each as one batch of flows that land with the phase's
+ * latency; onDone runs (from a kernel event, never synchronously) when the last phase lands.
+ */
+export function runCollective(
+  network: FlowNetwork,
+  topology: Topology,
+  request: CollectiveRequest,
+  onDone: (result: CollectiveResult) => void,
+): CollectiveRun {
+  const plan = planCollective(topology, request);
+  const tag = request.tag ?? request.kind;
+  const owner = request.owner ?? 0;
+  let startedAt = 0;
+  let ended = false;
+  let active: FlowHandle[] = [];
+  let phaseIndex = 0;
+  const finish = (at: number) => {
+    ended = true;
+    active = [];
+    onDone({ plan, startedAt, endedAt: at, seconds: at - startedAt });
+  };
+  const startPhase = () => {
+    const phase = plan.phases[phaseIndex]!;
+    // A phase with nothing to move still waits out its latency, on one empty flow.
+    const flows = phase.flows.length > 0 ? phase.flows : [{ path: [], bytes: 0 }];
+    let waiting = flows.length;
+    const landed = (flow: FlowHandle) => {
+      waiting--;
+      if (waiting > 0) return;
+      phaseIndex++;
+      if (phaseIndex < plan.phases.length) startPhase();
+      else finish(flow.endedAt!);
+    };
+    const specs: FlowSpec[] = flows.map((f) => ({ path: f.path, bytes: f.bytes, latencySeconds: phase.latencySeconds, tag, owner, onDone: landed }));
+    active = network.startAll(specs);
+  };
+  const run: CollectiveRun = {
+    plan,
+    get startedAt() {
+      return startedAt;
+    },
+    get ended() {
+      return ended;
+    },
+    cancel() {
+      if (ended) return;
+      ended = true;
+      for (const flow of active) network.cancel(flow);
+      active = [];
+    },
+  };
+  if (plan.phases.length === 0) {
+    // Nothing to move: end through the kernel at the current instant, like every other collective.
+    const probe = network.start({ path: [], bytes: 0, tag, owner, onDone: (flow) => finish(flow.endedAt!) });
+    startedAt = probe.startedAt;
+    active = [probe];
+  } else {
+    startPhase();
+    startedAt = active[0]!.startedAt;
+  }
+  return run;
+}
+
+/**
+ * The costs `headroom collective` prices with when nothing is fitted for the deployment: the
+ * catalog's per-step latencies (from each step's path) and bandwidth efficiencies (from each
+ * flow's fabrics), NCCL's per-call base latency, and the chunk-pipelining fill the nccl-tests
+ * curves show (analyzers/calibration/collective-fit.ts).
+ */
+export const DEFAULT_COLLECTIVE_COSTS: CollectiveCosts = {
+  fixedSeconds: 6.6e-6,
+  pipelineFill: true,
+};
