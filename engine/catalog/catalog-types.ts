@@ -93,5 +93,12 @@ export interface FabricSpec {
   GBpsPerGpu: number;
   /** One-way small-message latency, microseconds (order of magnitude; collectives add their own). */
   latencyUs: number;
+  /**
+   * Fraction of this link's bandwidth an NCCL all-reduce reaches on large messages, in the flow
+   * model's terms (engine/fabric/collective-flows.ts: ring inside a node, rails across nodes, with
+   * the chunk-pipelining fill), fitted on nccl-tests logs by analyzers/calibration/collective-fit.ts.
+   * Absent where no log measures the fabric: collectives then assume its line rate (1).
+   */
+  allReduceBandwidthEfficiency?: number;
   source: string;
 }

@@ -12,6 +12,12 @@ import type { FabricSpec } from './catalog-types.js';
  * For scale, end-to-end NCCL send/recv of 2 KiB measured by Vidur (shared/data/profiling/vidur/network,
  * median) takes 5 us inside an H100 node over NVLink, 8 us inside an A100 node, 17 us between H100
  * nodes and 24 us between A100 nodes over InfiniBand.
+ *
+ * `allReduceBandwidthEfficiency` (where present) is the fraction of the link's bandwidth NCCL's
+ * all-reduce reaches in the flow model's terms (engine/fabric/collective-flows.ts), fitted on real
+ * nccl-tests logs by analyzers/calibration/collective-fit.ts. No inter-node entry has one: in the
+ * two-node logs NVLink, not the NIC, bounds the time, and the one log a NIC bounds (2 x 8 A100 over
+ * AWS EFA, a fabric not catalogued here) fits 0.975, i.e. line rate, which is what an absent value means.
  */
 export const FABRICS: readonly FabricSpec[] = [
   {
@@ -21,10 +27,14 @@ export const FABRICS: readonly FabricSpec[] = [
     scope: 'intra-node',
     GBpsPerGpu: 300,
     latencyUs: 1.9,
+    allReduceBandwidthEfficiency: 0.89,
     source:
       'Bandwidth: NVIDIA A100 datasheet "NVIDIA NVLink 600GB/s" per GPU, and the NVLink page https://www.nvidia.com/en-us/data-center/nvlink/ ' +
       '(third generation: 12 links x 50 GB/s bidirectional = 600 GB/s total) / 2 = 300 GB/s per direction. ' +
-      'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[NVLINK][Ring][LL128] = 1.9 us per hop.',
+      'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[NVLINK][Ring][LL128] = 1.9 us per hop. ' +
+      'All-reduce efficiency: fitted by analyzers/calibration/collective-fit.ts (ring, chunk-pipelining fill) on the SuperBench ' +
+      'all_reduce_perf log of 8 x A100-SXM4 in one node (shared/data/telemetry/nccl/superbench_8xA100-SXM4-40GB_nccl_allreduce.log, even rows): 0.888, ' +
+      'held-back rows >= 1 MiB within 14.4%; the Azure ND A100 v4 busbw table (shared/data/fabric) fits 0.761 on its own.',
   },
   {
     id: 'nvlink4',
@@ -33,11 +43,17 @@ export const FABRICS: readonly FabricSpec[] = [
     scope: 'intra-node',
     GBpsPerGpu: 450,
     latencyUs: 1.9,
+    allReduceBandwidthEfficiency: 1.01,
     source:
       'Bandwidth: NVIDIA H100 and H200 datasheets "NVIDIA NVLink 900GB/s", NVLink page https://www.nvidia.com/en-us/data-center/nvlink/ ' +
       '(fourth generation: 18 links x 50 GB/s bidirectional = 900 GB/s total) / 2 = 450 GB/s per direction. ' +
       'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[NVLINK][Ring][LL128] = 1.9 us per hop ' +
-      '(Vidur shared/data/profiling/vidur/network/h100_dgx/send_recv.csv: 2 KiB NCCL send/recv inside a node, median 5 us end to end).',
+      '(Vidur shared/data/profiling/vidur/network/h100_dgx/send_recv.csv: 2 KiB NCCL send/recv inside a node, median 5 us end to end). ' +
+      'All-reduce efficiency: fitted by analyzers/calibration/collective-fit.ts (hierarchical, overlapped phases, chunk-pipelining fill) on the ' +
+      'all_reduce_perf logs of 2 x 8 H100 over EFA (1.100) and RoCE (0.970) and 2 x 8 H200 over RoCE (1.013) and InfiniBand (1.000) in ' +
+      'shared/data/fabric and shared/data/telemetry/nccl, whose time NVLink bounds: median 1.01. Above 1 because NCCL reduces inside ' +
+      'the NVSwitch (NVLS) and moves less over each port than the ring the model charges; the Azure ND H100 v5 and H200 v5 NVLS busbw ' +
+      'tables fit 1.135 and 1.058.',
   },
   {
     id: 'nvlink5',

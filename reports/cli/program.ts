@@ -266,5 +266,36 @@ Examples:
       reportCommand(files, { output: options.output, generator: `headroom ${program.version() ?? ''}`.trim() });
     });
 
+  program
+    .command('alerts')
+    .description(
+      'Evaluate Prometheus alerting rules against the simulated vLLM metrics of a saturation (or simulation) result: at which offered rate each alert first fires, before or after the SLO breaks.',
+    )
+    .argument('<rules>', 'Prometheus rule file (YAML: groups of alert: and record: rules)')
+    .argument('<result>', 'a saturation result (headroom saturation -o) or a simulation result (headroom simulate -o)')
+    .option('--eval-interval <duration>', "evaluation interval of groups that set none, e.g. 15s (default: each run's series interval)")
+    .option('--include-drain', 'also evaluate after the last arrival, while the run drains (default: only while load is offered)')
+    .option('--fail-on-late', 'exit 1 when an alert first fires only at or above the SLO break (a CI gate)')
+    .option('--json', 'print the alerts result JSON on stdout and nothing else')
+    .option('-o, --output <file>', 'write the alerts result JSON to a file (atomically)')
+    .addHelpText(
+      'after',
+      `
+Each rate of the saturation result is simulated again (replication 0, as the analysis ran it) with
+its metrics in vLLM's names; the rules are evaluated as Prometheus would (5 min lookback, rate()
+extrapolation, for: pending then firing). An alert that first fires below the SLO break warns
+early; at or above it, it fires late (users were hurt first); or it never fires in the range.
+
+Examples:
+  headroom saturation scenarios/llama-3.1-8b-h100-chat.yaml -o sat.json
+  headroom alerts scenarios/alerts/vllm-alerts.yaml sat.json
+  headroom alerts my-rules.yaml sat.json --eval-interval 15s --json -o alerts.json
+  headroom alerts scenarios/alerts/vllm-alerts.yaml sat.json --fail-on-late`,
+    )
+    .action(async (rulesFile: string, resultFile: string, options) => {
+      const { alertsCommand } = await import('./commands/alerts.js');
+      alertsCommand(rulesFile, resultFile, options);
+    });
+
   return program;
 }
