@@ -92,7 +92,10 @@ export function simulateRun(run: PointRun): SimulatedRun {
   } catch (error) {
     // A run stopped by its own limits (event budget, requests in system) says so itself.
     if (error instanceof RunStopped) throw error;
-    throw new UnrunnableScenarioError(`cannot simulate the embedded scenario${run.rate === null ? '' : ` at ${run.rate} req/s`} (${(error as Error).message ?? String(error)})`);
+    throw new UnrunnableScenarioError(
+      `cannot simulate the embedded scenario${run.rate === null ? '' : ` at ${run.rate} req/s`} (${(error as Error).message ?? String(error)}): ` +
+        'was the result written by another version of headroom, or edited? Run the analysis again',
+    );
   }
   const { result, metrics } = simulated;
   return { result, store: storeOf(metrics), intervalSeconds: result.timeSeries.bucketSeconds };
