@@ -1,17 +1,15 @@
 import { createRandomStreams } from './kernel/random-streams.js';
 import { TooManyInSystem } from './kernel/kernel-errors.js';
 import { Kernel } from './kernel/simulation-clock.js';
-import { ROUTERS } from './cluster/router.js';
+import { Cluster, closedFormKvTransport } from './cluster/cluster.js';
 import { RunMetrics, type RequestHistogramMetric } from './metrics/run-metrics.js';
 import type { IntervalHistograms } from './metrics/interval-histograms.js';
 import { newRequestHistograms, vllmMetricFamilies, type MetricFamily } from './metrics/vllm-metrics.js';
 import { buildResult } from './metrics/build-result.js';
-import { replicaMemoryPlan, replicaShapeOf } from './replica/replica-shape.js';
 import { Replica, type DropReason } from './replica/replica.js';
 import { Sequence } from './replica/sequence.js';
 import type { Scenario } from './scenario/scenario-types.js';
 import type { SimulationResult } from './simulation-result.js';
-import { createRooflineStepTime } from './step-time/roofline-step-time.js';
 import { calibrationOf } from './step-time/calibration-of.js';
 import type { CalibrationProvenance } from './step-time/step-time-calibration.js';
 import type { StepBatch, StepTimeModel } from './step-time/step-time-model.js';
@@ -38,13 +36,10 @@ export interface SimulateOptions {
  * clock, no Math.random: the same inputs give the same result, byte for byte.
  */
 export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DATA, options: SimulateOptions = {}): SimulationResult {
-  const { serving } = scenario;
   const kernel = new Kernel();
   const streams = createRandomStreams(scenario.seed);
-  const memory = replicaMemoryPlan(scenario);
 
   const { calibration, provenance } = calibrationOf(scenario);
-  const stepModel = options.stepTimeModel ?? createRooflineStepTime(replicaShapeOf(scenario), calibration);
   const calibrationUsed: CalibrationProvenance =
     options.stepTimeModel === undefined
       ? provenance
@@ -52,29 +47,22 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   const metrics = new RunMetrics(scenario);
   metrics.histograms = options.histograms ?? null;
   metrics.onRequestEnd = options.onRequestEnd ?? null;
-  const replicaConfig = {
-    scheduler: serving.scheduler,
-    maxNumSeqs: serving.maxNumSeqs,
-    maxNumBatchedTokens: serving.maxNumBatchedTokens,
-    enableChunkedPrefill: serving.enableChunkedPrefill,
-    blockSize: serving.blockSize,
-    // With pipeline parallelism a replica runs one virtual engine per stage (vLLM's), each with
-    // its own scheduler and a share of the KV blocks, so PP micro-batches are in flight at once.
-    kvBlocks: Math.floor(memory.kvBlocks / serving.pipelineParallelSize),
-    maxModelLen: serving.maxModelLen,
-  };
-  const engines = serving.replicas * serving.pipelineParallelSize;
-  const replicas = Array.from({ length: engines }, (_, i) => new Replica(i, kernel, replicaConfig, stepModel, metrics));
+  const cluster = new Cluster(
+    kernel,
+    scenario,
+    options.stepTimeModel === undefined ? Cluster.rooflineOf(calibration) : () => options.stepTimeModel!,
+    metrics,
+    (placement) => closedFormKvTransport(kernel, scenario, calibration, placement),
+  );
+  const replicas = cluster.engines;
   if (options.afterStep) for (const r of replicas) r.afterStep = options.afterStep;
-  const router = ROUTERS[serving.router]();
 
   const maxInSystem = scenario.limits.maxInSystem;
   let nextId = 0;
   const dispatch = (prompt: number, output: number, client: number): void => {
     const seq = new Sequence(nextId++, kernel.now, prompt, output, client);
-    const chosen = router.pick(replicas);
-    const replica = replicas[chosen]!;
-    if (options.onRoute) options.onRoute(seq, replica, router.explain(replicas, chosen), kernel.now);
+    const { engine: replica, reason } = cluster.route(options.onRoute !== undefined);
+    if (options.onRoute) options.onRoute(seq, replica, reason, kernel.now);
     const accepted = replica.enqueue(seq);
     metrics.onArrival(replica, kernel.now, seq, accepted);
     if (metrics.arrived - metrics.completed - metrics.dropped > maxInSystem) throw new TooManyInSystem(maxInSystem, kernel.now, metrics.arrived);
@@ -91,7 +79,7 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   kernel.run({ eventBudget: scenario.limits.eventBudget });
   const end = Math.max(kernel.now, metrics.lastCompletion);
   metrics.closeSeries(end);
-  return buildResult({ scenario, metrics, replicas, memory, calibration: calibrationUsed, end, events: kernel.eventsFired });
+  return buildResult({ scenario, metrics, replicas, pools: cluster.pools, calibration: calibrationUsed, end, events: kernel.eventsFired });
 }
 
 /** One run and its metrics as vLLM names them, interval by interval (`simulate --metrics`, `headroom alerts`). */

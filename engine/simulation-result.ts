@@ -46,6 +46,8 @@ export interface ReplicaUtilization {
   busyFraction: number;
   kvOccupancyMean: number;
   kvOccupancyPeak: number;
+  /** With disaggregation only: which pool the engine serves in. */
+  role?: 'prefill' | 'decode';
 }
 
 /** The result of one `simulate` run. Keys are always in this order. All times in seconds. */
@@ -140,12 +142,17 @@ export interface SimulationResult {
    * borrowed from another family (then every figure is an extrapolation, and says so).
    */
   calibration: CalibrationProvenance;
-  memory: {
-    weightGiBPerGpu: number;
-    activationGiBPerGpu: number;
-    kvGiBPerGpu: number;
-    kvBlocksPerReplica: number;
-    kvTokensPerReplica: number;
+  /** One replica's memory (with disaggregation: a decode engine's; the prefill pool's is in `disaggregation`). */
+  memory: MemoryFigures;
+  /**
+   * Present only for a prefill/decode disaggregated deployment: the pools, and the KV hand-offs
+   * (prefill done to KV landed on the decode engine) with the bytes they moved.
+   */
+  disaggregation?: {
+    prefill: { replicas: number; tensorParallelSize: number; memory: MemoryFigures };
+    decode: { replicas: number; tensorParallelSize: number; memory: MemoryFigures };
+    kvTransfer: LatencyStats;
+    kvTransferGBPerRequest: number;
   };
   run: {
     /** Simulated time from 0 to the last event (drain included). */
@@ -160,4 +167,12 @@ export interface SimulationResult {
     total: SeriesSet;
     perReplica: SeriesSet[];
   };
+}
+
+export interface MemoryFigures {
+  weightGiBPerGpu: number;
+  activationGiBPerGpu: number;
+  kvGiBPerGpu: number;
+  kvBlocksPerReplica: number;
+  kvTokensPerReplica: number;
 }

@@ -12,6 +12,7 @@ import { rateKnobOf } from './rate-knob.js';
 import { SATURATION_RESULT_VERSION, type BottleneckName, type KnobTrial, type SaturationPoint, type SaturationResult, type Sizing } from './saturation-result.js';
 import type { Scenario } from '../../engine/scenario/scenario-types.js';
 import { SCENARIO_BOUNDS } from '../../engine/scenario/scenario-schema.js';
+import { gpusInUse } from '../../engine/scenario/deployment.js';
 
 export const DEFAULT_REPLICATIONS = 3;
 export const DEFAULT_PRECISION = 0.02;
@@ -209,7 +210,7 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
       costAtSaturation:
         scenario.cost === null || atKnee === null
           ? null
-          : costAt(scenario.cost, scenario.serving.replicas * scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize, {
+          : costAt(scenario.cost, gpusInUse(scenario), {
               requestsPerSecond: atKnee.throughput.requestsPerSecond.mean,
               outputTokensPerSecond: atKnee.throughput.outputTokensPerSecond.mean,
               inputTokensPerSecond: null,
@@ -262,6 +263,10 @@ export async function analyzeSaturation(loaded: LoadedScenario, options: Saturat
     const base = { targetRate: target, perReplicaSaturationRate: null, marginPercent: null, nextSize: null, checked: [], cost: null };
     if (result.saturationRate === null) {
       return { ...base, replicasNeeded: null, gpusNeeded: null, reason: `no saturation rate to size from: ${result.saturationReason}` };
+    }
+    if (sv.disaggregation !== null) {
+      // Two pools scale apart (their ratio is the design question): compare sizes with --vary instead.
+      return { ...base, replicasNeeded: null, gpusNeeded: null, reason: 'a disaggregated deployment has two pools to size: compare pool sizes with --vary serving.disaggregation.decode.replicas=...' };
     }
     const perReplica = result.saturationRate.mean / sv.replicas;
     const checked: Sizing['checked'] = [];

@@ -1,5 +1,6 @@
 import { loadScenario, type LoadedScenario } from '../../engine/scenario/load-scenario.js';
 import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
+import { gpusInUse } from '../../engine/scenario/deployment.js';
 import { createJobRunner } from '../run-points.js';
 import { analyzeSaturation, type SaturationOptions } from './analyze-saturation.js';
 import type { SaturationComparison, SaturationResult } from './saturation-result.js';
@@ -75,7 +76,7 @@ export async function compareConfigurations(
     for (const { overrides, loaded: l } of feasible) {
       const result = await analyzeSaturation(l, { ...options, runner, file });
       const sv = l.scenario.serving;
-      const gpus = sv.replicas * sv.tensorParallelSize * sv.pipelineParallelSize;
+      const gpus = gpusInUse(l.scenario);
       const knee = kneePoint(result);
       configurations.push({
         label: labelOf(overrides),

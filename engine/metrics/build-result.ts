@@ -1,8 +1,9 @@
 import type { Replica } from '../replica/replica.js';
 import type { MemoryPlan } from '../replica/memory-plan.js';
+import type { EnginePool } from '../cluster/cluster.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 import type { CalibrationProvenance } from '../step-time/step-time-calibration.js';
-import { SIMULATION_RESULT_VERSION, type SeriesSet, type SimulationResult, type SloBoundResult } from '../simulation-result.js';
+import { SIMULATION_RESULT_VERSION, type MemoryFigures, type SeriesSet, type SimulationResult, type SloBoundResult } from '../simulation-result.js';
 import type { LatencySummary } from './latency-summary.js';
 import type { ReplicaSeries, RunMetrics } from './run-metrics.js';
 import { sloBounds } from './slo-targets.js';
@@ -17,7 +18,7 @@ export interface BuildResultInput {
   scenario: Scenario;
   metrics: RunMetrics;
   replicas: Replica[];
-  memory: MemoryPlan;
+  pools: readonly EnginePool[];
   calibration: CalibrationProvenance;
   end: number;
   events: number;
@@ -134,7 +135,18 @@ function extremes(replicas: readonly Replica[], span: number): number[] {
 }
 
 /** Assembles the result JSON with its keys in a fixed order. */
-export function buildResult({ scenario, metrics, replicas, memory, calibration, end, events }: BuildResultInput): SimulationResult {
+function memoryFigures(memory: MemoryPlan): MemoryFigures {
+  return {
+    weightGiBPerGpu: memory.weightBytesPerGpu / GIB,
+    activationGiBPerGpu: memory.activationBytesPerGpu / GIB,
+    kvGiBPerGpu: memory.kvBytesPerGpu / GIB,
+    kvBlocksPerReplica: memory.kvBlocks,
+    kvTokensPerReplica: memory.kvTokens,
+  };
+}
+
+export function buildResult({ scenario, metrics, replicas, pools, calibration, end, events }: BuildResultInput): SimulationResult {
+  const memory = pools.at(-1)!.memory;
   const span = end > 0 ? end : 1;
   const detailed = metrics.detailed;
   const perReplicaSeries = detailed ? metrics.series.map((s) => seriesSet(s, end)) : [];
@@ -150,6 +162,7 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
       busyFraction: r.busySeconds / span,
       kvOccupancyMean: detailed ? mean(perReplicaSeries[i]!.kvOccupancy) : metrics.kvOccupancyMeanOf(i, span),
       kvOccupancyPeak: r.kv.peak / r.kv.capacity,
+      ...(pools.length === 2 ? { role: i < pools[0]!.engines.length ? ('prefill' as const) : ('decode' as const) } : {}),
     };
   };
   // Past PER_ENGINE_DETAIL_LIMIT engines the result lists the extremes only (least and most
@@ -158,7 +171,8 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
   const perReplica = shown.map(entryOf);
   const kvMeans = detailed ? perReplica.map((r) => r.kvOccupancyMean) : replicas.map((_, i) => metrics.kvOccupancyMeanOf(i, span));
   const busy = replicas.reduce((a, r) => a + r.busySeconds, 0);
-  const gpus = scenario.serving.replicas * scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize;
+  // Each engine holds TP GPUs (a PP replica is PP engines of TP GPUs each).
+  const gpus = pools.reduce((a, p) => a + p.engines.length * p.tensorParallelSize, 0);
   const summaries = { ttft: metrics.ttft, tpot: metrics.tpot, itl: metrics.itl, e2e: metrics.e2e, queueWait: metrics.queueWait };
 
   const total = detailed ? sumSeries(perReplicaSeries, true) : seriesSet(metrics.series[0]!, end);
@@ -248,13 +262,17 @@ export function buildResult({ scenario, metrics, replicas, memory, calibration, 
       perReplicaOmitted: replicas.length - perReplica.length,
     },
     calibration: { ...calibration },
-    memory: {
-      weightGiBPerGpu: memory.weightBytesPerGpu / GIB,
-      activationGiBPerGpu: memory.activationBytesPerGpu / GIB,
-      kvGiBPerGpu: memory.kvBytesPerGpu / GIB,
-      kvBlocksPerReplica: memory.kvBlocks,
-      kvTokensPerReplica: memory.kvTokens,
-    },
+    memory: memoryFigures(memory),
+    ...(pools.length === 2
+      ? {
+          disaggregation: {
+            prefill: { replicas: pools[0]!.engines.length, tensorParallelSize: pools[0]!.tensorParallelSize, memory: memoryFigures(pools[0]!.memory) },
+            decode: { replicas: pools[1]!.engines.length, tensorParallelSize: pools[1]!.tensorParallelSize, memory: memoryFigures(pools[1]!.memory) },
+            kvTransfer: metrics.kvTransfer.summarize(),
+            kvTransferGBPerRequest: metrics.kvTransfer.count > 0 ? metrics.kvTransferBytes / metrics.kvTransfer.count / 1e9 : 0,
+          },
+        }
+      : {}),
     run: {
       simulatedSeconds: end,
       lastArrivalSeconds: metrics.lastArrival,

@@ -59,6 +59,9 @@ export class RunMetrics implements ReplicaObserver {
    * admits, which sets how far its completions trail its arrivals after a cold start.
    */
   readonly service = new LatencySummary();
+  /** Disaggregation: each prompt's KV hand-off, prefill done to KV landed, and the bytes moved. */
+  readonly kvTransfer = new LatencySummary();
+  kvTransferBytes = 0;
   /** The API server's share of what a client measures (scenario serving.frontendOverhead). */
   private readonly perRequest: number;
   private readonly perToken: number;
@@ -234,6 +237,11 @@ export class RunMetrics implements ReplicaObserver {
     this.droppedByReason[reason]++;
     this.onRequestDone?.(seq, time + this.perRequest);
     this.onRequestEnd?.(seq, time, null, reason);
+  }
+
+  onKvTransfer(_seq: Sequence, seconds: number, bytes: number): void {
+    this.kvTransfer.record(seconds);
+    this.kvTransferBytes += bytes;
   }
 
   onPreempted(): void {

@@ -13,6 +13,7 @@ export type BatchPolicy = (replica: Replica, plan: StepPlan) => void;
  */
 function continuousChunked(replica: Replica, plan: StepPlan): void {
   const { maxNumBatchedTokens, maxNumSeqs } = replica.config;
+  replica.admitReady();
   replica.scheduleDecodes();
   let budget = maxNumBatchedTokens - plan.batch.decodeSeqs;
   for (let i = 0; i < replica.prefilling.length && budget > 0; i++) {
@@ -25,6 +26,8 @@ function continuousChunked(replica: Replica, plan: StepPlan): void {
   }
   while (budget > 0 && replica.running.length < maxNumSeqs && replica.waiting.length > 0) {
     const next = replica.waiting.peekFront()!;
+    // A request whose KV has landed waits for blocks to join the decodes, never to be prefilled.
+    if (next.kvReady) break;
     const tokens = Math.min(next.prefillTarget, budget);
     const blocks = blocksFor(tokens, replica.config.blockSize);
     if (!replica.kv.canAdmit(blocks)) break;
@@ -41,8 +44,9 @@ function continuousChunked(replica: Replica, plan: StepPlan): void {
  */
 function continuousWholePrefill(replica: Replica, plan: StepPlan): void {
   const { maxNumBatchedTokens, maxNumSeqs, blockSize } = replica.config;
+  replica.admitReady();
   let budget = maxNumBatchedTokens;
-  while (replica.running.length < maxNumSeqs && replica.waiting.length > 0) {
+  while (replica.running.length < maxNumSeqs && replica.waiting.length > 0 && !replica.waiting.peekFront()!.kvReady) {
     const next = replica.waiting.peekFront()!;
     const tokens = next.prefillTarget;
     const blocks = blocksFor(tokens, blockSize);

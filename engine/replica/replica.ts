@@ -98,6 +98,11 @@ export class Replica {
   steps = 0;
   preemptions = 0;
   completedCount = 0;
+  /**
+   * Set on a prefill engine of a disaggregated deployment: `seq`'s prompt is computed and its KV
+   * (still held here, until releaseKv) must move to a decode engine, which makes every output token.
+   */
+  onPrefilled: ((seq: Sequence, from: Replica, time: number) => void) | null = null;
   /** Called after every step with the replica in its post-step state (audits, traces). */
   afterStep: ((replica: Replica, time: number, batch: Readonly<StepBatch>) => void) | null = null;
 
@@ -147,6 +152,31 @@ export class Replica {
   }
 
   /**
+   * A decode engine takes a request whose KV has just landed (disaggregation): it waits for a slot
+   * and blocks like any request, then joins the decoding set without prefilling. False (dropped)
+   * when its prompt and output could never fit this engine's KV cache.
+   */
+  acceptWithKv(seq: Sequence): boolean {
+    const now = this.kernel.now;
+    if (blocksFor(seq.promptTokens + seq.outputTokens, this.config.blockSize) > this.kv.capacity - this.kv.watermarkBlocks) {
+      this.observer.onDropped(seq, now, 'exceeds-kv-capacity');
+      return false;
+    }
+    seq.kvReady = true;
+    seq.phase = 'waiting';
+    this.waiting.pushBack(seq);
+    if (!this.busy) this.planAtEndOfInstant();
+    return true;
+  }
+
+  /** Frees the KV blocks a handed-off sequence held here once it has moved. */
+  releaseKv(seq: Sequence): void {
+    this.kv.release(seq.blocks);
+    seq.blocks = 0;
+    if (!this.busy && this.waiting.length > 0) this.planAtEndOfInstant();
+  }
+
+  /**
    * Plans the next step once everything else at this instant has happened, as a serving engine's
    * loop drains its input queue before it schedules: requests that arrive together (a closed loop's
    * clients at t = 0, a trace burst sharing a timestamp) are seen together, and a static batch
@@ -173,6 +203,25 @@ export class Replica {
     this.running.append(seq);
     this.prefilling.push(seq);
     return seq;
+  }
+
+  /**
+   * Joins the waiting requests whose KV has landed to the decoding set, first come first served,
+   * while a slot and their blocks (above the watermark) are free. Runs before a step's decodes are
+   * scheduled so they decode in it.
+   */
+  admitReady(): void {
+    while (this.running.length < this.config.maxNumSeqs && this.waiting.length > 0) {
+      const next = this.waiting.peekFront()!;
+      if (!next.kvReady) return;
+      const blocks = blocksFor(next.prefillTarget, this.config.blockSize);
+      if (!this.kv.canAdmit(blocks)) return;
+      const seq = this.waiting.popFront()!;
+      seq.kvReady = false;
+      this.kv.allocate(blocks);
+      this.running.append(seq);
+      this.decoding.add(seq, seq.prefillTarget, seq.generated);
+    }
   }
 
   /** Adds a prefill chunk of `tokens` for `seq` to the step, allocating its KV blocks. */
@@ -283,8 +332,15 @@ export class Replica {
       let individually = 0;
       for (const seq of rejoined) {
         if (seq.phase !== 'decode') continue;
-        this.observer.onTokenGaps(now - seq.lastTokenAt, 1, now);
         individually++;
+        if (seq.firstTokenAt < 0) {
+          // Its KV came from a prefill engine: this step made its first token.
+          seq.firstTokenAt = now;
+          seq.lastTokenAt = now;
+          this.observer.onFirstToken(seq, now);
+        } else {
+          this.observer.onTokenGaps(now - seq.lastTokenAt, 1, now);
+        }
       }
       this.observer.onTokenGaps(now - this.lastDecodeEnd, decodeTokens - individually, now);
       this.lastDecodeEnd = now;
@@ -296,6 +352,13 @@ export class Replica {
       seq.prefillDone += plan.prefillChunks[i]!;
       if (seq.prefillDone < seq.prefillTarget) continue;
       this.prefilling.splice(this.prefilling.indexOf(seq), 1);
+      if (this.onPrefilled !== null && seq.firstTokenAt < 0) {
+        // Disaggregated prefill: the decode engine makes the first token once the KV has moved.
+        this.running.remove(seq);
+        seq.phase = 'transferring';
+        this.onPrefilled(seq, this, now);
+        continue;
+      }
       seq.generated++;
       outputTokens++;
       if (seq.firstTokenAt < 0) {

@@ -1,5 +1,5 @@
 /** Where a request is inside a replica. */
-export type SequencePhase = 'waiting' | 'prefill' | 'decode' | 'done';
+export type SequencePhase = 'waiting' | 'prefill' | 'transferring' | 'decode' | 'done';
 
 /**
  * One request in flight on a replica. Created at arrival and dropped at completion, so memory
@@ -29,6 +29,11 @@ export class Sequence {
   /** Bumped on every phase change; stale finish-heap entries carry an old epoch and are skipped. */
   epoch = 0;
   preemptions = 0;
+  /**
+   * Its KV cache arrived from a prefill engine (disaggregation): admission joins it straight to
+   * the decoding set, no prefill.
+   */
+  kvReady = false;
   /** Neighbours in the replica's running list (admission order). */
   prev: Sequence | null = null;
   next: Sequence | null = null;

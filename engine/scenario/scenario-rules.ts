@@ -2,6 +2,7 @@ import { GIB } from '../replica/memory-plan.js';
 import { replicaMemoryPlan } from '../replica/replica-shape.js';
 import type { ScenarioIssue } from './scenario-issue.js';
 import type { LengthSpec, Scenario } from './scenario-types.js';
+import { gpusInUse, poolScenario } from './deployment.js';
 
 /**
  * Cross-field rules on a normalized Scenario. Each is one named function that returns the issues
@@ -376,7 +377,45 @@ export const SCENARIO_RULES: readonly ScenarioRule[] = [
   shortestRequestFitsModelLen,
 ];
 
+/** The rules about one replica's shape: with disaggregation they hold for each pool. */
+const SHAPE_RULES: readonly ScenarioRule[] = [tensorParallelFitsInNode, headsSplitAcrossTensorParallel, multiNodeReplicaHasFabric, modelFitsInMemory];
+
+/** Both pools together fit the cluster: prefill x TP + decode x TP <= nodes x gpusPerNode. */
+export function poolsFitCluster(s: Scenario, file: string): ScenarioIssue[] {
+  const d = s.serving.disaggregation;
+  if (d === null) return [];
+  const used = gpusInUse(s);
+  if (used <= totalGpus(s)) {
+    if (used <= s.cluster.gpusPerNode || s.cluster.fabric.interNode !== null) return [];
+    return [
+      {
+        file,
+        path: ['cluster', 'fabric', 'interNode'],
+        message: `expected an inter-node fabric such as { kind: infiniband-ndr } (the pools' ${used} GPUs span nodes of ${s.cluster.gpusPerNode}: KV moves between them), got nothing`,
+      },
+    ];
+  }
+  return [
+    {
+      file,
+      path: ['serving', 'disaggregation'],
+      message:
+        `expected the pools to fit the cluster's ${totalGpus(s)} GPUs, got ${d.prefill.replicas} prefill x TP${d.prefill.tensorParallelSize} + ` +
+        `${d.decode.replicas} decode x TP${d.decode.tensorParallelSize} = ${used} GPUs`,
+    },
+  ];
+}
+
 /** checkScenarioRules(scenario, file) -> every rule's issues, in SCENARIO_RULES order. */
 export function checkScenarioRules(scenario: Scenario, file: string): ScenarioIssue[] {
-  return SCENARIO_RULES.flatMap((rule) => rule(scenario, file));
+  if (scenario.serving.disaggregation === null) return SCENARIO_RULES.flatMap((rule) => rule(scenario, file));
+  // Disaggregated: the shape rules run on each pool, their issues pointing into that pool's keys.
+  const poolIssues = (pool: 'prefill' | 'decode') =>
+    SHAPE_RULES.flatMap((rule) => rule(poolScenario(scenario, pool), file)).map((issue) => {
+      const [first, key] = issue.path;
+      const moved = first === 'serving' && (key === 'tensorParallelSize' || key === 'replicas') ? ['serving', 'disaggregation', pool, key] : issue.path;
+      return { ...issue, path: moved, message: `${pool} pool: ${issue.message}` };
+    });
+  const others = SCENARIO_RULES.filter((rule) => !SHAPE_RULES.includes(rule) && rule !== replicaShapeTilesCluster && rule !== replicasFitCluster);
+  return [...others.flatMap((rule) => rule(scenario, file)), poolsFitCluster(scenario, file), poolIssues('prefill'), poolIssues('decode')].flat();
 }

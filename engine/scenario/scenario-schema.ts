@@ -472,7 +472,7 @@ function writtenScenarioSchema(baseDir: string) {
     }),
     serving: z
       .strictObject({
-        tensorParallelSize: count(1, SCENARIO_BOUNDS.maxParallelSize).default(1),
+        tensorParallelSize: count(1, SCENARIO_BOUNDS.maxParallelSize).optional(),
         pipelineParallelSize: count(1, SCENARIO_BOUNDS.maxParallelSize).default(1),
         replicas: count(1, SCENARIO_BOUNDS.maxReplicas).optional(),
         scheduler: z.enum(SCHEDULER_KINDS).default('continuous'),
@@ -485,6 +485,12 @@ function writtenScenarioSchema(baseDir: string) {
         kvCacheDtype: z.enum(KV_CACHE_DTYPES).default('auto'),
         router: z.enum(ROUTER_KINDS).default('least-outstanding'),
         maxModelLen: count(1, SCENARIO_BOUNDS.maxTokens).optional(),
+        disaggregation: z
+          .strictObject({
+            prefill: z.strictObject({ replicas: count(1, SCENARIO_BOUNDS.maxReplicas), tensorParallelSize: count(1, SCENARIO_BOUNDS.maxParallelSize).default(1) }),
+            decode: z.strictObject({ replicas: count(1, SCENARIO_BOUNDS.maxReplicas), tensorParallelSize: count(1, SCENARIO_BOUNDS.maxParallelSize).default(1) }),
+          })
+          .optional(),
         frontendOverhead: z
           .strictObject({
             perRequest: duration().pipe(z.number().max(3600, expecting('at most 1h'))).default(DEFAULT_FRONTEND_OVERHEAD.perRequest),
@@ -546,8 +552,20 @@ function costOf(written: number | 'catalog', gpu: GpuSpec, ctx: z.RefinementCtx)
  */
 function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
   const { model, cluster, serving } = s;
-  const tp = serving.tensorParallelSize;
+  const disaggregation = serving.disaggregation === undefined ? null : { prefill: { ...serving.disaggregation.prefill }, decode: { ...serving.disaggregation.decode } };
+  // Disaggregated, the decode pool's shape is the replica shape results speak of; each pool keeps its own.
+  const tp = disaggregation?.decode.tensorParallelSize ?? serving.tensorParallelSize ?? 1;
   const pp = serving.pipelineParallelSize;
+  if (disaggregation !== null) {
+    // Each pool states its own shape; a second statement of it would be ignored, so it is refused.
+    for (const key of ['replicas', 'tensorParallelSize'] as const) {
+      if (serving[key] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['serving', key], message: `expected no serving.${key} beside serving.disaggregation (each pool states its own ${key}), got ${serving[key]}` });
+      }
+    }
+    if (pp > 1) ctx.addIssue({ code: 'custom', path: ['serving', 'pipelineParallelSize'], message: `expected 1 with serving.disaggregation (pipeline-parallel pools are not modelled), got ${pp}` });
+    if (serving.scheduler !== 'continuous') ctx.addIssue({ code: 'custom', path: ['serving', 'scheduler'], message: `expected continuous with serving.disaggregation (a decode pool joins requests as their KV lands), got ${serving.scheduler}` });
+  }
   const totalGpus = cluster.nodes * cluster.gpusPerNode;
 
   // The GPU's own fabric runs at the GPU's own scale-up bandwidth (an inline GPU's intraNodeGBps);
@@ -614,7 +632,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
       pipelineParallelSize: pp,
       // As many whole replicas as the cluster holds (at least one: the rules report a shape that
       // does not fit at all).
-      replicas: serving.replicas ?? Math.max(1, Math.floor(totalGpus / (tp * pp))),
+      replicas: disaggregation !== null ? disaggregation.prefill.replicas + disaggregation.decode.replicas : (serving.replicas ?? Math.max(1, Math.floor(totalGpus / (tp * pp)))),
       scheduler: serving.scheduler,
       maxNumSeqs,
       maxNumBatchedTokens,
@@ -627,6 +645,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
       router: serving.router,
       maxModelLen,
       frontendOverhead: { ...serving.frontendOverhead },
+      disaggregation,
     },
     workload: s.workload,
     slo,

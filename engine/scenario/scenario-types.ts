@@ -58,7 +58,14 @@ export type RouterKind = (typeof ROUTER_KINDS)[number];
 export const SCHEDULER_KINDS = ['continuous', 'static'] as const;
 export type SchedulerKind = (typeof SCHEDULER_KINDS)[number];
 
+/** One pool of a prefill/decode disaggregated deployment. */
+export interface PoolSpec {
+  replicas: number;
+  tensorParallelSize: number;
+}
+
 export interface ServingSpec {
+  /** With disaggregation: the decode pool's (the engines that generate); each pool has its own. */
   tensorParallelSize: number;
   pipelineParallelSize: number;
   replicas: number;
@@ -84,6 +91,13 @@ export interface ServingSpec {
    * e2e - queueWait stays the engine's service time.
    */
   frontendOverhead: { perRequest: number; perOutputToken: number };
+  /**
+   * Prefill/decode disaggregation (vLLM's P/D with a KV connector, DistServe, Mooncake): a prefill
+   * pool computes each prompt, its KV moves over the fabric to a decode engine, which generates
+   * every output token (the first one too, once the KV has landed). Null: every engine does both.
+   * With it, `replicas` counts the engines of both pools (prefill first).
+   */
+  disaggregation: { prefill: PoolSpec; decode: PoolSpec } | null;
 }
 
 export type ArrivalSpec =

@@ -1,3 +1,4 @@
+import { describeEngines, gpusInUse } from '../../engine/scenario/deployment.js';
 import type { CheckOutcome, CheckReport, ScenarioCheck } from '../../analyzers/check/run-checks.js';
 import { formatMeasured } from '../../engine/scenario/threshold-expression.js';
 import { writeFileAtomically } from '../write-file-atomically.js';
@@ -30,11 +31,10 @@ function resultCell(outcome: CheckOutcome): string {
 function headline(check: ScenarioCheck): string[] {
   const { simulation: r, saturation: sat } = check;
   const s = r.scenario;
-  const sv = s.serving;
-  const gpus = sv.replicas * sv.tensorParallelSize * sv.pipelineParallelSize;
+  const gpus = gpusInUse(s);
   const lines = [
     `${formatCount(r.requests.arrived)} requests, ${escapeMarkdown(s.model.name)} on ${gpus} x ${escapeMarkdown(s.cluster.gpu.name)} ` +
-      `(${sv.replicas} ${sv.replicas === 1 ? 'replica' : 'replicas'} at TP${sv.tensorParallelSize}): ` +
+      `(${describeEngines(s)}): ` +
       `TTFT p99 **${formatSeconds(r.latency.ttft.p99)}**, TPOT p99 **${formatSeconds(r.latency.tpot.p99)}**, ` +
       `E2E p99 ${formatSeconds(r.latency.e2e.p99)}; ${formatRate(r.throughput.requestsPerSecond, 'req/s')}, ` +
       `${formatRate(r.throughput.outputTokensPerSecond, 'output tok/s')}` +

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { describeEngines, gpusInUse } from '../../engine/scenario/deployment.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
 import { formatCount, formatPercent, formatPercentDown, formatRate, formatSeconds } from './format-units.js';
 
@@ -47,19 +48,27 @@ export function keepUpVerdict(w: SimulationResult['throughput']['window']): stri
 export function formatSimulationSummary(result: SimulationResult): string {
   const { scenario: s, requests: r, latency, throughput, slo, utilization: u, memory, run } = result;
   const sv = s.serving;
-  const gpus = sv.replicas * sv.tensorParallelSize * sv.pipelineParallelSize;
+  const gpus = gpusInUse(s);
   const lines: string[] = [];
   lines.push(`Headroom simulation: ${s.name} (seed ${result.seed})`);
   lines.push(
-    `  ${s.model.name} on ${gpus} x ${s.cluster.gpu.name}: ${sv.replicas} ${sv.replicas === 1 ? 'replica' : 'replicas'} at TP${sv.tensorParallelSize} PP${sv.pipelineParallelSize}, ` +
+    `  ${s.model.name} on ${gpus} x ${s.cluster.gpu.name}: ${describeEngines(s)}, ` +
       `${sv.quantization} weights, ${sv.scheduler} batching (maxNumSeqs ${sv.maxNumSeqs}, maxNumBatchedTokens ${sv.maxNumBatchedTokens}` +
       `${sv.enableChunkedPrefill ? ', chunked prefill' : ''}), router ${sv.router}`,
   );
   lines.push(`  ${describeCalibration(result.calibration)}`);
   lines.push(
     `  memory per GPU: ${memory.weightGiBPerGpu.toFixed(1)} GiB weights, ${memory.kvGiBPerGpu.toFixed(1)} GiB KV cache ` +
-      `= ${formatCount(memory.kvTokensPerReplica)} tokens per replica`,
+      `= ${formatCount(memory.kvTokensPerReplica)} tokens per replica${result.disaggregation === undefined ? '' : ' (a decode engine)'}`,
   );
+  const d = result.disaggregation;
+  if (d !== undefined) {
+    const t = d.kvTransfer;
+    lines.push(
+      `  KV hand-off, prefill done to KV landed on a decode engine: ${formatCount(t.count)} moved, ${d.kvTransferGBPerRequest.toFixed(3)} GB each on average, ` +
+        `mean ${formatSeconds(t.mean ?? 0)}, p99 ${formatSeconds(t.p99 ?? 0)} (part of every TTFT)`,
+    );
+  }
   const reasons = Object.entries(r.droppedByReason)
     .filter(([, n]) => n > 0)
     .map(([why, n]) => `${formatCount(n)} ${why}`);

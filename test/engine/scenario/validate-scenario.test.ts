@@ -96,6 +96,7 @@ describe('validateScenario(raw, { file, baseDir })', () => {
       router: 'least-outstanding',
       maxModelLen: 131072,
       frontendOverhead: { perRequest: 0.033, perOutputToken: 0 },
+      disaggregation: null,
     });
     expect(s.slo).toBeNull();
   });

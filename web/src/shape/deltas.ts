@@ -1,6 +1,7 @@
 import type { SaturationResult } from '../../../analyzers/saturation/saturation-result.js';
 import type { SimulationResult } from '../../../engine/simulation-result.js';
 import { formatCount, formatPercent, formatRate, formatSeconds, formatSigned, formatSignedPercent, MISSING } from '../format.js';
+import { servingGpus } from './scenario-summary.js';
 
 /** One row of a comparison table: a measure for every result, and each one's change from the first. */
 export interface DeltaRow {
@@ -72,8 +73,6 @@ export function deltaRows<R>(results: readonly R[], measures: readonly Measure<R
 }
 
 const seconds = (n: number) => formatSeconds(n);
-/** GPUs a result's replicas run on (not the cluster's total): what per-GPU figures divide by. */
-const servingGpus = (s: SimulationResult['scenario']) => s.serving.replicas * s.serving.tensorParallelSize * s.serving.pipelineParallelSize;
 const perGpu = (v: number | null | undefined, s: SimulationResult['scenario']) => (typeof v === 'number' ? v / servingGpus(s) : null);
 const reqs = (n: number) => formatRate(n, 'req/s');
 

@@ -40,6 +40,21 @@ export function describeLengths(lengths: LengthSpec): string {
   }
 }
 
+/** GPUs a result's engines hold (not the cluster's total): what per-GPU figures divide by. */
+export function servingGpus(s: Scenario): number {
+  const d = s.serving.disaggregation ?? null;
+  if (d !== null) return d.prefill.replicas * d.prefill.tensorParallelSize + d.decode.replicas * d.decode.tensorParallelSize;
+  return s.serving.replicas * s.serving.tensorParallelSize * s.serving.pipelineParallelSize;
+}
+
+/** The engines in words: "4 replicas at TP2 PP1", or the two pools of a disaggregated deployment. */
+export function describeEngines(s: Scenario): string {
+  const d = s.serving.disaggregation ?? null;
+  const n = (count: number, word: string) => `${formatCount(count)} ${word}${count === 1 ? '' : 's'}`;
+  if (d !== null) return `${n(d.prefill.replicas, 'prefill engine')} at TP${d.prefill.tensorParallelSize} + ${n(d.decode.replicas, 'decode engine')} at TP${d.decode.tensorParallelSize}`;
+  return `${n(s.serving.replicas, 'replica')} at TP${s.serving.tensorParallelSize} PP${s.serving.pipelineParallelSize}`;
+}
+
 /** The last part of a path: scenario paths are absolute on the machine that ran them. */
 function baseName(path: string): string {
   const parts = String(path).split(/[\\/]/);
@@ -123,7 +138,7 @@ export function scenarioSections(scenario: Scenario, calibration: Calibration | 
     {
       title: 'Parallelism and serving',
       rows: [
-        ['Parallelism', `TP ${serving.tensorParallelSize} × PP ${serving.pipelineParallelSize}, ${serving.replicas} replica${serving.replicas === 1 ? '' : 's'}`],
+        ['Parallelism', (serving.disaggregation ?? null) !== null ? `disaggregated: ${describeEngines(scenario)}` : `TP ${serving.tensorParallelSize} × PP ${serving.pipelineParallelSize}, ${serving.replicas} replica${serving.replicas === 1 ? '' : 's'}`],
         ['Scheduler', `${serving.scheduler} batching, maxNumSeqs ${formatCount(serving.maxNumSeqs)}, maxNumBatchedTokens ${formatCount(serving.maxNumBatchedTokens)}, chunked prefill ${onOff(serving.enableChunkedPrefill)}`],
         ['KV cache', `block size ${serving.blockSize}, gpuMemoryUtilization ${formatNumber(serving.gpuMemoryUtilization)}, maxModelLen ${formatCount(serving.maxModelLen)}`],
         ['Router', serving.router],

@@ -6,7 +6,7 @@ import { INK, OKABE_ITO, replicaLineStyle } from '../palette.js';
 import { headlineCards } from '../shape/headline.js';
 import { replicaStrip } from '../shape/replica-strip.js';
 import type { Labelled } from '../shape/report-sections.js';
-import { calibrationNotices, calibrationOf } from '../shape/scenario-summary.js';
+import { calibrationNotices, calibrationOf, describeEngines } from '../shape/scenario-summary.js';
 import { MAX_REPLICA_LINES, simulationTimeLines } from '../shape/time-series.js';
 import { cards } from '../ui/cards.js';
 import { h } from '../ui/dom.js';
@@ -39,7 +39,7 @@ export function simulationView(parent: HTMLElement, entry: Labelled<SimulationRe
     h(
       'p',
       { class: 'subtitle' },
-      `Simulation of ${s.model.name} on ${gpus} × ${s.cluster.gpu.name} (${s.serving.replicas} replica${s.serving.replicas === 1 ? '' : 's'} at TP${s.serving.tensorParallelSize} PP${s.serving.pipelineParallelSize}), seed ${result.seed}: ` +
+      `Simulation of ${s.model.name} on ${gpus} × ${s.cluster.gpu.name} (${describeEngines(s)}), seed ${result.seed}: ` +
         `${formatCount(result.requests.arrived)} requests over ${formatSeconds(result.run.simulatedSeconds)} of serving. From ${entry.file}.`,
     ),
     ...notices(calibrationNotices([entry]), 'calibration'),

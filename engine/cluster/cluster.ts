@@ -1,0 +1,158 @@
+import { kvBytesPerToken } from '../catalog/model-arithmetic.js';
+import type { Kernel } from '../kernel/simulation-clock.js';
+import type { MemoryPlan } from '../replica/memory-plan.js';
+import { replicaMemoryPlan, replicaShapeOf } from '../replica/replica-shape.js';
+import { Replica, type ReplicaConfig, type ReplicaObserver } from '../replica/replica.js';
+import type { Sequence } from '../replica/sequence.js';
+import { poolScenario } from '../scenario/deployment.js';
+import type { Scenario } from '../scenario/scenario-types.js';
+import type { StepTimeCalibration } from '../step-time/step-time-calibration.js';
+import type { StepTimeModel } from '../step-time/step-time-model.js';
+import { createRooflineStepTime } from '../step-time/roofline-step-time.js';
+import { ROUTERS, type Router } from './router.js';
+
+/**
+ * The cluster: its engines (grouped in pools), where a request enters, and, with prefill/decode
+ * disaggregation, the hand-off of each prompt's KV from a prefill engine to a decode engine over
+ * the fabric. Routing sees the engines of the pool a request is entering.
+ */
+export interface EnginePool {
+  role: 'both' | 'prefill' | 'decode';
+  engines: Replica[];
+  memory: MemoryPlan;
+  tensorParallelSize: number;
+}
+
+/** Moves a prompt's KV between engines; calls `done` when it has landed. */
+export interface KvTransport {
+  transfer(from: Replica, to: Replica, bytes: number, done: () => void): void;
+}
+
+/** What the cluster tells the metrics about a KV hand-off. */
+export interface TransferObserver {
+  onKvTransfer(seq: Sequence, seconds: number, bytes: number): void;
+}
+
+function replicaConfig(s: Scenario, memory: MemoryPlan): ReplicaConfig {
+  const serving = s.serving;
+  return {
+    scheduler: serving.scheduler,
+    maxNumSeqs: serving.maxNumSeqs,
+    maxNumBatchedTokens: serving.maxNumBatchedTokens,
+    enableChunkedPrefill: serving.enableChunkedPrefill,
+    blockSize: serving.blockSize,
+    // With pipeline parallelism a replica runs one virtual engine per stage (vLLM's), each with
+    // its own scheduler and a share of the KV blocks, so PP micro-batches are in flight at once.
+    kvBlocks: Math.floor(memory.kvBlocks / serving.pipelineParallelSize),
+    maxModelLen: serving.maxModelLen,
+  };
+}
+
+/**
+ * Where each engine's GPUs sit: engines in order (prefill pool first), each on consecutive GPUs,
+ * a group that fits a node never straddling two (it starts on the next node instead), as a
+ * scheduler placing whole replicas would.
+ */
+export function placeEngines(s: Scenario): { firstGpu: number; gpus: number; node: number }[] {
+  const perNode = s.cluster.gpusPerNode;
+  const d = s.serving.disaggregation;
+  const shapes = d === null
+    ? Array.from({ length: s.serving.replicas * s.serving.pipelineParallelSize }, () => s.serving.tensorParallelSize)
+    : [...Array.from({ length: d.prefill.replicas }, () => d.prefill.tensorParallelSize), ...Array.from({ length: d.decode.replicas }, () => d.decode.tensorParallelSize)];
+  let next = 0;
+  return shapes.map((gpus) => {
+    if (gpus <= perNode && Math.floor(next / perNode) !== Math.floor((next + gpus - 1) / perNode)) next = Math.ceil(next / perNode) * perNode;
+    const firstGpu = next;
+    next += gpus;
+    return { firstGpu, gpus, node: Math.floor(firstGpu / perNode) };
+  });
+}
+
+/**
+ * KV transfers priced closed-form, each on links of its own: the prompt's KV leaves the prefill
+ * engine's GPUs in parallel (each holds its share of the KV heads) and lands on the decode
+ * engine's; the narrower side sets the parallelism. Inside a node it crosses the scale-up link;
+ * across nodes each GPU's NIC at line rate / oversubscription (the share guaranteed when every GPU
+ * sends through the spine at once), after the link's latency.
+ */
+export function closedFormKvTransport(kernel: Kernel, s: Scenario, calibration: StepTimeCalibration, placement: readonly { node: number; gpus: number }[]): KvTransport {
+  const intra = s.cluster.fabric.intraNode;
+  const inter = s.cluster.fabric.interNode;
+  return {
+    transfer(from, to, bytes, done) {
+      const a = placement[from.index]!;
+      const b = placement[to.index]!;
+      const lanes = Math.min(a.gpus, b.gpus);
+      const sameNode = a.node === b.node && a.gpus <= s.cluster.gpusPerNode && b.gpus <= s.cluster.gpusPerNode;
+      const [GBps, latency] = sameNode || inter === null
+        ? [intra.GBpsPerGpu, calibration.sendRecvLatencySeconds]
+        : [inter.gbpsPerGpu / 8 / inter.oversubscription, inter.fabric.latencyUs * 1e-6];
+      kernel.after(latency + bytes / lanes / (GBps * 1e9 * calibration.sendRecvBandwidthEfficiency), 'kv-transfer', done);
+    },
+  };
+}
+
+export class Cluster {
+  readonly pools: EnginePool[];
+  /** Every engine, in index order (prefill pool first when disaggregated). */
+  readonly engines: Replica[];
+  private readonly entry: EnginePool;
+  private readonly router: Router;
+
+  constructor(
+    kernel: Kernel,
+    scenario: Scenario,
+    stepModelOf: (pool: Scenario) => StepTimeModel,
+    observer: ReplicaObserver & TransferObserver,
+    transport: (placement: ReturnType<typeof placeEngines>) => KvTransport,
+  ) {
+    const d = scenario.serving.disaggregation;
+    const parts: { role: EnginePool['role']; s: Scenario; count: number }[] =
+      d === null
+        ? [{ role: 'both', s: scenario, count: scenario.serving.replicas * scenario.serving.pipelineParallelSize }]
+        : [
+            { role: 'prefill', s: poolScenario(scenario, 'prefill'), count: d.prefill.replicas },
+            { role: 'decode', s: poolScenario(scenario, 'decode'), count: d.decode.replicas },
+          ];
+    let index = 0;
+    this.pools = parts.map(({ role, s, count }) => {
+      const memory = replicaMemoryPlan(s);
+      const config = replicaConfig(s, memory);
+      const model = stepModelOf(s);
+      const engines = Array.from({ length: count }, () => new Replica(index++, kernel, config, model, observer));
+      return { role, engines, memory, tensorParallelSize: s.serving.tensorParallelSize };
+    });
+    this.engines = this.pools.flatMap((p) => p.engines);
+    this.entry = this.pools[0]!;
+    this.router = ROUTERS[scenario.serving.router]();
+    if (d !== null) {
+      const decode = this.pools[1]!;
+      // Decode engines are picked by the same rule, among themselves, as each hand-off comes.
+      const router = ROUTERS[scenario.serving.router]();
+      const moves = transport(placeEngines(scenario));
+      const bytesPerToken = kvBytesPerToken(scenario.model, scenario.serving.kvCacheDtype);
+      const handOff = (seq: Sequence, from: Replica, time: number) => {
+        const to = decode.engines[router.pick(decode.engines)]!;
+        const bytes = bytesPerToken * seq.prefillTarget;
+        moves.transfer(from, to, bytes, () => {
+          from.releaseKv(seq);
+          observer.onKvTransfer(seq, kernel.now - time, bytes);
+          to.acceptWithKv(seq);
+        });
+      };
+      for (const r of this.entry.engines) r.onPrefilled = handOff;
+    }
+  }
+
+  /** The engine a new request enters at, and why the router picked it (when asked). */
+  route(explain: boolean): { engine: Replica; reason: string } {
+    const engines = this.entry.engines;
+    const i = this.router.pick(engines);
+    return { engine: engines[i]!, reason: explain ? this.router.explain(engines, i) : '' };
+  }
+
+  /** The step-time model of a pool from the calibration (the roofline). */
+  static rooflineOf(calibration: StepTimeCalibration): (pool: Scenario) => StepTimeModel {
+    return (pool) => createRooflineStepTime(replicaShapeOf(pool), calibration);
+  }
+}
