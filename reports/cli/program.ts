@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { safeLine } from '../../engine/input/terminal-text.js';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 
 /** The package version, read from package.json beside the built dist/ or the sources. */
 function packageVersion(): string {
@@ -218,6 +218,35 @@ Examples:
     .action(async (options) => {
       const { steptimeCommand } = await import('./commands/steptime.js');
       steptimeCommand(options);
+    });
+
+  program
+    .command('collective')
+    .description("Predict an nccl-tests run (all_reduce_perf, ...) with the flow-level fabric model, in nccl-tests' own table layout.")
+    .addArgument(new Argument('<collective>', 'which collective').choices(['all-reduce', 'all-gather', 'reduce-scatter', 'all-to-all', 'sendrecv']))
+    .requiredOption('--gpus <n>', 'GPUs taking part (ranks)', integer('--gpus', 1, 1024))
+    .option('--nodes <n>', 'nodes (default: as many as --gpus needs at gpusPerNode = min(gpus, 8))', integer('--nodes', 1, 1024))
+    .option('--gpu <id>', 'GPU catalog id (headroom catalog gpus); default h100-sxm')
+    .option('--racks <n>', 'racks (leaf groups) the nodes spread over, so traffic crosses the spine (default 1)', integer('--racks', 1, 1024))
+    .option('--set <key.path=value>', 'override a cluster key (repeatable), e.g. cluster.fabric.interNode.gbpsPerGpu=200', collect, [])
+    .option('--sizes <from:to:factor>', 'message sizes in bytes, K/M/G = 1024^n, as nccl-tests -b -e -f (default 8:8G:2)')
+    .option('--json', 'print the prediction JSON on stdout and nothing else')
+    .addHelpText(
+      'after',
+      `
+Set its rows beside your own log: same columns (size, count, type, redop, root, time, algbw,
+busbw), busbw by nccl-tests' conventions (all-reduce 2(n-1)/n, all-gather, reduce-scatter and
+all-to-all (n-1)/n, sendrecv 1). Inter-node traffic defaults to NDR InfiniBand at 400 Gb/s per GPU.
+
+Examples:
+  headroom collective all-reduce --gpus 8
+  headroom collective all-reduce --gpus 16 --nodes 2 --gpu h200 --sizes 1G:16G:2
+  headroom collective all-reduce --gpus 16 --set cluster.fabric.interNode.gbpsPerGpu=200 --json
+  headroom collective all-to-all --gpus 8 --gpu a100-80gb`,
+    )
+    .action(async (collective: string, options) => {
+      const { collectiveCommand } = await import('./commands/collective.js');
+      collectiveCommand(collective as 'all-reduce', options);
     });
 
   program
