@@ -36,8 +36,8 @@ import type { Topology } from './topology.js';
  * moving a message through a pipeline in chunks. In k chunks through steps of total latency L,
  * a transfer of T seconds takes about (k + steps)(L / steps + T / k); the best k makes that
  * (sqrt(L) + sqrt(T))^2 = L + T + 2 sqrt(L T). NCCL chunks every protocol, and this cross term is
- * what the nccl-tests curves show between 1 MiB and 256 MiB, where a plain alpha-beta model is
- * 25-45% off (analyzers/calibration/collective-fit.ts). T is the phase's transfer time on an
+ * what the nccl-tests curves show between 1 MiB and 256 MiB, where a plain alpha-beta model misses
+ * by 20-45% (analyzers/calibration/collective-fit.ts). T is the phase's transfer time on an
  * otherwise idle fabric.
  */
 
@@ -368,8 +368,10 @@ export function runCollective(
 /**
  * The costs `headroom collective` prices with when nothing is fitted for the deployment: the
  * catalog's per-step latencies (from each step's path) and bandwidth efficiencies (from each
- * flow's fabrics), NCCL's per-call base latency, and the chunk-pipelining fill the nccl-tests
- * curves show (analyzers/calibration/collective-fit.ts).
+ * flow's fabrics), NCCL's per-call base latency (NVIDIA/nccl src/graph/tuning.cc baseLat, 6.6 us
+ * for a ring, as engine/catalog/fabrics.ts notes), and the chunk-pipelining fill the nccl-tests
+ * curves show (analyzers/calibration/collective-fit.ts prints how far these defaults are from
+ * every log: README, "Fabric").
  */
 export const DEFAULT_COLLECTIVE_COSTS: CollectiveCosts = {
   fixedSeconds: 6.6e-6,
