@@ -7,6 +7,8 @@ export interface AlertOutcome {
   firesAt: number | null;
   /** First evaluation at which an instance became pending (its expression held). */
   pendingAt: number | null;
+  /** Last evaluation at which an instance was pending, not yet firing. */
+  lastPendingAt: number | null;
   /** Evaluations with at least one instance firing, times their interval. */
   firingSeconds: number;
   /** The labels of the first instance that fired (alertname and rule labels included). */
@@ -31,7 +33,7 @@ interface Active {
  */
 export class AlertState {
   private readonly active = new Map<string, Active>();
-  private outcome: AlertOutcome = { firesAt: null, pendingAt: null, firingSeconds: 0, firedLabels: null };
+  private outcome: AlertOutcome = { firesAt: null, pendingAt: null, lastPendingAt: null, firingSeconds: 0, firedLabels: null };
 
   constructor(private readonly rule: AlertingRule) {}
 
@@ -67,6 +69,7 @@ export class AlertState {
         }
       }
       if (alert.state === 'firing') firing = true;
+      else this.outcome.lastPendingAt = timeMs / 1000;
     }
     if (firing) this.outcome.firingSeconds += intervalMs / 1000;
   }

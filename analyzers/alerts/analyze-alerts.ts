@@ -2,6 +2,7 @@ import type { SaturationResult } from '../saturation/saturation-result.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
 import { loadWorkloadData } from '../../engine/workload/workload-data.js';
 import type { AlertingRule, RuleFile } from './alert-rules.js';
+import type { Expr } from './promql-ast.js';
 import { ALERTS_RESULT_VERSION, type AlertReport, type AlertRun, type AlertsResult, type AlertVerdict } from './alerts-result.js';
 import { LOOKBACK_DELTA_MS } from './evaluate-promql.js';
 import { evaluateRules, thresholdOf, type RuleRunOutcome } from './evaluate-rules.js';
@@ -57,7 +58,9 @@ export function analyzeAlerts(rules: RuleFile, source: SaturationResult | Simula
 
   const { sloBreak, sloBreakReason } = sloBreakOf(source);
   const currentRate = source.kind === 'saturation' ? source.currentRate : runs[0]!.rate;
-  const alerts = alertRules.map((rule, k) => report(rule, runInfo, outcomes.map((o) => o[k]!), sloBreak?.rate ?? null, currentRate, source.kind));
+  const alerts = alertRules.map((rule, k) =>
+    report(rule, runInfo, outcomes.map((o) => o[k]!), { breakRate: sloBreak?.rate ?? null, currentRate, kind: source.kind, warmUpSeconds: warmUpMs(rule, rules) / 1000 }),
+  );
   const notes = [
     source.kind === 'saturation'
       ? `each of the ${runs.length} rates re-simulated once: replication 0 (the scenario's own seed), as the analysis ran it` +
@@ -109,14 +112,71 @@ function sloBreakOf(source: SaturationResult | SimulationResult): Pick<AlertsRes
 const finite = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
 const rateText = (r: number) => `${r.toPrecision(4)} req/s`;
 
-function report(
-  rule: AlertingRule,
-  runs: readonly AlertRun[],
-  outcomes: readonly RuleRunOutcome[],
-  breakRate: number | null,
-  currentRate: number | null,
-  kind: 'saturation' | 'simulation',
-): AlertReport {
+interface ReportContext {
+  breakRate: number | null;
+  currentRate: number | null;
+  kind: 'saturation' | 'simulation';
+  warmUpSeconds: number;
+}
+
+/**
+ * How long a run must have lasted before an alert's expression reads full ranges: its longest range
+ * plus the longest of the recording rules it reads (by name, transitively). Until then rate() and
+ * *_over_time read a run younger than their range.
+ */
+function warmUpMs(rule: AlertingRule, rules: RuleFile, seen: ReadonlySet<string> = new Set()): number {
+  const records = rules.groups.flatMap((g) => g.rules).filter((r) => r.kind === 'record');
+  const own = (expr: Expr, visited: ReadonlySet<string>): number => {
+    let fed = 0;
+    for (const name of selectedNames(expr)) {
+      if (visited.has(name)) continue;
+      for (const r of records) if (r.name === name) fed = Math.max(fed, own(r.parsed, new Set([...visited, name])));
+    }
+    return longestRangeMs(expr) + fed;
+  };
+  return own(rule.parsed, seen);
+}
+
+/** Metric names an expression selects by name (__name__="..."). */
+function selectedNames(expr: Expr): string[] {
+  switch (expr.kind) {
+    case 'vector-selector':
+      return expr.matchers.filter((m) => m.name === '__name__' && m.op === '=').map((m) => m.value);
+    case 'matrix-selector':
+      return selectedNames(expr.selector);
+    case 'call':
+      return expr.args.flatMap(selectedNames);
+    case 'aggregate':
+    case 'negate':
+      return selectedNames(expr.arg);
+    case 'binary':
+      return [...selectedNames(expr.lhs), ...selectedNames(expr.rhs)];
+    default:
+      return [];
+  }
+}
+
+/** The longest range (plus offset) an expression reads back, ms. */
+function longestRangeMs(expr: Expr): number {
+  switch (expr.kind) {
+    case 'matrix-selector':
+      return expr.rangeMs + Math.max(0, expr.selector.offsetMs);
+    case 'vector-selector':
+      return Math.max(0, expr.offsetMs);
+    case 'call':
+      return Math.max(0, ...expr.args.map(longestRangeMs));
+    case 'aggregate':
+    case 'negate':
+      return longestRangeMs(expr.arg);
+    case 'binary':
+      return Math.max(longestRangeMs(expr.lhs), longestRangeMs(expr.rhs));
+    default:
+      return 0;
+  }
+}
+
+function report(rule: AlertingRule, runs: readonly AlertRun[], outcomes: readonly RuleRunOutcome[], ctx: ReportContext): AlertReport {
+  const { breakRate, kind } = ctx;
   const perRate = outcomes.map((o, i) => ({
     rate: runs[i]!.rate,
     firesAt: o.firesAt,
@@ -151,11 +211,12 @@ function report(
     margin,
     firedLabels: firing?.firedLabels ? labelsToJson(firing.firedLabels) : null,
     perRate,
-    notes: kind === 'saturation' ? notesFor(rule, runs, outcomes, first, currentRate) : notesForRun(rule, runs[0]!, outcomes[0]!),
+    notes: kind === 'saturation' ? notesFor(rule, runs, outcomes, first, ctx) : notesForRun(rule, runs[0]!, outcomes[0]!),
   };
 }
 
-function notesFor(rule: AlertingRule, runs: readonly AlertRun[], outcomes: readonly RuleRunOutcome[], first: number, currentRate: number | null): string[] {
+function notesFor(rule: AlertingRule, runs: readonly AlertRun[], outcomes: readonly RuleRunOutcome[], first: number, ctx: ReportContext): string[] {
+  const { currentRate, warmUpSeconds } = ctx;
   const notes: string[] = [];
   if (first >= 0) {
     const rate = runs[first]!.rate!;
@@ -178,7 +239,12 @@ function notesFor(rule: AlertingRule, runs: readonly AlertRun[], outcomes: reado
   }
   const pendingOnly = runs.filter((_, i) => outcomes[i]!.firesAt === null && outcomes[i]!.pendingAt !== null);
   if (pendingOnly.length > 0 && rule.forMs > 0) {
-    notes.push(`pending but not held for ${formatPromDuration(rule.forMs)} at ${pendingOnly.length} rate(s) (first at ${rateText(pendingOnly[0]!.rate!)})`);
+    // Pending only while the ranges still reach back before the run began (as after a restart).
+    const early = warmUpSeconds > 0 ? pendingOnly.filter((r) => outcomes[runs.indexOf(r)]!.lastPendingAt! <= warmUpSeconds).length : 0;
+    notes.push(
+      `pending but not held for ${formatPromDuration(rule.forMs)} at ${pendingOnly.length} rate(s) (first at ${rateText(pendingOnly[0]!.rate!)})` +
+        (early > 0 ? `; at ${early} of them only in the first ${formatPromDuration(warmUpSeconds * 1000)} of the run, while its ranges reach back before the run began` : ''),
+    );
   }
   return notes;
 }

@@ -117,12 +117,19 @@ const VERDICT_WORDS: Record<AlertVerdict, string> = {
 const rate = (r: number | null) => (r === null ? '-' : formatRate(r, 'req/s'));
 const value3 = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(2) : v.toPrecision(3));
 
-/** The extreme of an alert's subject that approached its threshold at one rate ("peak 0.84"), or ''. */
+/** The extreme of an alert's subject that approached its threshold at one rate (its max, or min for a < threshold), or ''. */
 function approach(alert: AlertReport, i: number): string {
   const at = alert.perRate[i]!;
   const below = alert.threshold !== null && (alert.threshold.op === '<' || alert.threshold.op === '<=');
   const v = below ? at.minValue : at.maxValue;
-  return v === null ? '' : `${below ? 'low' : 'peak'} ${value3(v)}`;
+  return v === null ? '' : value3(v);
+}
+
+/** Seconds as a table cell: "45s", "6.1m", "1.5h". */
+function shortTime(seconds: number): string {
+  if (seconds < 120) return `${seconds.toFixed(0)}s`;
+  if (seconds < 7200) return `${(seconds / 60).toFixed(1)}m`;
+  return `${(seconds / 3600).toFixed(1)}h`;
 }
 
 /** The answer as tables: one row per alert, then one row per rate with each alert's state there. */
@@ -181,14 +188,14 @@ export function formatAlerts(result: AlertsResult, rulesFile: string): string {
         run.sloMet === null ? '-' : run.sloMet ? 'met' : 'MISSED',
         ...result.alerts.map((a) => {
           const at = a.perRate[i]!;
-          if (at.firesAt !== null) return `fired ${formatSeconds(at.firesAt)}`;
+          if (at.firesAt !== null) return `fired ${shortTime(at.firesAt)}`;
           const near = approach(a, i);
-          return at.pendingAt !== null ? `pending${near === '' ? '' : `, ${near}`}` : near || '-';
+          return at.pendingAt !== null ? `p ${near}`.trim() : near || '-';
         }),
         marks.join(' '),
       ]);
     });
-    lines.push('  per rate: when each alert fired (time into the run), else how close what it compares came to its threshold');
+    lines.push('  per rate: when each alert fired (time into the run); else the peak (the low, for a < threshold) of what it compares; p: it was pending');
     lines.push(perRate.toString());
   }
   for (const [i, a] of result.alerts.entries()) for (const note of a.notes) lines.push(`  #${i + 1} ${a.name}: ${note}`);
