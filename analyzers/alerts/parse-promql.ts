@@ -314,11 +314,45 @@ function labelRegex(node: SyntaxNode, pattern: string): RegExp {
     flags += 'i';
   }
   if (/\(\?[a-zA-Z]/.test(body)) unsupported(node, `inline regex flags other than a leading (?i) in ${JSON.stringify(pattern)}`);
+  if (nestedQuantifier(body)) {
+    unsupported(node, `a repeated group that itself repeats in ${JSON.stringify(pattern)} (such as (a+)+: it can take exponential time here, where Prometheus's RE2 cannot)`);
+  }
   try {
     return new RegExp(`^(?:${body})$`, flags);
   } catch (error) {
     return fail(node, `invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Whether a pattern repeats a group that holds a repetition ((a+)+, (x*)*, (a{2,})+): the shape that
+ * makes a backtracking engine take exponential time on a near-miss. JavaScript's engine backtracks;
+ * RE2, Prometheus's, does not, so a rule that is safe there must not hang here.
+ */
+function nestedQuantifier(pattern: string): boolean {
+  const open: boolean[] = [];
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') open.push(false);
+    else if (c === ')') {
+      const repeatsInside = open.pop() ?? false;
+      const next = pattern[i + 1];
+      const repeated = next === '*' || next === '+' || (next === '{' && /^\{\d*,/.test(pattern.slice(i + 1)));
+      if (repeatsInside && repeated) return true;
+      if (open.length > 0 && (repeatsInside || repeated)) open[open.length - 1] = true;
+    } else if ((c === '*' || c === '+' || c === '{') && open.length > 0) open[open.length - 1] = true;
+  }
+  return false;
 }
 
 function groupingLabels(node: SyntaxNode, text: string): string[] {

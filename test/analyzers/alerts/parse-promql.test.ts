@@ -61,6 +61,10 @@ describe('parsePromql(text): the official grammar, type-checked and narrowed to 
   it('refuses selectors that match everything and bad regexes', () => {
     expect(refusal('{job=~".*"}')).toMatch(/at least one matcher that does not match the empty string/);
     expect(refusal('x{job=~"("}')).toMatch(/invalid regular expression/);
+    // Exponential on a backtracking engine (RE2 has none): refused, where plain alternations pass.
+    expect(refusal('x{job=~"(a+)+$"}')).toMatch(/a repeated group that itself repeats/);
+    expect(refusal('x{job=~"((ab)*c)*"}')).toMatch(/a repeated group that itself repeats/);
+    for (const ok of ['x{job=~"api|web.*"}', 'x{le=~`0\\.1|0\\.5|(1|2)+`}', 'x{job=~"[(a+)]+"}', 'x{job=~"(a+)?b"}']) expect(parsePromql(ok).ok, ok).toBe(true);
   });
 
   it('reports a syntax error with its character position', () => {
