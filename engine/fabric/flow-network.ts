@@ -1,7 +1,7 @@
 import { EventQueue, PRIORITY } from '../kernel/event-queue.js';
 import type { EventHandle, Kernel } from '../kernel/simulation-clock.js';
 import { TimeSeries } from '../metrics/time-series.js';
-import { maxMinRates } from './max-min-rates.js';
+import { MaxMinSolver } from './max-min-rates.js';
 
 /**
  * The flow-level fabric: flows cross paths of links and share each link's bandwidth max-min fairly
@@ -87,6 +87,8 @@ class Flow implements FlowHandle {
   version = 0;
   /** Group-gathering mark (the generation that last visited the flow). */
   mark = 0;
+  /** Set to the generation of a recompute that takes the flow off its links. */
+  leaving = 0;
 
   constructor(
     readonly id: number,
@@ -127,6 +129,7 @@ export class FlowNetwork {
   private readonly series: (TimeSeries | undefined)[];
   private readonly seriesBuckets: number;
   private readonly seriesInitialSeconds: number;
+  private readonly solver: MaxMinSolver;
   private due = new EventQueue<Due>();
   private scheduled: EventHandle | null = null;
   private nextId = 0;
@@ -157,6 +160,7 @@ export class FlowNetwork {
     this.tagBytes = Array.from({ length: n }, () => new Map<string, number>());
     this.ownerBytes = Array.from({ length: n }, () => new Map<number, number>());
     this.series = new Array<TimeSeries | undefined>(n);
+    this.solver = new MaxMinSolver(n);
     this.seriesBuckets = options.seriesBuckets ?? 128;
     this.seriesInitialSeconds = options.seriesInitialSeconds ?? 1e-3;
     if (!(Number.isInteger(this.seriesBuckets) && this.seriesBuckets >= 0)) {
@@ -284,7 +288,9 @@ export class FlowNetwork {
     for (const l of spec.path) {
       if (!(Number.isInteger(l) && l >= 0 && l < this.capacity.length)) throw new RangeError(`FlowNetwork.start: path names link ${l}; the network has links 0..${this.capacity.length - 1}`);
     }
-    if (new Set(spec.path).size !== spec.path.length) throw new RangeError(`FlowNetwork.start: path [${spec.path.join(', ')}] crosses a link twice`);
+    for (let i = 1; i < spec.path.length; i++) {
+      if (spec.path.indexOf(spec.path[i]!) < i) throw new RangeError(`FlowNetwork.start: path [${spec.path.join(', ')}] crosses a link twice`);
+    }
     return new Flow(this.nextId++, spec.path, spec.bytes, latency, spec.tag, spec.owner, spec.onDone, now);
   }
 
@@ -304,8 +310,10 @@ export class FlowNetwork {
   private recompute(seeds: readonly Flow[], leaving: readonly Flow[], now: number): void {
     this.recomputeCount++;
     const { flows, links } = this.group(seeds);
+    const generation = this.generation;
     for (const flow of flows) this.settle(flow, now);
     for (const flow of leaving) {
+      flow.leaving = generation;
       const moved = flow.bytes - flow.remaining;
       for (const l of flow.path) {
         this.onLink[l]!.delete(flow);
@@ -316,19 +324,21 @@ export class FlowNetwork {
       }
       flow.rate = 0;
     }
-    const gone = new Set(leaving);
-    const staying = leaving.length === 0 ? flows : flows.filter((f) => !gone.has(f));
-    const rates = maxMinRates(
+    const staying = leaving.length === 0 ? flows : flows.filter((f) => f.leaving !== generation);
+    const rates = new Array<number>(staying.length);
+    this.solver.solve(
       staying.map((f) => f.path),
-      (l) => this.capacity[l]!,
+      this.capacity,
+      rates,
     );
-    staying.forEach((flow, i) => {
+    for (let i = 0; i < staying.length; i++) {
+      const flow = staying[i]!;
       const rate = rates[i]!;
-      if (rate === flow.rate) return;
+      if (rate === flow.rate) continue;
       flow.rate = rate;
       flow.version++;
       this.due.push({ time: now + flow.remaining / rate, priority: 0, sequence: flow.id, flow, version: flow.version });
-    });
+    }
     for (const l of links) {
       let load = 0;
       for (const flow of this.onLink[l]!) load += flow.rate;
@@ -374,8 +384,7 @@ export class FlowNetwork {
     };
     for (const seed of seeds) visitFlow(seed);
     for (let i = 0; i < links.length; i++) for (const flow of this.onLink[links[i]!]!) visitFlow(flow);
-    // Start order, so that the arithmetic (and so every result) is the same however the group was reached.
-    flows.sort((a, b) => a.id - b.id);
+    // Order does not matter: max-min rates and each link's arithmetic are the same in any order.
     return { flows, links };
   }
 
