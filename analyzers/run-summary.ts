@@ -21,6 +21,8 @@ export interface RunSummary {
    * window (steady state, before the drain), and output tokens at the run's mean output length.
    */
   sustained: { requestsPerSecond: number; outputTokensPerSecond: number };
+  /** What the shared fabric did, when traffic ran on it (SimulationResult.fabric). */
+  fabric?: SimulationResult['fabric'];
 }
 
 export function summarizeRun(result: SimulationResult, scenario: Scenario): RunSummary {
@@ -36,5 +38,6 @@ export function summarizeRun(result: SimulationResult, scenario: Scenario): RunS
     run: result.run,
     series: { ...result.timeSeries.total, bucketSeconds: result.timeSeries.bucketSeconds },
     slots: scenario.serving.maxNumSeqs * scenario.serving.replicas * scenario.serving.pipelineParallelSize,
+    ...(result.fabric === undefined ? {} : { fabric: result.fabric }),
   };
 }

@@ -1,5 +1,6 @@
 import type { Scenario } from '../engine/scenario/scenario-types.js';
 import { simulate } from '../engine/simulate.js';
+import type { FabricMode } from '../engine/fabric/cluster-fabric.js';
 import { loadWorkloadData, type WorkloadData } from '../engine/workload/workload-data.js';
 import { summarizeRun, type RunSummary } from './run-summary.js';
 
@@ -7,6 +8,8 @@ import { summarizeRun, type RunSummary } from './run-summary.js';
 export interface SimulationJob {
   scenario: Scenario;
   seed: number;
+  /** Which traffic runs on the flow-level fabric (simulate's option; default 'shared'). */
+  fabric?: FabricMode;
 }
 
 /**
@@ -34,7 +37,7 @@ function workloadFor(scenario: Scenario): WorkloadData {
 /** Runs one job: the same function inline and in worker threads, so results cannot differ. */
 export function runJob(job: SimulationJob): RunSummary {
   const scenario = { ...job.scenario, seed: job.seed };
-  return summarizeRun(simulate(scenario, workloadFor(scenario)), scenario);
+  return summarizeRun(simulate(scenario, workloadFor(scenario), job.fabric === undefined ? {} : { fabric: job.fabric }), scenario);
 }
 
 /** Seed of replication i: replication 0 is the scenario's own seed; the same at every rate (common random numbers). */

@@ -1,7 +1,9 @@
 import { createRandomStreams } from './kernel/random-streams.js';
 import { TooManyInSystem } from './kernel/kernel-errors.js';
 import { Kernel } from './kernel/simulation-clock.js';
-import { Cluster, closedFormKvTransport } from './cluster/cluster.js';
+import { Cluster, closedFormKvTransport, placeEngines } from './cluster/cluster.js';
+import { ClusterFabric, type FabricMode } from './fabric/cluster-fabric.js';
+import { summarizeFabric } from './fabric/fabric-summary.js';
 import { RunMetrics, type RequestHistogramMetric } from './metrics/run-metrics.js';
 import type { IntervalHistograms } from './metrics/interval-histograms.js';
 import { newRequestHistograms, vllmMetricFamilies, type MetricFamily } from './metrics/vllm-metrics.js';
@@ -27,6 +29,11 @@ export interface SimulateOptions {
   onRoute?: (seq: Sequence, replica: Replica, reason: string, time: number) => void;
   /** Called when a request completes (with its replica) or is dropped (replica null, with why). */
   onRequestEnd?: (seq: Sequence, time: number, replica: Replica | null, dropped: DropReason | null) => void;
+  /**
+   * Which traffic runs on the flow-level fabric: 'shared' (default) what can meet other engines'
+   * traffic (TP or PP across nodes, KV hand-offs), 'all' every collective too (a fabric analysis).
+   */
+  fabric?: FabricMode;
   /** Per-interval request histograms to fill (Prometheus export); not part of the result. */
   histograms?: IntervalHistograms<RequestHistogramMetric>;
 }
@@ -47,14 +54,18 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   const metrics = new RunMetrics(scenario);
   metrics.histograms = options.histograms ?? null;
   metrics.onRequestEnd = options.onRequestEnd ?? null;
+  const placement = placeEngines(scenario);
+  const mode = options.fabric ?? 'shared';
+  const fabric = mode === 'all' || ClusterFabric.needed(scenario, placement) ? new ClusterFabric(kernel, scenario, calibration, placement, mode) : null;
   const cluster = new Cluster(
     kernel,
     scenario,
     options.stepTimeModel === undefined ? Cluster.rooflineOf(calibration) : () => options.stepTimeModel!,
     metrics,
-    (placement) => closedFormKvTransport(kernel, scenario, calibration, placement),
+    fabric?.kvTransport() ?? closedFormKvTransport(kernel, scenario, calibration, placement),
   );
   const replicas = cluster.engines;
+  fabric?.attach(replicas);
   if (options.afterStep) for (const r of replicas) r.afterStep = options.afterStep;
 
   const maxInSystem = scenario.limits.maxInSystem;
@@ -79,7 +90,8 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   kernel.run({ eventBudget: scenario.limits.eventBudget });
   const end = Math.max(kernel.now, metrics.lastCompletion);
   metrics.closeSeries(end);
-  return buildResult({ scenario, metrics, replicas, pools: cluster.pools, calibration: calibrationUsed, end, events: kernel.eventsFired });
+  const result = buildResult({ scenario, metrics, replicas, pools: cluster.pools, calibration: calibrationUsed, end, events: kernel.eventsFired });
+  return fabric === null ? result : { ...result, fabric: summarizeFabric(fabric, replicas) };
 }
 
 /** One run and its metrics as vLLM names them, interval by interval (`simulate --metrics`, `headroom alerts`). */

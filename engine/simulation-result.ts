@@ -2,6 +2,7 @@ import type { LatencyStats } from './metrics/latency-summary.js';
 import type { Scenario, SloKey } from './scenario/scenario-types.js';
 import type { CalibrationProvenance } from './step-time/step-time-calibration.js';
 import type { CostFigures } from './metrics/cost.js';
+import type { FabricSummary } from './fabric/fabric-summary.js';
 
 export const SIMULATION_RESULT_VERSION = 1;
 
@@ -154,6 +155,12 @@ export interface SimulationResult {
     kvTransfer: LatencyStats;
     kvTransferGBPerRequest: number;
   };
+  /**
+   * Present when traffic ran on the flow-level fabric (TP or PP across nodes, KV hand-offs, or a
+   * fabric analysis): links, their utilization and traffic, communication share and stretch per
+   * engine, coupling between engines.
+   */
+  fabric?: FabricSummary;
   run: {
     /** Simulated time from 0 to the last event (drain included). */
     simulatedSeconds: number;

@@ -261,7 +261,7 @@ export function setupCluster(setup: CollectiveSetup): ClusterSpec {
     if (fabric === undefined) throw new Error(`collective-fit: setup ${setup.id}: fabric ${setup.interNode.kind} is not in the catalog`);
     interNode = { fabric, gbpsPerGpu: setup.interNode.gbpsPerGpu, oversubscription: 1 };
   }
-  return { gpu, nodes: setup.nodes, gpusPerNode: setup.gpusPerNode, fabric: { intraNode: { ...intra, GBpsPerGpu: gpu.intraNodeGBps }, interNode } };
+  return { gpu, nodes: setup.nodes, gpusPerNode: setup.gpusPerNode, fabric: { intraNode: { ...intra, GBpsPerGpu: gpu.intraNodeGBps }, interNode }, topology: null };
 }
 
 export interface SetupModel {

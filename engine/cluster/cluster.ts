@@ -48,23 +48,41 @@ function replicaConfig(s: Scenario, memory: MemoryPlan): ReplicaConfig {
   };
 }
 
+/** Where one engine's GPUs sit (GPUs numbered node-major, as engine/fabric/topology.ts does). */
+export interface EnginePlacement {
+  /** Each pipeline stage's GPUs in tensor-parallel rank order (one stage without PP). */
+  stages: number[][];
+  /** Every GPU of the engine's replica, stage by stage. */
+  gpus: number[];
+  /** The node of its first GPU. */
+  node: number;
+}
+
 /**
- * Where each engine's GPUs sit: engines in order (prefill pool first), each on consecutive GPUs,
- * a group that fits a node never straddling two (it starts on the next node instead), as a
- * scheduler placing whole replicas would.
+ * Where each engine's GPUs sit: replicas in order (prefill pool first), each stage of a replica on
+ * consecutive GPUs; a TP group that fits a node never straddles two (it starts on the next node)
+ * and a larger one starts on a node boundary, as engine/fabric/placement.ts packs replicas and a
+ * scheduler placing whole replicas would. A PP replica's virtual engines share its stages.
  */
-export function placeEngines(s: Scenario): { firstGpu: number; gpus: number; node: number }[] {
+export function placeEngines(s: Scenario): EnginePlacement[] {
   const perNode = s.cluster.gpusPerNode;
   const d = s.serving.disaggregation;
-  const shapes = d === null
-    ? Array.from({ length: s.serving.replicas * s.serving.pipelineParallelSize }, () => s.serving.tensorParallelSize)
+  const pp = d === null ? s.serving.pipelineParallelSize : 1;
+  const groups = d === null
+    ? Array.from({ length: s.serving.replicas }, () => s.serving.tensorParallelSize)
     : [...Array.from({ length: d.prefill.replicas }, () => d.prefill.tensorParallelSize), ...Array.from({ length: d.decode.replicas }, () => d.decode.tensorParallelSize)];
   let next = 0;
-  return shapes.map((gpus) => {
-    if (gpus <= perNode && Math.floor(next / perNode) !== Math.floor((next + gpus - 1) / perNode)) next = Math.ceil(next / perNode) * perNode;
-    const firstGpu = next;
-    next += gpus;
-    return { firstGpu, gpus, node: Math.floor(firstGpu / perNode) };
+  const stage = (size: number): number[] => {
+    const offset = next % perNode;
+    if (size <= perNode ? offset + size > perNode : offset !== 0) next += perNode - offset;
+    const first = next;
+    next += size;
+    return Array.from({ length: size }, (_, r) => first + r);
+  };
+  return groups.flatMap((tp) => {
+    const stages = Array.from({ length: pp }, () => stage(tp));
+    const placement = { stages, gpus: stages.flat(), node: Math.floor(stages[0]![0]! / perNode) };
+    return Array.from({ length: pp }, () => placement);
   });
 }
 
@@ -75,15 +93,15 @@ export function placeEngines(s: Scenario): { firstGpu: number; gpus: number; nod
  * across nodes each GPU's NIC at line rate / oversubscription (the share guaranteed when every GPU
  * sends through the spine at once), after the link's latency.
  */
-export function closedFormKvTransport(kernel: Kernel, s: Scenario, calibration: StepTimeCalibration, placement: readonly { node: number; gpus: number }[]): KvTransport {
+export function closedFormKvTransport(kernel: Kernel, s: Scenario, calibration: StepTimeCalibration, placement: readonly EnginePlacement[]): KvTransport {
   const intra = s.cluster.fabric.intraNode;
   const inter = s.cluster.fabric.interNode;
   return {
     transfer(from, to, bytes, done) {
       const a = placement[from.index]!;
       const b = placement[to.index]!;
-      const lanes = Math.min(a.gpus, b.gpus);
-      const sameNode = a.node === b.node && a.gpus <= s.cluster.gpusPerNode && b.gpus <= s.cluster.gpusPerNode;
+      const lanes = Math.min(a.gpus.length, b.gpus.length);
+      const sameNode = a.node === b.node && a.gpus.length <= s.cluster.gpusPerNode && b.gpus.length <= s.cluster.gpusPerNode;
       const [GBps, latency] = sameNode || inter === null
         ? [intra.GBpsPerGpu, calibration.sendRecvLatencySeconds]
         : [inter.gbpsPerGpu / 8 / inter.oversubscription, inter.fabric.latencyUs * 1e-6];
@@ -104,7 +122,7 @@ export class Cluster {
     scenario: Scenario,
     stepModelOf: (pool: Scenario) => StepTimeModel,
     observer: ReplicaObserver & TransferObserver,
-    transport: (placement: ReturnType<typeof placeEngines>) => KvTransport,
+    transport: KvTransport,
   ) {
     const d = scenario.serving.disaggregation;
     const parts: { role: EnginePool['role']; s: Scenario; count: number }[] =
@@ -129,7 +147,7 @@ export class Cluster {
       const decode = this.pools[1]!;
       // Decode engines are picked by the same rule, among themselves, as each hand-off comes.
       const router = ROUTERS[scenario.serving.router]();
-      const moves = transport(placeEngines(scenario));
+      const moves = transport;
       const bytesPerToken = kvBytesPerToken(scenario.model, scenario.serving.kvCacheDtype);
       const handOff = (seq: Sequence, from: Replica, time: number) => {
         const to = decode.engines[router.pick(decode.engines)]!;

@@ -103,6 +103,12 @@ export class Replica {
    * (still held here, until releaseKv) must move to a decode engine, which makes every output token.
    */
   onPrefilled: ((seq: Sequence, from: Replica, time: number) => void) | null = null;
+  /**
+   * Runs a step whose communication crosses the shared fabric: it is told the step's closed-form
+   * time and batch, and calls endStepAfter once it knows when the step ends (its flows done).
+   * Null: every step takes its closed-form time.
+   */
+  stepRunner: ((replica: Replica, time: StepTime, batch: Readonly<StepBatch>) => void) | null = null;
   /** Called after every step with the replica in its post-step state (audits, traces). */
   afterStep: ((replica: Replica, time: number, batch: Readonly<StepBatch>) => void) | null = null;
 
@@ -299,7 +305,13 @@ export class Replica {
     this.communicationSeconds += time.layers * time.perLayer.communicationSeconds;
     if (this.waiting.length > 0) this.admissionBlocked[this.blockedBy()] += time.stepSeconds;
     this.stepStart = this.kernel.now;
-    this.kernel.after(time.stepSeconds, 'step-end', this.onStepEnd, PRIORITY.COMPLETION);
+    if (this.stepRunner === null) this.kernel.after(time.stepSeconds, 'step-end', this.onStepEnd, PRIORITY.COMPLETION);
+    else this.stepRunner(this, time, plan.batch);
+  }
+
+  /** Ends the running step `delay` seconds from now (a step runner's answer). */
+  endStepAfter(delay: number): void {
+    this.kernel.after(delay, 'step-end', this.onStepEnd, PRIORITY.COMPLETION);
   }
 
   /**

@@ -3,6 +3,7 @@ import { replicaMemoryPlan } from '../replica/replica-shape.js';
 import type { ScenarioIssue } from './scenario-issue.js';
 import type { LengthSpec, Scenario } from './scenario-types.js';
 import { gpusInUse, poolScenario } from './deployment.js';
+import { buildTopology } from '../fabric/topology.js';
 
 /**
  * Cross-field rules on a normalized Scenario. Each is one named function that returns the issues
@@ -359,6 +360,18 @@ export function shortestRequestFitsModelLen(s: Scenario, file: string): Scenario
   ];
 }
 
+/** cluster.topology lays the nodes out in racks that exist: none empty, none missing. */
+export function topologyHoldsNodes(s: Scenario, file: string): ScenarioIssue[] {
+  if (s.cluster.topology === null) return [];
+  try {
+    buildTopology(s.cluster, s.cluster.topology);
+    return [];
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return [{ file, path: ['cluster', 'topology'], message: `expected racks that hold the ${s.cluster.nodes} nodes: ${error.message.replace(/^topology[.:]?\s*/, '')}` }];
+  }
+}
+
 /** Every rule, in the order their issues are reported. */
 export const SCENARIO_RULES: readonly ScenarioRule[] = [
   stopIsReachable,
@@ -375,6 +388,7 @@ export const SCENARIO_RULES: readonly ScenarioRule[] = [
   batchedTokensCoverModelLen,
   batchedTokensCoverSeqs,
   shortestRequestFitsModelLen,
+  topologyHoldsNodes,
 ];
 
 /** The rules about one replica's shape: with disaggregation they hold for each pool. */

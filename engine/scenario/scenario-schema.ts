@@ -469,6 +469,13 @@ function writtenScenarioSchema(baseDir: string) {
             .optional(),
         })
         .optional(),
+      topology: z
+        .strictObject({
+          racks: count(1, SCENARIO_BOUNDS.maxNodes).optional(),
+          nodesPerRack: count(1, SCENARIO_BOUNDS.maxNodes).optional(),
+          spine: z.strictObject({ oversubscription: z.number().min(1).max(1000).optional() }).optional(),
+        })
+        .optional(),
     }),
     serving: z
       .strictObject({
@@ -626,6 +633,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
       nodes: cluster.nodes,
       gpusPerNode: cluster.gpusPerNode,
       fabric: { intraNode, interNode },
+      topology: cluster.topology === undefined ? null : { ...cluster.topology, ...(cluster.topology.spine === undefined ? {} : { spine: { ...cluster.topology.spine } }) },
     },
     serving: {
       tensorParallelSize: tp,

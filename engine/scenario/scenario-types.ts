@@ -50,6 +50,12 @@ export interface ClusterSpec {
     intraNode: FabricSpec;
     interNode: { fabric: FabricSpec; gbpsPerGpu: number; oversubscription: number } | null;
   };
+  /**
+   * Racks (one leaf each) and the spine above them (cluster.topology); null: every node under one
+   * leaf. The spine's oversubscription, when given, replaces fabric.interNode.oversubscription for
+   * traffic between racks.
+   */
+  topology: { racks?: number; nodesPerRack?: number; spine?: { oversubscription?: number } } | null;
 }
 
 export const ROUTER_KINDS = ['round-robin', 'least-outstanding'] as const;

@@ -162,6 +162,35 @@ Examples:
     });
 
   program
+    .command('fabric')
+    .description(
+      'Fabric Pressure: where east-west traffic (TP all-reduce, pipeline sends, KV hand-offs) loads shared links, couples engines and stretches their steps, and at what load fabric pressure begins beside the SLO break.',
+    )
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--rates <from:to:step>', "offered rates to sweep for the onset (default: the scenario's own x 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2)")
+    .option('--vary <key=v1,v2>', 'compare configurations: any scenario key and its values, e.g. cluster.topology.spine.oversubscription=1,2,4 (repeatable)', collect, [])
+    .option('--workers <n>', 'worker threads (default: CPU cores); results are identical for any number', integer('--workers', 1, 256))
+    .option('--set <key.path=value>', 'override any scenario key (repeatable)', collect, [])
+    .option('--seed <n>', 'replace the scenario seed', integer('--seed', 0, 2 ** 32 - 1))
+    .option('--json', 'print the result JSON on stdout and nothing else')
+    .option('-o, --output <file>', 'write the result JSON to a file (atomically)')
+    .addHelpText(
+      'after',
+      `
+Every collective runs on the flow-level fabric model (links shared max-min fairly); a step lasts its
+closed-form time plus what it waited on links other engines' traffic shared.
+
+Examples:
+  headroom fabric scenarios/llama-3.1-8b-pd-disaggregated.yaml
+  headroom fabric scenarios/llama-3.1-8b-pd-disaggregated.yaml --vary cluster.topology.spine.oversubscription=1,2,4
+  headroom fabric scenarios/llama-3.1-70b-h100-tp4.yaml --rates 2:20:2 --json -o out/fabric.json`,
+    )
+    .action(async (file: string, options) => {
+      const { fabricCommand } = await import('./commands/fabric.js');
+      await fabricCommand(file, options);
+    });
+
+  program
     .command('check')
     .description(
       'Gate CI on thresholds: run each scenario (and a saturation analysis when a threshold needs one), evaluate its checks: and every --fail-on; exit 1 when any fails.',

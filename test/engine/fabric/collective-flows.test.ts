@@ -17,6 +17,7 @@ function cluster(nodes: number, gpusPerNode: number, gbpsPerGpu = 400, oversubsc
       intraNode: { ...findFabric('nvlink4')!, GBpsPerGpu: gpu.intraNodeGBps },
       interNode: nodes === 1 ? null : { fabric: findFabric('infiniband-ndr')!, gbpsPerGpu, oversubscription },
     },
+    topology: null,
   };
 }
 

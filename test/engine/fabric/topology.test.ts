@@ -14,6 +14,7 @@ function cluster(nodes: number, gpusPerNode: number, inter: { kind: string; gbps
       intraNode: { ...findFabric(gpu.intraNodeFabric)!, GBpsPerGpu: gpu.intraNodeGBps },
       interNode: inter === null ? null : { fabric: findFabric(inter.kind)!, gbpsPerGpu: inter.gbpsPerGpu, oversubscription: inter.oversubscription ?? 1 },
     },
+    topology: null,
   };
 }
 
