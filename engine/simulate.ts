@@ -31,9 +31,10 @@ export interface SimulateOptions {
   onRequestEnd?: (seq: Sequence, time: number, replica: Replica | null, dropped: DropReason | null) => void;
   /**
    * Which traffic runs on the flow-level fabric: 'shared' (default) what can meet other engines'
-   * traffic (TP or PP across nodes, KV hand-offs), 'all' every collective too (a fabric analysis).
+   * traffic (TP or PP across nodes, KV hand-offs), 'all' every collective too (a fabric analysis),
+   * 'off' none: every collective and hand-off at its closed-form price, links never shared.
    */
-  fabric?: FabricMode;
+  fabric?: FabricMode | 'off';
   /** Per-interval request histograms to fill (Prometheus export); not part of the result. */
   histograms?: IntervalHistograms<RequestHistogramMetric>;
 }
@@ -56,7 +57,7 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   metrics.onRequestEnd = options.onRequestEnd ?? null;
   const placement = placeEngines(scenario);
   const mode = options.fabric ?? 'shared';
-  const fabric = mode === 'all' || ClusterFabric.needed(scenario, placement) ? new ClusterFabric(kernel, scenario, calibration, placement, mode) : null;
+  const fabric = mode !== 'off' && (mode === 'all' || ClusterFabric.needed(scenario, placement)) ? new ClusterFabric(kernel, scenario, calibration, placement, mode) : null;
   const cluster = new Cluster(
     kernel,
     scenario,

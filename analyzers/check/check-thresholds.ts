@@ -9,11 +9,14 @@ import {
 import { SLO_METRICS, type SloMetric } from '../../engine/scenario/scenario-types.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
 import type { SaturationResult } from '../saturation/saturation-result.js';
+import type { FabricResult } from '../fabric/fabric-result.js';
 
 /** What a threshold is evaluated against: one simulation, and a saturation analysis when one ran. */
 export interface ThresholdSubject {
   simulation: SimulationResult;
   saturation: SaturationResult | null;
+  /** The fabric analysis, when a threshold needed one. */
+  fabric?: FabricResult | null;
   /** Why `saturation` is null, when the caller knows (e.g. the scenario states no SLO). */
   saturationMissing?: string;
 }
@@ -104,10 +107,21 @@ const FIELD_READERS: Record<ThresholdField, FieldReader> = {
       ? missing(`the pressure onset is indeterminate: ${s.pressureOnsetReason ?? 'no rate showed state pressure'}`)
       : measured(s.pressureOnsetRate),
   ),
+  'fabric.linkUtilizationP99': withFabric((f) => measured(f.linkUtilizationP99)),
+  'fabric.linkUtilizationMean': withFabric((f) => measured(f.linkUtilizationMean)),
+  'fabric.communicationShare': withFabric((f) => measured(f.communicationShare)),
+  'fabric.stretchShare': withFabric((f) => measured(f.stretchShare)),
+  'fabric.handOffWait': withFabric((f) => measured(f.handOffWaitMean)),
+  'fabric.pressureOnset': withFabric((f) => (f.pressureOnset === null ? missing(`the fabric pressure onset is indeterminate: ${f.pressureOnsetReason ?? 'no swept rate showed it'}`) : measured(f.pressureOnset.rate))),
   'saturation.goodput': withSaturation((s) =>
     s.goodputAtSaturation === null ? missing(saturationUnknown(s)) : measured(s.goodputAtSaturation),
   ),
 };
+
+/** The fabric analysis, or the reason there is none. */
+function withFabric(read: (f: FabricResult) => Measurement): FieldReader {
+  return ({ fabric }) => (fabric === undefined || fabric === null ? missing('no fabric analysis was run') : read(fabric));
+}
 
 function headroomUnknown(s: SaturationResult): string {
   if (s.currentRate === null) return 'headroom is unknown: the scenario has no offered rate of its own (a closed workload)';

@@ -2,12 +2,14 @@ import { loadScenario, type LoadedScenario } from '../../engine/scenario/load-sc
 import {
   formatThreshold,
   parseThreshold,
+  thresholdNeedsFabric,
   thresholdNeedsSaturation,
   type Threshold,
 } from '../../engine/scenario/threshold-expression.js';
 import { simulate } from '../../engine/simulate.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
 import type { SaturationResult } from '../saturation/saturation-result.js';
+import type { FabricResult } from '../fabric/fabric-result.js';
 import { evaluateThresholds, type ThresholdOutcome } from './check-thresholds.js';
 
 export const CHECK_REPORT_VERSION = 1;
@@ -30,6 +32,8 @@ export interface ScenarioCheck {
   simulation: SimulationResult;
   /** The saturation analysis, run only when a threshold needs it. */
   saturation: SaturationResult | null;
+  /** The fabric analysis, present only when a threshold needed it. */
+  fabric?: FabricResult;
 }
 
 export interface CheckReport {
@@ -128,9 +132,10 @@ export async function runChecks(files: readonly string[], options: RunChecksOpti
     const saturation = thresholds.some((t) => thresholdNeedsSaturation(t.threshold))
       ? await runSaturation(file, index, loaded, options)
       : null;
+    const fabric = thresholds.some((t) => thresholdNeedsFabric(t.threshold)) ? await runFabric(file, loaded, options) : null;
     const outcomes = evaluateThresholds(
       thresholds.map((t) => t.threshold),
-      { simulation, saturation: saturation?.result ?? null, ...(saturation?.missing ? { saturationMissing: saturation.missing } : {}) },
+      { simulation, saturation: saturation?.result ?? null, fabric, ...(saturation?.missing ? { saturationMissing: saturation.missing } : {}) },
     ).map((outcome, i) => ({ ...outcome, source: thresholds[i]!.source }));
     scenarios.push({
       file,
@@ -140,11 +145,18 @@ export async function runChecks(files: readonly string[], options: RunChecksOpti
       outcomes,
       simulation,
       saturation: saturation?.result ?? null,
+      ...(fabric !== null ? { fabric } : {}),
     });
   }
   const all = scenarios.flatMap((s) => s.outcomes);
   const failed = all.filter((o) => !o.passed).length;
   return { kind: 'check', version: CHECK_REPORT_VERSION, passed: failed === 0, thresholds: all.length, failed, scenarios };
+}
+
+/** The fabric analysis of one scenario (its own load and the onset sweep). */
+async function runFabric(file: string, loaded: LoadedScenario, options: RunChecksOptions): Promise<FabricResult> {
+  const { analyzeFabric } = await import('../fabric/analyze-fabric.js');
+  return analyzeFabric(loaded, { file, ...(options.workers !== undefined ? { workers: options.workers } : {}) });
 }
 
 /**

@@ -48,12 +48,21 @@ const SATURATION_FIELDS = {
   'saturation.goodput': { kind: 'requestRate', description: 'goodput at the saturation rate' },
 } as const satisfies Record<string, { kind: ThresholdKind; description: string }>;
 
-export type ThresholdField = LatencyField | keyof typeof SIMULATION_FIELDS | keyof typeof SATURATION_FIELDS;
+const FABRIC_FIELDS = {
+  'fabric.linkUtilizationP99': { kind: 'fraction', description: "the busiest link's p99 utilization over time (a fabric analysis)" },
+  'fabric.linkUtilizationMean': { kind: 'fraction', description: "the busiest link's mean utilization" },
+  'fabric.communicationShare': { kind: 'fraction', description: "share of the engines' busy time spent communicating" },
+  'fabric.stretchShare': { kind: 'fraction', description: "share of the engines' busy time their steps waited on shared links" },
+  'fabric.handOffWait': { kind: 'seconds', description: 'mean wait of a KV hand-off beyond its idle-fabric time (disaggregation)' },
+  'fabric.pressureOnset': { kind: 'requestRate', description: 'lowest swept rate where fabric pressure shows' },
+} as const satisfies Record<string, { kind: ThresholdKind; description: string }>;
+
+export type ThresholdField = LatencyField | keyof typeof SIMULATION_FIELDS | keyof typeof SATURATION_FIELDS | keyof typeof FABRIC_FIELDS;
 
 export interface ThresholdFieldSpec {
   kind: ThresholdKind;
-  /** 'simulation': read from one simulation; 'saturation': needs a saturation analysis. */
-  source: 'simulation' | 'saturation';
+  /** 'simulation': read from one simulation; 'saturation' / 'fabric': needs that analysis. */
+  source: 'simulation' | 'saturation' | 'fabric';
   description: string;
 }
 
@@ -81,6 +90,7 @@ export const THRESHOLD_FIELDS: Readonly<Record<ThresholdField, ThresholdFieldSpe
   ...latencyFields(),
   ...withSource(SIMULATION_FIELDS, 'simulation'),
   ...withSource(SATURATION_FIELDS, 'saturation'),
+  ...withSource(FABRIC_FIELDS, 'fabric'),
 });
 
 /** Every unit the grammar knows; which ones a field takes depends on its kind. */
@@ -143,7 +153,7 @@ const LATENCY_PATTERN =
 
 /** The fields and patterns an unknown field's message lists. */
 export function describeThresholdFields(): string {
-  const named = [...Object.keys(SIMULATION_FIELDS), ...Object.keys(SATURATION_FIELDS)];
+  const named = [...Object.keys(SIMULATION_FIELDS), ...Object.keys(SATURATION_FIELDS), ...Object.keys(FABRIC_FIELDS)];
   return `${LATENCY_PATTERN}, or one of ${named.join(', ')}`;
 }
 
@@ -312,6 +322,11 @@ export function formatThreshold(t: Pick<Threshold, 'field' | 'op' | 'amount' | '
 /** True when evaluating the threshold needs a saturation analysis (more than one simulation). */
 export function thresholdNeedsSaturation(t: Pick<Threshold, 'field'>): boolean {
   return THRESHOLD_FIELDS[t.field].source === 'saturation';
+}
+
+/** True when evaluating the threshold needs a fabric analysis. */
+export function thresholdNeedsFabric(t: Pick<Threshold, 'field'>): boolean {
+  return THRESHOLD_FIELDS[t.field].source === 'fabric';
 }
 
 /** compareThreshold(measured, op, bound) -> whether `measured op bound` holds. */

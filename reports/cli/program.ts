@@ -212,8 +212,10 @@ Thresholds read <field> <op> <value>[unit], ops < <= > >= == !=. Fields: <metric
 ttft, tpot, itl, e2e, queueWait; stat mean, p50, p90, p95, p99, max; units us ms s m h), slo.attainment
 (0.99 or 99%), slo.goodput, throughput.requestsPerSecond, throughput.outputTokensPerSecond[PerGpu],
 requests.dropped, requests.preempted, utilization.kvOccupancyPeak|kvOccupancyMean|gpuBusyFraction,
-and saturation.rate|headroom (percent)|headroomRate|pressureOnset|goodput, which run a saturation
-analysis. Exit 0 when all hold, 1 when any fails, 2 on invalid input.
+saturation.rate|headroom (percent)|headroomRate|pressureOnset|goodput, which run a saturation
+analysis, and fabric.linkUtilizationP99|linkUtilizationMean|communicationShare|stretchShare (fractions),
+fabric.handOffWait (seconds), fabric.pressureOnset (req/s), which run a fabric analysis.
+Exit 0 when all hold, 1 when any fails, 2 on invalid input.
 
 Examples:
   headroom check scenarios/llama-3.1-8b-h100-chat.yaml --fail-on 'ttft.p99 < 2s' --fail-on 'slo.attainment >= 99%'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateThresholds, type ThresholdSubject } from '../../../analyzers/check/check-thresholds.js';
 import type { SaturationResult } from '../../../analyzers/saturation/saturation-result.js';
+import type { FabricResult } from '../../../analyzers/fabric/fabric-result.js';
 import { formatMeasured, parseThreshold, THRESHOLD_FIELDS, type Threshold, type ThresholdField } from '../../../engine/scenario/threshold-expression.js';
 import { simulate } from '../../../engine/simulate.js';
 import { tinyScenario } from '../../helpers/tiny-scenario.js';
@@ -41,7 +42,34 @@ function saturationStub(overrides: Partial<SaturationResult> = {}): SaturationRe
   };
 }
 
-const subject = (saturation: SaturationResult | null = saturationStub()): ThresholdSubject => ({ simulation: withSlo, saturation });
+/** A fabric result as the analyzer shapes it, with the gate figures the check reads. */
+function fabricStub(overrides: Partial<FabricResult> = {}): FabricResult {
+  return {
+    kind: 'fabric',
+    version: 1,
+    seed: 1,
+    scenario: withSlo.scenario,
+    calibration: withSlo.calibration,
+    rate: 4,
+    run: { mode: 'all', links: 4, linksUsed: 2, linkUtilizationP99: 0.4, linkUtilizationMean: 0.2, hottest: [], linkLoads: [], engines: [], coupling: null, flows: { recomputations: 0, events: 0 } },
+    perNode: { gpuBusyFraction: 0.5, kvOccupancyMean: 0.1, kvOccupancyPeak: 0.2, healthy: true },
+    linkUtilizationP99: 0.4,
+    linkUtilizationMean: 0.2,
+    communicationShare: 0.1,
+    stretchShare: 0.01,
+    handOffWaitMean: 0.002,
+    hiddenFromPerNodeView: false,
+    points: [],
+    pressureOnset: { rate: 6, signal: 'stub' },
+    pressureOnsetReason: null,
+    sloBreakRate: 8,
+    sloBreakReason: null,
+    findings: [],
+    ...overrides,
+  };
+}
+
+const subject = (saturation: SaturationResult | null = saturationStub()): ThresholdSubject => ({ simulation: withSlo, saturation, fabric: fabricStub() });
 
 /** A bound inside the field's values (a threshold outside them is refused as gating nothing). */
 function someBound(field: ThresholdField): string {
@@ -142,6 +170,15 @@ describe('evaluateThresholds: where each field is read', () => {
 });
 
 describe('evaluateThresholds: a known field without a value fails, with the reason', () => {
+  it('fabric fields read the fabric analysis; without one, or with no onset found, they fail saying why', () => {
+    expect(outcomeOf('fabric.linkUtilizationP99 < 80%')).toMatchObject({ measured: 0.4, passed: true });
+    expect(outcomeOf('fabric.handOffWait < 1ms')).toMatchObject({ measured: 0.002, passed: false });
+    expect(outcomeOf('fabric.stretchShare < 5%', { simulation: withSlo, saturation: null })).toMatchObject({ measured: null, passed: false, reason: 'no fabric analysis was run' });
+    const o = outcomeOf('fabric.pressureOnset > 5 req/s', { simulation: withSlo, saturation: null, fabric: fabricStub({ pressureOnset: null, pressureOnsetReason: 'no swept rate showed it' }) });
+    expect(o).toMatchObject({ measured: null, passed: false });
+    expect(o.reason).toMatch(/indeterminate: no swept rate showed it/);
+  });
+
   it('slo.attainment and slo.goodput fail when the scenario states no slo', () => {
     for (const field of ['slo.attainment', 'slo.goodput']) {
       const o = outcomeOf(`${field} > 0`, { simulation: withoutSlo, saturation: null });
