@@ -152,7 +152,10 @@ export class Cluster {
       const handOff = (seq: Sequence, from: Replica, time: number) => {
         const to = decode.engines[router.pick(decode.engines)]!;
         const bytes = bytesPerToken * seq.prefillTarget;
+        // Counted at its destination from now: the router must see hand-offs still in flight.
+        to.incoming++;
         moves.transfer(from, to, bytes, () => {
+          to.incoming--;
           from.releaseKv(seq);
           observer.onKvTransfer(seq, kernel.now - time, bytes);
           to.acceptWithKv(seq);

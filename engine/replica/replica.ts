@@ -124,9 +124,12 @@ export class Replica {
     this.policy = BATCH_POLICIES[config.scheduler];
   }
 
-  /** Requests routed here and not yet finished. */
+  /** Requests whose KV is on its way here (disaggregation): routed, not yet landed. */
+  incoming = 0;
+
+  /** Requests routed here and not yet finished (those whose KV is still moving here included). */
   get outstanding(): number {
-    return this.waiting.length + this.running.length;
+    return this.waiting.length + this.running.length + this.incoming;
   }
 
   /** When the step running (or last run) started. */

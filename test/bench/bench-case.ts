@@ -50,6 +50,21 @@ const CASES: Record<string, { file: string; sets: string[]; needsShared: boolean
     ],
     needsShared: false,
   },
+  // Issue 11's fabric bench: 64 nodes x 8 H100 in 8 racks (2:1 spine), P/D disaggregated (256
+  // prefill engines TP1, 64 decode engines TP4), 100,000 long-prompt requests: every KV hand-off
+  // is a set of flows on the shared fabric.
+  'fabric-64-nodes': {
+    file: 'scenarios/llama-3.1-8b-pd-disaggregated.yaml',
+    sets: [
+      'cluster.nodes=64',
+      'cluster.topology={racks: 8, spine: {oversubscription: 2}}',
+      'serving.disaggregation={prefill: {replicas: 256, tensorParallelSize: 1}, decode: {replicas: 64, tensorParallelSize: 4}}',
+      `stop.requests=${process.env.BENCH_REQUESTS ?? 100000}`,
+      'workload.arrival.rate=600',
+      'limits.eventBudget=1000000000',
+    ],
+    needsShared: false,
+  },
 };
 
 const name = process.argv[2] ?? '';
@@ -84,5 +99,8 @@ console.log(
     tpot: { p50: l.tpot.p50, p99: l.tpot.p99 },
     e2e: { p50: l.e2e.p50, p99: l.e2e.p99 },
     preempted: result.requests.preempted,
+    ...(result.fabric === undefined
+      ? {}
+      : { flowEvents: result.fabric.flows.events, flowEventsPerSecond: result.fabric.flows.events / ((t2 - t1) / 1000), linkUtilizationP99: result.fabric.linkUtilizationP99, hottestLink: result.fabric.hottest[0]?.id ?? null }),
   }),
 );
