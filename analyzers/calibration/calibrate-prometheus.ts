@@ -83,18 +83,30 @@ export function readTelemetryBytes(file: string, what: string, maxBytes: number)
   }
 }
 
-/** The latest value of each label set of `name`, summed (counters across finished_reason, ...). */
+/**
+ * What a counter (or histogram part) of `name` counted over the scrapes, summed over its label sets
+ * (counters across finished_reason, ...): its latest value, less its first when the file is a
+ * series of timestamped scrapes whose first already counted something (a server that ran before
+ * the window: only the window's requests are the measured run). A series that starts from zero,
+ * like a simulation's export, keeps its first interval.
+ */
 function lastTotal(samples: readonly PromSample[], name: string): number | null {
   const latest = new Map<string, PromSample>();
+  const earliest = new Map<string, PromSample>();
   for (const s of samples) {
     if (s.name !== name) continue;
     const key = JSON.stringify(Object.entries(s.labels).sort());
     const prev = latest.get(key);
     if (prev === undefined || (s.timestamp ?? 0) >= (prev.timestamp ?? 0)) latest.set(key, s);
+    const first = earliest.get(key);
+    if (s.timestamp !== null && (first === undefined || s.timestamp < (first.timestamp ?? Infinity))) earliest.set(key, s);
   }
   if (latest.size === 0) return null;
   let total = 0;
-  for (const s of latest.values()) total += s.value;
+  for (const [key, s] of latest) {
+    const first = earliest.get(key);
+    total += first !== undefined && first !== s && first.timestamp !== s.timestamp ? s.value - first.value : s.value;
+  }
   return total;
 }
 

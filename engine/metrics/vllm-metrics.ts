@@ -97,9 +97,12 @@ export function vllmMetricFamilies(result: SimulationResult, histograms: Interva
   gauge('vllm:num_requests_waiting', 'Number of requests waiting to be processed.', t.queueDepth);
   gauge('vllm:kv_cache_usage_perc', 'KV-cache usage. 1 means 100 percent usage.', t.kvOccupancy);
 
+  // Counters and histograms open with the scrape a server shows as it starts (all zero at t = 0),
+  // so a reader taking a series' deltas (last less first) counts the whole run.
+  const zero = (name: string, extra: Record<string, string> = {}): PromSample => ({ name, labels: { ...base, ...extra }, value: 0, timestamp: 0 });
   const counter = (name: string, help: string, perSecond: (i: number) => number, extra: Record<string, string> = {}) => {
     let total = 0;
-    const samples: PromSample[] = [];
+    const samples: PromSample[] = [zero(name, extra)];
     for (let i = 0; i < n; i++) {
       total += perSecond(i) * span(i);
       samples.push(sample(name, Math.round(total), i, extra));
@@ -114,7 +117,12 @@ export function vllmMetricFamilies(result: SimulationResult, histograms: Interva
 
   for (const [metric, name, help] of HISTOGRAM_NAMES) {
     const h = histograms.of(metric);
-    const samples: PromSample[] = [];
+    const samples: PromSample[] = [
+      ...h.bounds.map((b) => zero(`${name}_bucket`, { le: formatBound(b) })),
+      zero(`${name}_bucket`, { le: '+Inf' }),
+      zero(`${name}_count`),
+      zero(`${name}_sum`),
+    ];
     const cumulative = new Array<number>(h.bounds.length + 1).fill(0);
     let sum = 0;
     for (let i = 0; i < n; i++) {

@@ -48,13 +48,16 @@ describe('simulated vLLM metrics, interval by interval', () => {
     expect(JSON.stringify(simulate(scenario))).toBe(JSON.stringify(result));
   });
 
-  it('every family has one sample per series interval (per bucket for histograms), stamped like the series', () => {
+  it('every family has one sample per series interval (per bucket for histograms), stamped like the series; counters and histograms open at 0 with zeros', () => {
     const n = result.timeSeries.total.running.length;
     const stamps = family('vllm:num_requests_running').samples.map((s) => s.timestamp);
     expect(stamps).toHaveLength(n);
     const ttft = family('vllm:time_to_first_token_seconds').samples;
-    expect(at(ttft, 'vllm:time_to_first_token_seconds_count').map((s) => s.timestamp)).toEqual(stamps);
-    expect(at(ttft, 'vllm:time_to_first_token_seconds_bucket', '+Inf')).toHaveLength(n);
+    const counts = at(ttft, 'vllm:time_to_first_token_seconds_count');
+    expect(counts.map((s) => s.timestamp)).toEqual([0, ...stamps]);
+    expect(counts[0]!.value).toBe(0);
+    expect(at(ttft, 'vllm:time_to_first_token_seconds_bucket', '+Inf')).toHaveLength(n + 1);
+    expect(family('vllm:request_success_total').samples[0]).toMatchObject({ value: 0, timestamp: 0 });
   });
 
   it('histograms are cumulative over time and end at the run totals, sum / count = the mean', () => {
