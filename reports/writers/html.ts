@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { describeValue, formatPath } from '../../engine/scenario/format-issues.js';
+import { SCENARIO_BOUNDS } from '../../engine/scenario/scenario-schema.js';
 import type { MadeBy, ReportEntry, ReportPayload } from '../../web/src/payload.js';
 
 /**
@@ -113,6 +114,14 @@ export const REPORT_LIMITS = {
   calibrationRuns: 256,
   calibrationStatistics: 16,
   calibrationText: 4_096,
+  /** A fabric analysis: links drawn on the topology, hottest links, buckets of a link's profile, engines of the coupling matrix, sweep points, findings, characters of a text. */
+  fabricLinks: 4_096,
+  hottestLinks: 16,
+  profileBuckets: 1_024,
+  couplingEngines: 64,
+  fabricPoints: 1_000,
+  findings: 64,
+  fabricText: 4_096,
   /** Any file: nesting, entries in one list, characters in one string, values in all. */
   depth: 32,
   listEntries: 20_000,
@@ -134,6 +143,11 @@ const TOP_LEVEL_KEYS: Record<string, readonly string[]> = {
   'saturation-comparison': ['kind', 'version', 'seed', 'configurations', 'infeasible'],
   'concurrency-sweep': ['kind', 'version', 'seed', 'scenario', 'replications', 'levels'],
   calibration: ['kind', 'version', 'profile', 'deployment', 'runs'],
+  fabric: [
+    'kind', 'version', 'seed', 'scenario', 'calibration', 'rate', 'run', 'perNode', 'linkUtilizationP99', 'linkUtilizationMean', 'communicationShare',
+    'stretchShare', 'handOffWaitMean', 'hiddenFromPerNodeView', 'points', 'pressureOnset', 'pressureOnsetReason', 'sloBreakRate', 'sloBreakReason', 'findings',
+  ],
+  'fabric-comparison': ['kind', 'version', 'configurations', 'infeasible'],
 };
 
 /**
@@ -360,8 +374,128 @@ const calibrationComparison = z.looseObject({
     .min(1)
     .max(REPORT_LIMITS.calibrationRuns),
 });
-const SCHEMAS = { simulation, saturation, 'saturation-comparison': comparison, 'concurrency-sweep': concurrencySweep, calibration: calibrationComparison } as const;
-const DRAWN = Object.keys(SCHEMAS).map((k) => JSON.stringify(k));
+/** A text of a fabric analysis (a link id, a traffic tag, a finding, a label). */
+const fabricText = text.max(REPORT_LIMITS.fabricText);
+/** Utilizations, shares, seconds, bytes: finite and non-negative (a utilization may round a hair above 1). */
+const amount = num.nonnegative();
+const index = num.int().nonnegative();
+const perNodeView = z.looseObject({ gpuBusyFraction: amount, kvOccupancyMean: amount, kvOccupancyPeak: amount, healthy: z.boolean() });
+const linkSummary = z.looseObject({
+  id: fabricText,
+  kind: fabricText,
+  capacityGBps: amount,
+  utilizationMean: amount,
+  utilizationP50: amount,
+  utilizationP99: amount,
+  utilizationMax: amount,
+  busyGB: amount,
+  traffic: z.array(z.looseObject({ tag: fabricText, GB: amount })).max(REPORT_LIMITS.findings),
+  engines: index,
+  node: index.nullable(),
+  rack: index,
+  profile: z.looseObject({ bucketSeconds: amount, utilization: z.array(amount).max(REPORT_LIMITS.profileBuckets) }),
+});
+/** engine/fabric/fabric-summary.ts FabricSummary: what the shared fabric did in the run. */
+const fabricSummary = z.looseObject({
+  mode: z.enum(['shared', 'all']),
+  links: index,
+  linksUsed: index,
+  linkUtilizationP99: amount,
+  linkUtilizationMean: amount,
+  hottest: z.array(linkSummary).max(REPORT_LIMITS.hottestLinks),
+  linkLoads: z
+    .array(z.looseObject({ id: fabricText, kind: fabricText, node: index.nullable(), rack: index, utilizationMean: amount, utilizationP99: amount }))
+    .max(REPORT_LIMITS.fabricLinks),
+  engines: z
+    .array(z.looseObject({ engine: index, communicationShare: amount, stretchSeconds: amount, stretchedSteps: amount, flowGB: amount, handOffs: amount, handOffWaitMeanSeconds: amount }))
+    .max(REPORT_LIMITS.replicas),
+  coupling: z.array(z.array(amount).max(REPORT_LIMITS.couplingEngines)).max(REPORT_LIMITS.couplingEngines).nullable(),
+  flows: z.looseObject({ recomputations: amount, events: amount }),
+});
+const fabricPoint = z.looseObject({
+  rate: amount,
+  linkUtilizationP99: amount,
+  linkUtilizationMean: amount,
+  hottestLink: z.looseObject({ id: fabricText, kind: fabricText, utilizationP99: amount, topTraffic: fabricText.nullable() }).nullable(),
+  communicationShare: amount,
+  stretchShare: amount,
+  handOffWaitMean: amount,
+  perNode: perNodeView,
+  sloMet: z.boolean().nullable(),
+  ttftP99: amount.nullable(),
+  tpotP99: amount.nullable(),
+});
+/** The scenario a fabric analysis echoes, with the layout the topology is drawn from (racks, pools), within the engine's own bounds. */
+const fabricScenario = scenario.extend({
+  cluster: scenario.shape.cluster.extend({
+    nodes: num.int().positive().max(SCENARIO_BOUNDS.maxNodes),
+    gpusPerNode: num.int().positive().max(SCENARIO_BOUNDS.maxGpusPerNode),
+    topology: z
+      .looseObject({
+        racks: num.int().positive().max(SCENARIO_BOUNDS.maxNodes).optional(),
+        nodesPerRack: num.int().positive().max(SCENARIO_BOUNDS.maxNodes).optional(),
+        spine: z.looseObject({ oversubscription: num.min(1).optional() }).optional(),
+      })
+      .nullable(),
+  }),
+  serving: scenario.shape.serving.extend({
+    disaggregation: z
+      .looseObject({ prefill: z.looseObject({ replicas: index, tensorParallelSize: num.int().positive() }), decode: z.looseObject({ replicas: index, tensorParallelSize: num.int().positive() }) })
+      .nullable()
+      .optional(),
+  }),
+});
+/** `headroom fabric` (analyzers/fabric/fabric-result.ts FabricResult). */
+const fabric = z.looseObject({
+  kind: z.literal('fabric'),
+  version: z.literal(1),
+  seed: num,
+  scenario: fabricScenario,
+  calibration,
+  rate: amount.nullable(),
+  run: fabricSummary,
+  perNode: perNodeView,
+  linkUtilizationP99: amount,
+  linkUtilizationMean: amount,
+  communicationShare: amount,
+  stretchShare: amount,
+  handOffWaitMean: amount,
+  hiddenFromPerNodeView: z.boolean(),
+  points: z.array(fabricPoint).max(REPORT_LIMITS.fabricPoints),
+  pressureOnset: z.looseObject({ rate: amount, signal: fabricText }).nullable(),
+  pressureOnsetReason: fabricText.nullable(),
+  sloBreakRate: amount.nullable(),
+  sloBreakReason: fabricText.nullable(),
+  findings: z.array(fabricText).max(REPORT_LIMITS.findings),
+});
+const overrides = z.record(fabricText, fabricText);
+/** `headroom fabric --vary` (FabricComparison): kind "fabric" with configurations. */
+const fabricComparison = z.looseObject({
+  kind: z.literal('fabric'),
+  version: z.literal(1),
+  configurations: z
+    .array(fabric.extend({ label: fabricText, overrides }))
+    .min(1)
+    .max(REPORT_LIMITS.configurations),
+  infeasible: z.array(z.looseObject({ label: fabricText, overrides, reason: fabricText })).max(REPORT_LIMITS.configurations),
+});
+const SCHEMAS = {
+  simulation,
+  saturation,
+  'saturation-comparison': comparison,
+  'concurrency-sweep': concurrencySweep,
+  calibration: calibrationComparison,
+  fabric,
+  'fabric-comparison': fabricComparison,
+} as const;
+/** The kinds a result file may name (a fabric comparison is kind "fabric" with configurations). */
+const KINDS = Object.keys(SCHEMAS).filter((k) => k !== 'fabric-comparison');
+const DRAWN = KINDS.map((k) => JSON.stringify(k));
+
+/** schemaKey(kind, value) -> which schema reads this file: a fabric file with `configurations` is a --vary comparison. */
+function schemaKey(kind: string, value: object): keyof typeof SCHEMAS {
+  return kind === 'fabric' && Object.hasOwn(value, 'configurations') ? 'fabric-comparison' : (kind as keyof typeof SCHEMAS);
+}
 
 /** The value at a key path (for "got ..." in messages). */
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
@@ -375,7 +509,9 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
  * "file: key.path: expected X, got Y" lines (at most 10): not an object, a kind the report does
  * not draw, another version, a missing or mistyped field, a series longer than REPORT_LIMITS, a
  * sweep or comparison with nothing in it, a calibration comparison past its caps (runs, statistics,
- * text lengths) or with a negative or non-finite figure.
+ * text lengths) or with a negative or non-finite figure, a fabric analysis past its caps (links,
+ * hottest links, profile buckets, coupling engines, points, configurations, text lengths) or with a
+ * negative or non-finite figure.
  */
 export function validateReportInput(value: unknown, file: string): { entry: ReportEntry } | { issues: string[] } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -383,17 +519,19 @@ export function validateReportInput(value: unknown, file: string): { entry: Repo
   }
   const kind = (value as { kind?: unknown }).kind;
   // Own keys only: `kind: "constructor"` is `in` every object.
-  if (typeof kind !== 'string' || !Object.hasOwn(SCHEMAS, kind)) {
-    const known = typeof kind === 'string' && ['fabric', 'survivability'].includes(kind) ? ` (the report does not draw ${kind} results yet)` : '';
+  if (typeof kind !== 'string' || !KINDS.includes(kind)) {
+    const known = typeof kind === 'string' && ['survivability'].includes(kind) ? ` (the report does not draw ${kind} results yet)` : '';
     return { issues: [`${file}: kind: expected ${DRAWN.join(', ')}, got ${describeValue(kind)}${known}; is this a Headroom result file?`] };
   }
   const shape = boundedShape(value);
   if (shape !== null) return { issues: [`${file}: ${shape.path.length === 0 ? '(top level)' : formatPath(shape.path)}: ${shape.message}`] };
-  const unknown = Object.keys(value).filter((k) => !TOP_LEVEL_KEYS[kind]!.includes(k));
+  const key = schemaKey(kind, value);
+  const what = key === 'fabric-comparison' ? 'fabric --vary comparison' : `${kind} result`;
+  const unknown = Object.keys(value).filter((k) => !TOP_LEVEL_KEYS[key]!.includes(k));
   if (unknown.length > 0) {
-    return { issues: [`${file}: ${formatPath([unknown[0]!])}: unknown key in a ${kind} result; expected one of ${TOP_LEVEL_KEYS[kind]!.join(', ')}`] };
+    return { issues: [`${file}: ${formatPath([unknown[0]!])}: unknown key in a ${what}; expected one of ${TOP_LEVEL_KEYS[key]!.join(', ')}`] };
   }
-  const parsed = SCHEMAS[kind as keyof typeof SCHEMAS].safeParse(value);
+  const parsed = SCHEMAS[key].safeParse(value);
   if (parsed.success) return { entry: { file, result: value as ReportEntry['result'] } };
   const issues = parsed.error.issues.slice(0, 10).map((issue) => {
     const path = formatPath(issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)));

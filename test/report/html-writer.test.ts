@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildHtmlReport, defaultMadeBy, embedJson, htmlReport, REPORT_LIMITS, validateReportInput } from '../../reports/writers/html.js';
 import type { ReportPayload } from '../../web/src/payload.js';
 import { calibratedFixture, calibrationFixture, withoutOptionalFields } from '../web/fixtures/calibration.js';
+import { fabricComparison, idleFabric, pdFabric, wideFabric } from '../web/fixtures/fabric.js';
 import { chatScenario, concurrencyFixture, costFixture, HOSTILE_NAME, saturationFixture, simulated, sizingFixture, uncalibrated, varyFixture, withoutCalibration } from '../web/fixtures/results.js';
 import { ensureReportApp } from './report-files.js';
 
@@ -110,8 +111,9 @@ describe('reports/writers/html', () => {
   it('validateReportInput rejects foreign JSON with "file: key.path: expected X, got Y"', () => {
     const issues = (value: unknown) => ('issues' in validateReportInput(value, 'x.json') ? (validateReportInput(value, 'x.json') as { issues: string[] }).issues : []);
     expect(issues([1, 2])).toEqual(['x.json: expected a Headroom result (a JSON object with "kind"), got a list of 2']);
-    expect(issues({ hello: 'world' })[0]).toBe('x.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", "calibration", got nothing; is this a Headroom result file?');
-    expect(issues({ kind: 'fabric' })[0]).toContain('(the report does not draw fabric results yet)');
+    expect(issues({ hello: 'world' })[0]).toBe('x.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", "calibration", "fabric", got nothing; is this a Headroom result file?');
+    expect(issues({ kind: 'survivability' })[0]).toContain('(the report does not draw survivability results yet)');
+    expect(issues({ kind: 'fabric-comparison' })[0]).toMatch(/^x\.json: kind: expected .*, got "fabric-comparison"/);
     const sim = JSON.parse(JSON.stringify(simulated())) as Record<string, unknown>;
     expect(issues({ ...sim, version: 2 })).toEqual(['x.json: version: expected 1, got 2']);
     expect(issues({ ...sim, latency: { ...(sim.latency as object), ttft: { count: 'many' } } })[0]).toMatch(/^x\.json: latency\.ttft\.count: expected number, got "many"$/);
@@ -151,6 +153,44 @@ describe('reports/writers/html', () => {
     expect(issues({ ...base, profile: 3 })).toEqual(['x.json: profile: expected string, got 3']);
     expect(issues({ ...base, version: 2 })).toEqual(['x.json: version: expected 1, got 2']);
     expect(issues({ ...base, scenario: {} })).toEqual(['x.json: scenario: unknown key in a calibration result; expected one of kind, version, profile, deployment, runs']);
+  });
+
+  it('validateReportInput accepts fabric analyses (busy, 64 x 8, idle) and fabric --vary comparisons', () => {
+    for (const result of [pdFabric(), wideFabric(), idleFabric(), fabricComparison()]) {
+      expect(validateReportInput(JSON.parse(JSON.stringify(result)), 'f.json')).toHaveProperty('entry');
+    }
+  });
+
+  it('validateReportInput bounds a fabric analysis: links, hottest links, profile buckets, coupling, points, configurations, texts, finite non-negative figures, known keys', () => {
+    const issues = (value: unknown) => (validateReportInput(JSON.parse(JSON.stringify(value)), 'x.json') as { issues?: string[] }).issues ?? [];
+    const L = REPORT_LIMITS;
+    const base = pdFabric();
+    const withRun = (patch: object) => ({ ...base, run: { ...base.run, ...patch } });
+    const link = base.run.linkLoads[0]!;
+    const hot = base.run.hottest[0]!;
+    expect(issues(withRun({ linkLoads: new Array(L.fabricLinks + 1).fill(link) }))).toEqual([`x.json: run.linkLoads: expected at most ${L.fabricLinks} entries, got a list of ${L.fabricLinks + 1}`]);
+    expect(issues(withRun({ hottest: new Array(L.hottestLinks + 1).fill(hot) }))).toEqual([`x.json: run.hottest: expected at most ${L.hottestLinks} entries, got a list of ${L.hottestLinks + 1}`]);
+    expect(issues(withRun({ hottest: [{ ...hot, profile: { bucketSeconds: 1, utilization: new Array(L.profileBuckets + 1).fill(0.5) } }] }))).toEqual([
+      `x.json: run.hottest[0].profile.utilization: expected at most ${L.profileBuckets} entries, got a list of ${L.profileBuckets + 1}`,
+    ]);
+    const square = (n: number) => Array.from({ length: n }, () => new Array<number>(n).fill(0));
+    expect(issues(withRun({ coupling: square(L.couplingEngines + 1) }))[0]).toBe(`x.json: run.coupling: expected at most ${L.couplingEngines} entries, got a list of ${L.couplingEngines + 1}`);
+    expect(issues({ ...base, points: new Array(L.fabricPoints + 1).fill(base.points[0]) })).toEqual([`x.json: points: expected at most ${L.fabricPoints} entries, got a list of ${L.fabricPoints + 1}`]);
+    const cmp = fabricComparison();
+    expect(issues({ ...cmp, configurations: new Array(L.configurations + 1).fill(cmp.configurations[0]) })).toEqual([
+      `x.json: configurations: expected at most ${L.configurations} entries, got a list of ${L.configurations + 1}`,
+    ]);
+    expect(issues({ ...cmp, configurations: [] })).toEqual(['x.json: configurations: expected at least 1 entry, got an empty list']);
+    expect(issues(withRun({ linkLoads: [{ ...link, id: 'x'.repeat(L.fabricText + 1) }] }))[0]).toMatch(/^x\.json: run\.linkLoads\[0\]\.id: expected at most 4096 characters/);
+    expect(issues({ ...base, findings: ['y'.repeat(L.fabricText + 1)] })[0]).toMatch(/^x\.json: findings\[0\]: expected at most 4096 characters/);
+    expect(issues(withRun({ linkLoads: [{ ...link, utilizationP99: -0.5 }] }))).toEqual(['x.json: run.linkLoads[0].utilizationP99: expected at least 0, got -0.5']);
+    expect(validateReportInput({ ...base, linkUtilizationP99: Infinity }, 'x.json')).toEqual({ issues: ['x.json: linkUtilizationP99: expected number, got Infinity'] });
+    expect(issues(withRun({ coupling: [[0, 'a lot']] }))).toEqual(['x.json: run.coupling[0][1]: expected number, got "a lot"']);
+    expect(issues({ ...base, scenario: { ...base.scenario, cluster: { ...base.scenario.cluster, gpusPerNode: 1e9 } } })).toEqual(['x.json: scenario.cluster.gpusPerNode: expected at most 72, got 1000000000']);
+    expect(issues({ ...base, scenario: { ...base.scenario, cluster: { ...base.scenario.cluster, topology: { racks: 0 } } } })).toEqual(['x.json: scenario.cluster.topology.racks: expected more than 0, got 0']);
+    expect(issues({ ...base, run: { ...base.run, mode: 'some' } })).toEqual(['x.json: run.mode: expected "shared" or "all", got "some"']);
+    expect(issues({ ...base, injected: 1 })).toEqual([`x.json: injected: unknown key in a fabric result; expected one of ${'kind, version, seed, scenario, calibration, rate, run, perNode, linkUtilizationP99, linkUtilizationMean, communicationShare, stretchShare, handOffWaitMean, hiddenFromPerNodeView, points, pressureOnset, pressureOnsetReason, sloBreakRate, sloBreakReason, findings'}`]);
+    expect(issues({ ...cmp, findings: [] })).toEqual(['x.json: findings: unknown key in a fabric --vary comparison; expected one of kind, version, configurations, infeasible']);
   });
 
   it('defaultMadeBy(argv, env) is "headroom" and the arguments (shell-quoted where needed), at now or SOURCE_DATE_EPOCH', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { entryLabels, reportSections, withFile } from '../../web/src/shape/report-sections.js';
+import { fabricComparison, pdFabric } from './fixtures/fabric.js';
 import { chatScenario, concurrencyFixture, saturationFixture, simulated, varyFixture } from './fixtures/results.js';
 
 describe('reportSections', () => {
@@ -23,6 +24,20 @@ describe('reportSections', () => {
       ['concurrency-sweep', ['c1.json']],
       ['concurrency-sweep', ['c2.json']],
     ]);
+  });
+
+  it('reportSections gives each fabric analysis and each fabric --vary comparison (both kind "fabric") a view of its own', () => {
+    const entries = [
+      { file: 'f1.json', result: pdFabric() },
+      { file: 'cmp.json', result: fabricComparison() },
+      { file: 'f2.json', result: pdFabric() },
+    ];
+    expect(reportSections(entries).map((s) => [s.kind, s.entries.map((e) => e.file)])).toEqual([
+      ['fabric', ['f1.json']],
+      ['fabric-comparison', ['cmp.json']],
+      ['fabric', ['f2.json']],
+    ]);
+    expect(entryLabels(entries)).toEqual(['llama-3.1-8b-pd-disaggregated (f1.json)', 'fabric comparison of 2 configurations', 'llama-3.1-8b-pd-disaggregated (f2.json)']);
   });
 
   it('entryLabels(entries) adds the file name only where two scenario names collide', () => {

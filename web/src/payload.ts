@@ -1,10 +1,11 @@
 import type { CalibrationComparison } from '../../analyzers/calibration/compare-runs.js';
+import type { FabricComparison, FabricResult } from '../../analyzers/fabric/fabric-result.js';
 import type { ConcurrencySweepResult } from '../../analyzers/saturation/concurrency-sweep.js';
 import type { SaturationComparison, SaturationResult } from '../../analyzers/saturation/saturation-result.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
 
 /** A result the report can draw. */
-export type ReportableResult = SimulationResult | SaturationResult | SaturationComparison | ConcurrencySweepResult | CalibrationComparison;
+export type ReportableResult = SimulationResult | SaturationResult | SaturationComparison | ConcurrencySweepResult | CalibrationComparison | FabricResult | FabricComparison;
 
 /** One input file of `headroom report`, as given on the command line. */
 export interface ReportEntry {

@@ -32,12 +32,12 @@ function readEntries(file: string): { entries: ReportEntry[] } | { issues: strin
   } catch (error) {
     return { issues: [`${file}: not valid JSON (${(error as Error).message})`] };
   }
-  // A `check --json` report carries the results it gated: report each of them.
+  // A `check --json` report carries the results it gated (a fabric analysis when a threshold read one): report each of them.
   if (isCheckReport(value)) {
     const entries: ReportEntry[] = [];
     const issues: string[] = [];
     value.scenarios.forEach((scenario, i) => {
-      for (const [what, result] of [['simulation', scenario.simulation], ['saturation', scenario.saturation]] as const) {
+      for (const [what, result] of [['simulation', scenario.simulation], ['saturation', scenario.saturation], ['fabric', scenario.fabric]] as const) {
         if (result === null || result === undefined) continue;
         const read = validateReportInput(result, `${file}: scenarios[${i}].${what}`);
         if ('entry' in read) entries.push(read.entry);
@@ -50,7 +50,7 @@ function readEntries(file: string): { entries: ReportEntry[] } | { issues: strin
   return 'entry' in read ? { entries: [read.entry] } : read;
 }
 
-function isCheckReport(value: unknown): value is { scenarios: { simulation?: unknown; saturation?: unknown }[] } {
+function isCheckReport(value: unknown): value is { scenarios: { simulation?: unknown; saturation?: unknown; fabric?: unknown }[] } {
   const v = value as { kind?: unknown; scenarios?: unknown } | null;
   return typeof v === 'object' && v !== null && v.kind === 'check' && Array.isArray(v.scenarios) && v.scenarios.length <= 64;
 }
@@ -83,7 +83,7 @@ export function reportCommand(files: string[], options: ReportCommandOptions): v
   } catch (error) {
     throw new ExitError(EXIT.INVALID_INPUT, `-o ${options.output}: cannot write (${(error as Error).message})`);
   }
-  const kinds = entries.map((e) => e.result.kind);
-  const what = entries.length === 1 ? `a ${kinds[0]} result` : `${entries.length} results`;
+  const kinds = entries.map((e) => (e.result.kind === 'fabric' && 'configurations' in e.result ? 'fabric --vary comparison' : `${e.result.kind} result`));
+  const what = entries.length === 1 ? `a ${kinds[0]}` : `${entries.length} results`;
   process.stdout.write(`wrote ${safeLine(options.output)} (${what}, ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB); open it in a browser\n`);
 }

@@ -11,6 +11,8 @@ export interface TimeBrushData {
   /** The window shown now, seconds (read at each key press: the view owns it). */
   domain: () => [number, number];
   unit: TimeUnit;
+  /** Left and right margins, to line the strip up with the chart it zooms (default: the time-series charts'). */
+  inset?: { left: number; right: number };
 }
 
 const MARGIN = { top: 6, right: 16, bottom: 24, left: 58 };
@@ -21,7 +23,7 @@ const MARGIN = { top: 6, right: 16, bottom: 24, left: 58 };
  * (focus the strip): ←/→ pan, + and - zoom, 0 or Escape resets.
  */
 export function drawTimeBrush(host: HTMLElement, width: number, data: TimeBrushData, onChange: (domain: [number, number] | null) => void): void {
-  const frame = chartFrame(host, width, 78, MARGIN, 'Time window: drag to zoom the charts above');
+  const frame = chartFrame(host, width, 78, data.inset ? { ...MARGIN, ...data.inset } : MARGIN, 'Time window: drag to zoom the charts above');
   const { svg, plot, innerWidth, innerHeight } = frame;
   svg.attr('tabindex', 0).attr('aria-label', 'Time window. Drag across it to zoom; keys: arrows pan, plus and minus zoom, 0 resets.');
   const u = data.unit.seconds;

@@ -1,9 +1,11 @@
 import type { CalibrationComparison } from '../../../analyzers/calibration/compare-runs.js';
+import type { FabricComparison, FabricResult } from '../../../analyzers/fabric/fabric-result.js';
 import type { ConcurrencySweepResult } from '../../../analyzers/saturation/concurrency-sweep.js';
 import type { SaturationComparison, SaturationResult } from '../../../analyzers/saturation/saturation-result.js';
 import type { SimulationResult } from '../../../engine/simulation-result.js';
 import type { ReportEntry } from '../payload.js';
 import { calibrationLabel } from './calibration.js';
+import { isFabricComparison } from './fabric-links.js';
 
 /** A result with the name the report calls it by (plain text; may be anything a scenario says). */
 export interface Labelled<R> {
@@ -14,20 +16,24 @@ export interface Labelled<R> {
 
 /**
  * What the page shows, in order: simulations (one view, or a comparison of several), saturation
- * results (likewise), each `--vary` comparison and each concurrency sweep on its own, and
- * calibration checks (one view, or a comparison of several).
+ * results (likewise), each `--vary` comparison and each concurrency sweep on its own, calibration
+ * checks (one view, or a comparison of several), and each fabric analysis or fabric `--vary`
+ * comparison on its own.
  */
 export type ReportSection =
   | { kind: 'simulation'; entries: Labelled<SimulationResult>[] }
   | { kind: 'saturation'; entries: Labelled<SaturationResult>[] }
   | { kind: 'saturation-comparison'; entries: [Labelled<SaturationComparison>] }
   | { kind: 'concurrency-sweep'; entries: [Labelled<ConcurrencySweepResult>] }
-  | { kind: 'calibration'; entries: Labelled<CalibrationComparison>[] };
+  | { kind: 'calibration'; entries: Labelled<CalibrationComparison>[] }
+  | { kind: 'fabric'; entries: [Labelled<FabricResult>] }
+  | { kind: 'fabric-comparison'; entries: [Labelled<FabricComparison>] };
 
 /** A result's name before collisions are resolved: its scenario's, or what a result without one holds. */
 function entryName(result: ReportEntry['result']): string {
   if (result.kind === 'saturation-comparison') return `comparison of ${result.configurations.length} configurations`;
   if (result.kind === 'calibration') return calibrationLabel(result);
+  if (result.kind === 'fabric' && isFabricComparison(result)) return `fabric comparison of ${result.configurations.length} configurations`;
   return result.scenario.name;
 }
 
@@ -61,6 +67,9 @@ export function reportSections(entries: readonly ReportEntry[]): ReportSection[]
     } else if (result.kind === 'calibration') {
       if (!calibrations) sections.push({ kind: 'calibration', entries: (calibrations = []) });
       calibrations.push({ label, file, result });
+    } else if (result.kind === 'fabric') {
+      if (isFabricComparison(result)) sections.push({ kind: 'fabric-comparison', entries: [{ label, file, result }] });
+      else sections.push({ kind: 'fabric', entries: [{ label, file, result }] });
     } else {
       sections.push({ kind: 'concurrency-sweep', entries: [{ label, file, result }] });
     }

@@ -3,6 +3,8 @@ import { entryLabels, reportSections } from '../shape/report-sections.js';
 import { h } from '../ui/dom.js';
 import { calibrationView } from './calibration-view.js';
 import { concurrencySweepView } from './concurrency-sweep-view.js';
+import { fabricComparisonView } from './fabric-comparison-view.js';
+import { fabricView } from './fabric-view.js';
 import { saturationOverlayView } from './saturation-overlay-view.js';
 import { saturationView } from './saturation-view.js';
 import { simulationComparisonView } from './simulation-comparison-view.js';
@@ -16,6 +18,7 @@ export const KIND_NAMES: Record<ReportableResult['kind'], string> = {
   'saturation-comparison': '--vary comparison',
   'concurrency-sweep': 'concurrency sweep',
   calibration: 'calibration check',
+  fabric: 'fabric pressure analysis',
 };
 
 /** renderReport(root, payload) -> the whole page: header, one view per section, footer. */
@@ -35,6 +38,8 @@ export function renderReport(root: HTMLElement, payload: ReportPayload): void {
       else saturationOverlayView(root, section.entries, `${section.entries.length} saturation analyses compared`);
     } else if (section.kind === 'saturation-comparison') varyComparisonView(root, section.entries[0]);
     else if (section.kind === 'calibration') calibrationView(root, section.entries);
+    else if (section.kind === 'fabric') fabricView(root, section.entries[0]);
+    else if (section.kind === 'fabric-comparison') fabricComparisonView(root, section.entries[0]);
     else concurrencySweepView(root, section.entries[0]);
   }
   // Strings only (text nodes): the command line may hold anything a shell accepts.
