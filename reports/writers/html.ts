@@ -134,7 +134,7 @@ export const REPORT_LIMITS = {
  * draws (or a hand-edited one), refused rather than embedded unchecked.
  */
 const TOP_LEVEL_KEYS: Record<string, readonly string[]> = {
-  simulation: ['kind', 'version', 'seed', 'scenario', 'requests', 'latency', 'throughput', 'cost', 'slo', 'utilization', 'calibration', 'memory', 'run', 'timeSeries'],
+  simulation: ['kind', 'version', 'seed', 'scenario', 'requests', 'latency', 'throughput', 'cost', 'slo', 'utilization', 'calibration', 'memory', 'disaggregation', 'fabric', 'run', 'timeSeries'],
   saturation: [
     'kind', 'version', 'seed', 'scenario', 'currentRate', 'method', 'calibration', 'intervalNote', 'saturationRate', 'sustainedCapacity',
     'saturationReason', 'goodputAtSaturation', 'costAtSaturation', 'pressureOnsetRate', 'pressureOnsetReason', 'pressureLeadPercent',
@@ -248,6 +248,9 @@ const simulation = z.looseObject({
   utilization: z.looseObject({ gpuBusyFraction: num, kvOccupancyMean: num, kvOccupancyPeak: num, perReplica: z.array(replica).max(REPORT_LIMITS.replicas) }),
   calibration,
   memory: z.looseObject({ weightGiBPerGpu: num, activationGiBPerGpu: num, kvGiBPerGpu: num, kvBlocksPerReplica: num, kvTokensPerReplica: num }),
+  /** Present only for a prefill/decode disaggregated run, and when traffic ran on the flow-level fabric (checked, not drawn yet). */
+  disaggregation: z.looseObject({ kvTransfer: latency, kvTransferGBPerRequest: num }).optional(),
+  fabric: z.lazy(() => fabricSummary).optional(),
   run: z.looseObject({ simulatedSeconds: num.nonnegative(), events: num, steps: num }),
   timeSeries: z.looseObject({ bucketSeconds: num.positive(), total: seriesSet, perReplica: z.array(seriesSet).max(REPORT_LIMITS.replicas) }),
 });

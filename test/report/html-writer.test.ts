@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { buildHtmlReport, defaultMadeBy, embedJson, htmlReport, REPORT_LIMITS, validateReportInput } from '../../reports/writers/html.js';
 import type { ReportPayload } from '../../web/src/payload.js';
 import { calibratedFixture, calibrationFixture, withoutOptionalFields } from '../web/fixtures/calibration.js';
-import { fabricComparison, idleFabric, pdFabric, wideFabric } from '../web/fixtures/fabric.js';
+import { loadScenario } from '../../engine/scenario/load-scenario.js';
+import { simulate } from '../../engine/simulate.js';
+import { fabricComparison, idleFabric, PD, pdFabric, wideFabric } from '../web/fixtures/fabric.js';
 import { chatScenario, concurrencyFixture, costFixture, HOSTILE_NAME, saturationFixture, simulated, sizingFixture, uncalibrated, varyFixture, withoutCalibration } from '../web/fixtures/results.js';
 import { ensureReportApp } from './report-files.js';
 
@@ -153,6 +155,13 @@ describe('reports/writers/html', () => {
     expect(issues({ ...base, profile: 3 })).toEqual(['x.json: profile: expected string, got 3']);
     expect(issues({ ...base, version: 2 })).toEqual(['x.json: version: expected 1, got 2']);
     expect(issues({ ...base, scenario: {} })).toEqual(['x.json: scenario: unknown key in a calibration result; expected one of kind, version, profile, deployment, runs']);
+  });
+
+  it('validateReportInput accepts a simulation of a disaggregated deployment, which carries its pools and its fabric summary', () => {
+    const { scenario, data } = loadScenario(PD, { sets: ['stop.requests=200'] });
+    const result = simulate(scenario, data);
+    expect(Object.keys(result)).toEqual(expect.arrayContaining(['disaggregation', 'fabric']));
+    expect(validateReportInput(JSON.parse(JSON.stringify(result)), 'pd.json')).toHaveProperty('entry');
   });
 
   it('validateReportInput accepts fabric analyses (busy, 64 x 8, idle) and fabric --vary comparisons', () => {

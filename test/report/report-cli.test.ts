@@ -113,6 +113,41 @@ describe('headroom report', () => {
     expect(data.entries[0]!.result.runs[0]!.statistics).toHaveLength(3);
   });
 
+  it('`report` draws real fabric results: one analysis, a --vary comparison, and the fabric analysis a check report gated on', () => {
+    const PD = 'scenarios/llama-3.1-8b-pd-disaggregated.yaml';
+    const quick = ['--set', 'stop.requests=1200', '--rates', '30,60', '--workers', '1'];
+    const one = join(dir, 'fabric.json');
+    const vary = join(dir, 'fabric-vary.json');
+    const check = join(dir, 'fabric-check.json');
+    expect(runCli('fabric', PD, ...quick, '-o', one).code).toBe(0);
+    expect(runCli('fabric', PD, ...quick, '--vary', 'cluster.topology.spine.oversubscription=1,4', '-o', vary).code).toBe(0);
+    // The spine saturates: the gate fails (exit 1) and the report still carries the analysis.
+    expect(runCli('check', PD, '--set', 'stop.requests=1200', '--workers', '1', '--fail-on', 'fabric.linkUtilizationP99 < 80%', '-o', check).code).toBe(1);
+    const single = runCli('report', one, '-o', join(dir, 'fabric.html'));
+    expect(single.code, single.stderr).toBe(0);
+    expect(single.stdout).toMatch(/^wrote .*fabric\.html \(a fabric result, \d+ KiB\); open it in a browser\n$/);
+    const compared = runCli('report', vary, '-o', join(dir, 'fabric-vary.html'));
+    expect(compared.code, compared.stderr).toBe(0);
+    expect(compared.stdout).toMatch(/\(a fabric --vary comparison, \d+ KiB\)/);
+    const out = join(dir, 'fabric-all.html');
+    const run = runCli('report', one, vary, check, '-o', out);
+    expect(run.code, run.stderr).toBe(0);
+    const data = JSON.parse(/<script type="application\/json" id="headroom-data">([\s\S]*?)<\/script>/.exec(readFileSync(out, 'utf8'))![1]!) as { entries: { file: string; result: { kind: string; configurations?: unknown[] } }[] };
+    expect(data.entries.map((e) => [e.file, e.result.kind, e.result.configurations?.length ?? null])).toEqual([
+      ['fabric.json', 'fabric', null],
+      ['fabric-vary.json', 'fabric', 2],
+      ['fabric-check.json', 'simulation', null],
+      ['fabric-check.json', 'fabric', null],
+    ]);
+  });
+
+  it('a fabric analysis out of its bounds exits 2 naming the key path, and writes nothing', () => {
+    const out = join(dir, 'bad-fabric.html');
+    const one = JSON.parse(readFileSync(join(dir, 'fabric.json'), 'utf8')) as { run: { hottest: { profile: { utilization: number[] } }[] } };
+    one.run.hottest[0]!.profile.utilization = new Array(1025).fill(0.5);
+    expectInvalid(runCli('report', file('long-profile.json', JSON.stringify(one)), '-o', out), out, /long-profile\.json: run\.hottest\[0\]\.profile\.utilization: expected at most 1024 entries, got a list of 1025/);
+  });
+
   it('a calibration check out of shape exits 2 naming the key path, and writes nothing', () => {
     const out = join(dir, 'bad-calibration.html');
     expectInvalid(runCli('report', file('runs.json', '{"kind": "calibration", "version": 1, "profile": null, "runs": "all"}'), '-o', out), out, /runs\.json: runs: expected array, got "all"/);
@@ -136,7 +171,7 @@ describe('headroom report', () => {
 
   it('foreign JSON exits 2 with what was expected', () => {
     const out = join(dir, 'foreign.html');
-    expectInvalid(runCli('report', file('package.json', '{"name": "x", "version": "1.0.0"}'), '-o', out), out, /package\.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", "calibration", got nothing/);
+    expectInvalid(runCli('report', file('package.json', '{"name": "x", "version": "1.0.0"}'), '-o', out), out, /package\.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", "calibration", "fabric", got nothing/);
     expectInvalid(runCli('report', file('partial.json', '{"kind": "simulation", "version": 1}'), '-o', out), out, /partial\.json: seed: expected number, got nothing/);
   });
 
@@ -149,8 +184,8 @@ describe('headroom report', () => {
 
   it('one bad file among good ones stops the report: every problem is listed, nothing is written', () => {
     const out = join(dir, 'mixed.html');
-    const run = runCli('report', sim, file('one.json', '[]'), file('two.json', '{"kind": "fabric"}'), '-o', out);
-    expectInvalid(run, out, /one\.json: expected a Headroom result.*\n.*two\.json: kind: .*does not draw fabric results yet/);
+    const run = runCli('report', sim, file('one.json', '[]'), file('two.json', '{"kind": "survivability"}'), file('three.json', '{"kind": "fabric", "version": 1}'), '-o', out);
+    expectInvalid(run, out, /one\.json: expected a Headroom result.*\n.*two\.json: kind: .*does not draw survivability results yet.*\n.*three\.json: seed: expected number, got nothing/);
   });
 
   it('`report` without -o, or without a file, is a usage error (exit 2); --help has examples', () => {
