@@ -79,7 +79,8 @@ export function drawFabricTopology(host: HTMLElement, geometry: TopologyGeometry
     .attr('fill', (p) => loadColor(cellLoad(p.cell, metric)))
     .attr('stroke', (p) => (pressured(cellLoad(p.cell, metric)) ? PRESSURE_OUTLINE : '#b8b8b8'))
     .attr('stroke-width', (p) => (pressured(cellLoad(p.cell, metric)) ? 1.5 : 0.5))
-    .attr('tabindex', (p) => (p.cell.carried > 0 ? '0' : null));
+    // The spine links (two per rack) take keyboard focus; thousands of NIC and scale-up cells would drown the tab order.
+    .attr('tabindex', (p) => (p.cell.node === null ? '0' : null));
   marks.append('title').text((p) => [p.cell.tooltip.title, ...p.cell.tooltip.rows.map(([k, v]) => `${k}: ${v}`)].join('\n'));
   hoverTooltip(
     marks,
