@@ -4,6 +4,10 @@ import { Kernel } from './kernel/simulation-clock.js';
 import { Cluster, closedFormKvTransport, placeEngines } from './cluster/cluster.js';
 import { ClusterFabric, type FabricMode } from './fabric/cluster-fabric.js';
 import { summarizeFabric } from './fabric/fabric-summary.js';
+import { Clients } from './cluster/clients.js';
+import { DEFAULT_CLIENTS } from './failures/failure-catalog.js';
+import { FailureDriver } from './failures/failure-driver.js';
+import { survivalOf } from './failures/survival-summary.js';
 import { RunMetrics, type RequestHistogramMetric } from './metrics/run-metrics.js';
 import type { IntervalHistograms } from './metrics/interval-histograms.js';
 import { newRequestHistograms, vllmMetricFamilies, type MetricFamily } from './metrics/vllm-metrics.js';
@@ -71,8 +75,7 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
 
   const maxInSystem = scenario.limits.maxInSystem;
   let nextId = 0;
-  const dispatch = (prompt: number, output: number, client: number): void => {
-    const seq = new Sequence(nextId++, kernel.now, prompt, output, client);
+  const send = (seq: Sequence): void => {
     const { engine: replica, reason } = cluster.route(options.onRoute !== undefined);
     if (options.onRoute) options.onRoute(seq, replica, reason, kernel.now);
     const accepted = replica.enqueue(seq);
@@ -80,19 +83,44 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
     if (metrics.arrived - metrics.completed - metrics.dropped > maxInSystem) throw new TooManyInSystem(maxInSystem, kernel.now, metrics.arrived);
     options.onArrival?.(seq, replica, kernel.now);
   };
-  const clientDone = scheduleArrivals(kernel, scenario, data, streams, { dispatch, arrived: () => nextId });
+  // With failures (or clients stated), requests have clients that time out and retry.
+  const failing = scenario.failures.length > 0 || scenario.clients !== null;
+  const clients = failing ? new Clients(kernel, scenario.clients ?? DEFAULT_CLIENTS, streams.stream('retries'), metrics, send, () => nextId++) : null;
+  const dispatch = (prompt: number, output: number, client: number): void => {
+    const seq = new Sequence(nextId++, kernel.now, prompt, output, client);
+    if (clients === null) send(seq);
+    else clients.start(seq);
+  };
+  const clientDone = scheduleArrivals(kernel, scenario, data, streams, { dispatch, arrived: () => metrics.arrived });
   if (clientDone !== null) {
     // A closed-loop client thinks once it has the whole answer, after the API server's share.
     metrics.onRequestDone = (seq, clientTime) => {
       if (seq.client >= 0) clientDone(seq.client, clientTime - kernel.now);
     };
   }
+  let failures: FailureDriver | null = null;
+  if (clients !== null) {
+    metrics.attemptsCanFail = true;
+    metrics.onAttemptError = (seq) => clients.onError(seq);
+    metrics.onAttemptDone = (seq) => clients.onCompleted(seq);
+    const memory = cluster.pools.at(-1)!.memory;
+    const perNode = Math.min(scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize, scenario.cluster.gpusPerNode);
+    const weightLoad = (memory.weightBytesPerGpu * perNode) / (scenario.recovery.storageGBpsPerNode * 1e9);
+    const stop = scenario.stop;
+    const traceLength = data.trace?.arrivals.length ?? Infinity;
+    const arrivalsOpen = () => (stop.requests === null || metrics.arrived < stop.requests) && (stop.duration === null || kernel.now < stop.duration) && metrics.arrived < traceLength;
+    failures = new FailureDriver(kernel, scenario, replicas, placement, weightLoad, streams.stream('failures'), (lost) => {
+      for (const seq of lost) metrics.onLost(seq);
+    }, arrivalsOpen);
+    failures.start();
+  }
 
   kernel.run({ eventBudget: scenario.limits.eventBudget });
   const end = Math.max(kernel.now, metrics.lastCompletion);
   metrics.closeSeries(end);
   const result = buildResult({ scenario, metrics, replicas, pools: cluster.pools, calibration: calibrationUsed, end, events: kernel.eventsFired });
-  return fabric === null ? result : { ...result, fabric: summarizeFabric(fabric, replicas) };
+  const withFabric = fabric === null ? result : { ...result, fabric: summarizeFabric(fabric, replicas) };
+  return failures === null ? withFabric : { ...withFabric, survival: survivalOf(scenario, metrics, failures, end) };
 }
 
 /** One run and its metrics as vLLM names them, interval by interval (`simulate --metrics`, `headroom alerts`). */

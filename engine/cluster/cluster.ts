@@ -156,6 +156,8 @@ export class Cluster {
         to.incoming++;
         moves.transfer(from, to, bytes, () => {
           to.incoming--;
+          // Its prefill engine failed while the KV was leaving: the attempt is already lost.
+          if (seq.dead) return;
           from.releaseKv(seq);
           observer.onKvTransfer(seq, kernel.now - time, bytes);
           to.acceptWithKv(seq);

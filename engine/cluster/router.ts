@@ -3,6 +3,8 @@ import type { RouterKind } from '../scenario/scenario-types.js';
 /** What a router may look at: how much work each replica holds. */
 export interface RoutableReplica {
   readonly outstanding: number;
+  /** False while health checks say it is down: the router skips it (unless every replica is). */
+  readonly routable: boolean;
 }
 
 /** Picks the replica index for the next request. May keep state (round-robin's cursor). */
@@ -22,6 +24,14 @@ function roundRobin(): Router {
   let next = 0;
   return {
     pick(replicas) {
+      for (let tried = 0; tried < replicas.length; tried++) {
+        const i = (next + tried) % replicas.length;
+        if (replicas[i]!.routable) {
+          next = i + 1;
+          return i;
+        }
+      }
+      // Every replica is marked down: send anyway (the request is refused and its client retries).
       const i = next % replicas.length;
       next = i + 1;
       return i;
@@ -39,6 +49,7 @@ function leastOutstanding(): Router {
       let best = 0;
       let bestLoad = Infinity;
       for (let i = 0; i < replicas.length; i++) {
+        if (!replicas[i]!.routable) continue;
         const load = replicas[i]!.outstanding;
         if (load < bestLoad) {
           best = i;

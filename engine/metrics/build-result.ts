@@ -214,8 +214,8 @@ export function buildResult({ scenario, metrics, replicas, pools, calibration, e
       completed: metrics.completed,
       dropped: metrics.dropped,
       preempted: metrics.preempted,
-      retried: 0,
-      droppedByReason: { ...metrics.droppedByReason },
+      retried: metrics.failureWork.retried,
+      droppedByReason: metrics.attemptsCanFail ? { ...metrics.droppedByReason, ...metrics.clientEnds } : { ...metrics.droppedByReason },
     },
     latency,
     throughput: {

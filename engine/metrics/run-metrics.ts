@@ -124,14 +124,50 @@ export class RunMetrics implements ReplicaObserver {
     return time + this.perRequest + this.perToken * Math.max(0, seq.outputTokens - 1);
   }
 
+  /** Where an attempt's error goes (the clients, when attempts can fail), and its completion. */
+  onAttemptError: ((seq: Sequence) => void) | null = null;
+  onAttemptDone: ((seq: Sequence) => void) | null = null;
+
+  /** Sent to a failed engine before the health check noticed: connection refused. */
+  onRefused(seq: Sequence): void {
+    this.failureWork.refused++;
+    this.onAttemptError?.(seq);
+  }
+
+  /** Lost in flight with an engine that failed. */
+  onLost(seq: Sequence): void {
+    this.failureWork.lostInFlight++;
+    this.onAttemptError?.(seq);
+  }
+
+  /** Requests whose client gave up (clients with failures): errors past their retries, or timed out. */
+  readonly clientEnds = { 'failed-after-retries': 0, 'timed-out': 0 };
+  /** Failure accounting (survivability): attempts lost in flight, refused, retried; work done twice or for nothing. */
+  readonly failureWork = { lostInFlight: 0, refused: 0, retried: 0, reprefillTokens: 0, abandonedCompleted: 0, abandonedOutputTokens: 0 };
+
   get dropped(): number {
-    return this.droppedByReason['exceeds-max-model-len'] + this.droppedByReason['exceeds-kv-capacity'];
+    return this.droppedByReason['exceeds-max-model-len'] + this.droppedByReason['exceeds-kv-capacity'] + this.clientEnds['failed-after-retries'] + this.clientEnds['timed-out'];
+  }
+
+  /** A client gave up on its request for good. */
+  onClientGaveUp(seq: Sequence, time: number, why: 'failed-after-retries' | 'timed-out'): void {
+    this.clientEnds[why]++;
+    this.onRequestDone?.(seq, time);
+    this.onRequestEnd?.(seq, time, null, null);
   }
 
   lastArrival = 0;
 
   /** After a request was routed to `replica` (and possibly admitted at once), or dropped there (not accepted). */
   onArrival(replica: Replica, time: number, seq: Sequence, accepted: boolean): void {
+    if (seq.attempt > 1) {
+      // A retry: the request arrived once already; it only adds load.
+      this.failureWork.retried++;
+      // Its prompt is prefilled again from scratch: the amplification a retry costs.
+      this.failureWork.reprefillTokens += seq.promptTokens;
+      this.setLevels(replica, time, null);
+      return;
+    }
     this.arrived++;
     this.lastArrival = time;
     const c = this.offeredAndDone;
@@ -184,14 +220,22 @@ export class RunMetrics implements ReplicaObserver {
   }
 
   /** Queue wait as the client sees it: the API server's intake (perRequest) plus the engine's queue. */
+  /**
+   * With failures an attempt can be lost after its first token, and its retry scheduled again: the
+   * request's queue wait and TTFT are then its completing attempt's, recorded at completion.
+   */
+  attemptsCanFail = false;
+
   onScheduled(seq: Sequence, time: number): void {
-    this.queueWait.record(time - seq.arrivalTime + this.perRequest);
+    if (!this.attemptsCanFail) this.queueWait.record(time - seq.arrivalTime + this.perRequest);
     this.histograms?.record('queueWait', time, time - seq.arrivalTime + this.perRequest);
   }
 
   onFirstToken(seq: Sequence, time: number): void {
-    this.engineTtft.record(time - seq.arrivalTime);
-    this.ttft.record(time - seq.arrivalTime + this.perRequest);
+    if (!this.attemptsCanFail) {
+      this.engineTtft.record(time - seq.arrivalTime);
+      this.ttft.record(time - seq.arrivalTime + this.perRequest);
+    }
     const h = this.histograms;
     if (h !== null) {
       h.record('ttft', time, time - seq.arrivalTime + this.perRequest);
@@ -200,7 +244,19 @@ export class RunMetrics implements ReplicaObserver {
   }
 
   onCompleted(seq: Sequence, time: number, replica: Replica): void {
+    this.onAttemptDone?.(seq);
+    if (seq.abandoned) {
+      // Its client timed out and moved on: the server finished it for nobody.
+      this.failureWork.abandonedCompleted++;
+      this.failureWork.abandonedOutputTokens += seq.outputTokens;
+      return;
+    }
     this.completed++;
+    if (this.attemptsCanFail) {
+      this.queueWait.record(seq.scheduledAt - seq.arrivalTime + this.perRequest);
+      this.engineTtft.record(seq.firstTokenAt - seq.arrivalTime);
+      this.ttft.record(seq.firstTokenAt - seq.arrivalTime + this.perRequest);
+    }
     this.seriesOf(replica).completions.addAmount(time, 1);
     this.lastCompletion = time;
     this.inputTokensCompleted += seq.promptTokens;

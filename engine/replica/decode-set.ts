@@ -73,6 +73,17 @@ export class DecodeSet {
     this.joinedSinceLastStep.push(seq);
   }
 
+  /** Empties the set (the engine failed): its sequences are gone, the step count keeps going. */
+  clear(): void {
+    this.n = 0;
+    this.sumBase = 0;
+    this.dueByResidue.fill(0);
+    this.heapKeys.length = 0;
+    this.heapSeqs.length = 0;
+    this.heapEpochs.length = 0;
+    this.joinedSinceLastStep.length = 0;
+  }
+
   /** Takes `seq` out (preemption); returns its generated count. Its heap entry goes stale. */
   remove(seq: Sequence): number {
     const generated = this.generatedOf(seq);

@@ -17,6 +17,11 @@ export class KvBlockManager {
     this.watermarkBlocks = Math.floor(capacity * watermarkFraction);
   }
 
+  /** Every block free again: the engine that held them is gone (a failure). */
+  releaseAll(): void {
+    this.usedBlocks = 0;
+  }
+
   get used(): number {
     return this.usedBlocks;
   }

@@ -1,4 +1,4 @@
-import type { Kernel } from '../kernel/simulation-clock.js';
+import type { EventHandle, Kernel } from '../kernel/simulation-clock.js';
 import { PRIORITY } from '../kernel/event-queue.js';
 import type { SchedulerKind } from '../scenario/scenario-types.js';
 import type { StepBatch, StepTime, StepTimeModel } from '../step-time/step-time-model.js';
@@ -27,6 +27,8 @@ export interface ReplicaObserver {
   onPreempted(seq: Sequence, time: number): void;
   /** Inter-token gaps: `count` tokens each produced `gapSeconds` after their sequence's previous one. */
   onTokenGaps(gapSeconds: number, count: number, time: number): void;
+  /** A request sent to a failed engine (connection refused); optional, for clients that retry. */
+  onRefused?(seq: Sequence, time: number, replica: Replica): void;
   /** `outputTokens`: the tokens the step generated (one per decoding sequence, one per finished prefill). */
   onStepEnd(replica: Replica, start: number, end: number, prefillTokens: number, decodeTokens: number, outputTokens: number): void;
 }
@@ -88,6 +90,7 @@ export class Replica {
   private readonly onStepEnd = (): void => this.endStep();
   private readonly onPlan = (): void => {
     this.planPending = false;
+    if (this.failed) return;
     if (!this.busy) this.startStep();
   };
   busySeconds = 0;
@@ -126,6 +129,19 @@ export class Replica {
 
   /** Requests whose KV is on its way here (disaggregation): routed, not yet landed. */
   incoming = 0;
+  /** A prefill engine's hand-offs whose KV is still leaving it: lost with it if it fails. */
+  readonly handingOff = new Set<Sequence>();
+  /** Down (failed, not yet recovered): it holds nothing, runs no step, refuses what it is sent. */
+  failed = false;
+  /** Whether the router sends to it: false from a failure's detection until it has recovered. */
+  routable = true;
+  /** Speed as a fraction of normal: a straggler GPU slows its whole group's steps. */
+  speed = 1;
+  /** The step-end event of the running step (timer path), so a failure can cancel it. */
+  private stepEvent: EventHandle | null = null;
+  /** Bumped at every failure: a step started before it must not end after it. */
+  private life = 0;
+  private stepLife = 0;
 
   /** Requests routed here and not yet finished (those whose KV is still moving here included). */
   get outstanding(): number {
@@ -147,6 +163,10 @@ export class Replica {
    */
   enqueue(seq: Sequence): boolean {
     const now = this.kernel.now;
+    if (this.failed) {
+      this.observer.onRefused?.(seq, now, this);
+      return false;
+    }
     if (seq.promptTokens + seq.outputTokens > this.config.maxModelLen) {
       this.observer.onDropped(seq, now, 'exceeds-max-model-len');
       return false;
@@ -167,6 +187,10 @@ export class Replica {
    */
   acceptWithKv(seq: Sequence): boolean {
     const now = this.kernel.now;
+    if (this.failed) {
+      this.observer.onRefused?.(seq, now, this);
+      return false;
+    }
     if (blocksFor(seq.promptTokens + seq.outputTokens, this.config.blockSize) > this.kv.capacity - this.kv.watermarkBlocks) {
       this.observer.onDropped(seq, now, 'exceeds-kv-capacity');
       return false;
@@ -180,6 +204,7 @@ export class Replica {
 
   /** Frees the KV blocks a handed-off sequence held here once it has moved. */
   releaseKv(seq: Sequence): void {
+    this.handingOff.delete(seq);
     this.kv.release(seq.blocks);
     seq.blocks = 0;
     if (!this.busy && this.waiting.length > 0) this.planAtEndOfInstant();
@@ -308,13 +333,49 @@ export class Replica {
     this.communicationSeconds += time.layers * time.perLayer.communicationSeconds;
     if (this.waiting.length > 0) this.admissionBlocked[this.blockedBy()] += time.stepSeconds;
     this.stepStart = this.kernel.now;
-    if (this.stepRunner === null) this.kernel.after(time.stepSeconds, 'step-end', this.onStepEnd, PRIORITY.COMPLETION);
-    else this.stepRunner(this, time, plan.batch);
+    this.stepLife = this.life;
+    // A straggler's step takes 1/speed as long; at full speed the time is untouched (bit for bit).
+    const seconds = this.speed === 1 ? time.stepSeconds : time.stepSeconds / this.speed;
+    if (this.stepRunner === null) this.stepEvent = this.kernel.after(seconds, 'step-end', this.onStepEnd, PRIORITY.COMPLETION);
+    else this.stepRunner(this, this.speed === 1 ? time : { ...time, stepSeconds: seconds }, plan.batch);
   }
 
-  /** Ends the running step `delay` seconds from now (a step runner's answer). */
+  /** Ends the running step `delay` seconds from now (a step runner's answer); ignored if the engine failed meanwhile. */
   endStepAfter(delay: number): void {
-    this.kernel.after(delay, 'step-end', this.onStepEnd, PRIORITY.COMPLETION);
+    if (this.failed || this.stepLife !== this.life) return;
+    this.stepEvent = this.kernel.after(delay, 'step-end', this.onStepEnd, PRIORITY.COMPLETION);
+  }
+
+  /**
+   * The engine fails: its running step is cancelled, every request it held (waiting, running,
+   * prefilling, decoding) is lost with its KV, and it refuses what it is sent until recover().
+   * Returns the lost requests, in queue then admission order (KV hand-offs it was sending are the
+   * caller's: their blocks go with the rest).
+   */
+  fail(): Sequence[] {
+    this.failed = true;
+    this.life++;
+    if (this.stepEvent !== null) this.kernel.cancel(this.stepEvent);
+    this.stepEvent = null;
+    this.busy = false;
+    const lost = [...this.waiting.drain(), ...this.running.drain(), ...this.handingOff];
+    this.handingOff.clear();
+    this.prefilling.length = 0;
+    this.decoding.clear();
+    this.kv.releaseAll();
+    this.plan.clear();
+    for (const seq of lost) {
+      seq.phase = 'done';
+      seq.blocks = 0;
+      seq.dead = true;
+    }
+    return lost;
+  }
+
+  /** Back up after recovery: empty, ready for requests. */
+  recover(): void {
+    this.failed = false;
+    this.speed = 1;
   }
 
   /**
@@ -371,6 +432,7 @@ export class Replica {
         // Disaggregated prefill: the decode engine makes the first token once the KV has moved.
         this.running.remove(seq);
         seq.phase = 'transferring';
+        this.handingOff.add(seq);
         this.onPrefilled(seq, this, now);
         continue;
       }

@@ -27,6 +27,13 @@ export class SequenceDeque {
     this.n++;
   }
 
+  /** Takes every sequence out, front to back. */
+  drain(): Sequence[] {
+    const out: Sequence[] = [];
+    for (let seq = this.popFront(); seq !== undefined; seq = this.popFront()) out.push(seq);
+    return out;
+  }
+
   popFront(): Sequence | undefined {
     if (this.n === 0) return undefined;
     const seq = this.buffer[this.head];
@@ -58,6 +65,21 @@ export class RunningList {
     else this.head = seq;
     this.tail = seq;
     this.length++;
+  }
+
+  /** Takes every sequence out, in admission order. */
+  drain(): Sequence[] {
+    const out: Sequence[] = [];
+    for (let seq = this.head; seq !== null; ) {
+      const next = seq.next;
+      seq.prev = null;
+      seq.next = null;
+      out.push(seq);
+      seq = next;
+    }
+    this.head = this.tail = null;
+    this.length = 0;
+    return out;
   }
 
   remove(seq: Sequence): void {

@@ -1,3 +1,5 @@
+import type { EventHandle } from '../kernel/simulation-clock.js';
+
 /** Where a request is inside a replica. */
 export type SequencePhase = 'waiting' | 'prefill' | 'transferring' | 'decode' | 'done';
 
@@ -34,6 +36,14 @@ export class Sequence {
    * the decoding set, no prefill.
    */
   kvReady = false;
+  /** Lost in a failure (this attempt is over): events still in flight for it must do nothing. */
+  dead = false;
+  /** Which attempt of its client's request this is (1: the first; retries count up). */
+  attempt = 1;
+  /** Its client gave up on it (timeout); the server may still be working on it, for nothing. */
+  abandoned = false;
+  /** The client's timeout for this attempt, cancelled when it ends. */
+  timeout: EventHandle | null = null;
   /** Neighbours in the replica's running list (admission order). */
   prev: Sequence | null = null;
   next: Sequence | null = null;

@@ -4,6 +4,7 @@ import type { ScenarioIssue } from './scenario-issue.js';
 import type { LengthSpec, Scenario } from './scenario-types.js';
 import { gpusInUse, poolScenario } from './deployment.js';
 import { buildTopology } from '../fabric/topology.js';
+import { componentCount } from '../failures/failure-driver.js';
 
 /**
  * Cross-field rules on a normalized Scenario. Each is one named function that returns the issues
@@ -372,6 +373,17 @@ export function topologyHoldsNodes(s: Scenario, file: string): ScenarioIssue[] {
   }
 }
 
+/** A scheduled failure hits a component that exists: a GPU, node, rack or replica of the cluster. */
+export function failureTargetsExist(s: Scenario, file: string): ScenarioIssue[] {
+  return s.failures.flatMap((f, i) => {
+    if (f.at === null) return [];
+    const n = componentCount(s, f.kind);
+    if (f.target < n) return [];
+    const what = f.kind === 'straggler' || f.kind === 'gpu' ? 'GPU' : f.kind === 'engine' ? 'replica' : f.kind;
+    return [{ file, path: ['failures', i, 'target'], message: `expected a ${what} index from 0 to ${n - 1} (the cluster has ${n}), got ${f.target}` }];
+  });
+}
+
 /** Every rule, in the order their issues are reported. */
 export const SCENARIO_RULES: readonly ScenarioRule[] = [
   stopIsReachable,
@@ -389,6 +401,7 @@ export const SCENARIO_RULES: readonly ScenarioRule[] = [
   batchedTokensCoverSeqs,
   shortestRequestFitsModelLen,
   topologyHoldsNodes,
+  failureTargetsExist,
 ];
 
 /** The rules about one replica's shape: with disaggregation they hold for each pool. */

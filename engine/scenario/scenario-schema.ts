@@ -2,6 +2,8 @@ import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
 import type { Dtype, FabricSpec, GpuSpec, ModelSpec } from '../catalog/catalog-types.js';
 import { fabricIds, findFabric, findGpu, findModel, gpuIds, modelIds } from '../catalog/lookup.js';
+import { CATALOG_FAILURE_RATES, DEFAULT_CLIENTS, DEFAULT_RECOVERY } from '../failures/failure-catalog.js';
+import { FAILURE_KINDS, type FailureSpec } from '../failures/failure-types.js';
 import { totalParams } from '../catalog/model-arithmetic.js';
 import { parseDuration } from './duration.js';
 import { closestName } from './closest-name.js';
@@ -521,6 +523,36 @@ function writtenScenarioSchema(baseDir: string) {
      */
     /** A profile `headroom calibrate` wrote from this deployment's telemetry. */
     calibration: z.strictObject({ profile: filePath(baseDir) }).optional(),
+    failures: z
+      .array(
+        z.strictObject({
+          kind: z.enum(FAILURE_KINDS),
+          at: duration().optional(),
+          /** Per component-hour, or `catalog` for the cited rate (GPUs). */
+          rate: z.union([z.number(expecting('failures per component-hour (e.g. 0.001) or "catalog"')).gt(0).max(1e6), z.literal('catalog', expecting('failures per component-hour (e.g. 0.001) or "catalog"'))]).optional(),
+          target: count(0, 1e9).optional(),
+          duration: positiveDuration().optional(),
+          factor: z.number().gt(0).max(1).optional(),
+        }),
+      )
+      .max(1000)
+      .default([]),
+    recovery: z
+      .strictObject({
+        detection: duration().default(DEFAULT_RECOVERY.detectionSeconds),
+        restart: duration().default(DEFAULT_RECOVERY.restartSeconds),
+        startup: duration().default(DEFAULT_RECOVERY.startupSeconds),
+        storageGBpsPerNode: z.number().gt(0).max(1e4).default(DEFAULT_RECOVERY.storageGBpsPerNode),
+        spares: count(0, SCENARIO_BOUNDS.maxReplicas).default(0),
+      })
+      .prefault({}),
+    clients: z
+      .strictObject({
+        timeout: positiveDuration().default(DEFAULT_CLIENTS.timeoutSeconds),
+        maxRetries: count(0, 100).default(DEFAULT_CLIENTS.maxRetries),
+        backoff: z.strictObject({ initial: duration().default(DEFAULT_CLIENTS.backoffInitialSeconds), max: duration().default(DEFAULT_CLIENTS.backoffMaxSeconds) }).prefault({}),
+      })
+      .optional(),
     cost: z
       .strictObject({
         gpuHourUsd: z.union([
@@ -661,7 +693,53 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
     limits: { eventBudget: s.limits.eventBudget, maxInSystem: s.limits.maxInSystem },
     calibration: s.calibration === undefined ? null : { profileFile: s.calibration.profile, profile: null },
     cost: s.cost === undefined ? null : costOf(s.cost.gpuHourUsd, cluster.gpu, ctx),
+    failures: s.failures.map((f, i) => failureOf(f, i, ctx)),
+    recovery: {
+      detectionSeconds: s.recovery.detection,
+      restartSeconds: s.recovery.restart,
+      startupSeconds: s.recovery.startup,
+      storageGBpsPerNode: s.recovery.storageGBpsPerNode,
+      spares: s.recovery.spares,
+    },
+    clients:
+      s.clients === undefined
+        ? null
+        : {
+            timeoutSeconds: s.clients.timeout,
+            maxRetries: s.clients.maxRetries,
+            backoffInitialSeconds: s.clients.backoff.initial,
+            backoffMaxSeconds: s.clients.backoff.max,
+            source: 'scenario clients:',
+          },
   };
+}
+
+/** One written failure, normalized: scheduled (at) or random (rate), its defaults filled in. */
+function failureOf(f: ParsedScenario['failures'][number], i: number, ctx: z.RefinementCtx): FailureSpec {
+  const path = ['failures', i];
+  if ((f.at === undefined) === (f.rate === undefined)) {
+    ctx.addIssue({ code: 'custom', path, message: `expected either at (a scheduled failure) or rate (random failures), got ${f.at === undefined ? 'neither' : 'both'}` });
+  }
+  if (f.kind === 'straggler' && (f.factor === undefined || f.duration === undefined)) {
+    ctx.addIssue({ code: 'custom', path, message: 'expected a straggler to state factor (its speed, e.g. 0.5) and duration' });
+  }
+  if (f.kind !== 'straggler' && f.factor !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'factor'], message: `expected no factor on a ${f.kind} failure (only a straggler runs slow), got ${f.factor}` });
+  if (f.kind === 'engine' && f.duration !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'duration'], message: 'expected no duration on an engine crash (it restarts; hardware failures have repair durations)' });
+  let ratePerHour: number | null = null;
+  let rateSource: string | null = null;
+  if (f.rate === 'catalog') {
+    const cited = CATALOG_FAILURE_RATES[f.kind];
+    if (cited === undefined) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'rate'], message: `expected failures per component-hour: the catalog has no cited rate for ${f.kind} failures (only gpu), got "catalog"` });
+    } else {
+      ratePerHour = cited.ratePerHour;
+      rateSource = cited.source;
+    }
+  } else if (f.rate !== undefined) {
+    ratePerHour = f.rate;
+    rateSource = `scenario failures[${i}].rate`;
+  }
+  return { kind: f.kind, at: f.at ?? null, ratePerHour, rateSource, target: f.target ?? 0, duration: f.duration ?? null, factor: f.factor ?? 1 };
 }
 
 /**

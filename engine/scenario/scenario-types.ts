@@ -1,5 +1,6 @@
 import type { CalibrationProfile } from '../step-time/calibration-profile.js';
 import type { Dtype, FabricSpec, GpuSpec, ModelSpec } from '../catalog/catalog-types.js';
+import type { ClientSpec, FailureSpec, RecoverySpec } from '../failures/failure-types.js';
 
 /**
  * The normalized scenario (`z.output` of the schema): durations in seconds, catalog ids resolved to
@@ -34,6 +35,15 @@ export interface Scenario {
    * by value. null when the scenario names none (the catalog's constants apply).
    */
   calibration: { profileFile: string; profile: CalibrationProfile | null } | null;
+  /** Scheduled and random failures (`failures:`); empty: nothing fails. */
+  failures: FailureSpec[];
+  /** How a failed replica comes back (`recovery:`), defaults cited in engine/failures/failure-catalog.ts. */
+  recovery: RecoverySpec;
+  /**
+   * How clients time out and retry (`clients:`); null when the scenario states none. With failures
+   * and no `clients:`, the OpenAI Python client's defaults apply.
+   */
+  clients: ClientSpec | null;
 }
 
 /** Stop after this many arrivals, or at this simulated time (seconds), whichever comes first. */

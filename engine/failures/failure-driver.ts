@@ -1,0 +1,179 @@
+import type { EnginePlacement } from '../cluster/cluster.js';
+import type { RandomSource } from '../kernel/random-streams.js';
+import type { Kernel } from '../kernel/simulation-clock.js';
+import type { Replica } from '../replica/replica.js';
+import type { Sequence } from '../replica/sequence.js';
+import type { Scenario } from '../scenario/scenario-types.js';
+import type { FailureKind, FailureSpec } from './failure-types.js';
+
+/**
+ * Plays a scenario's failures on its engines: scheduled ones at their time, random ones as a
+ * Poisson process per failure line (rate per component-hour x components), while arrivals last.
+ *
+ * A hit engine fails at once (its requests are lost: the caller's clients retry them), the router
+ * keeps sending to it until detection (recovery.detection later), and it comes back after
+ * restart + startup + weight loading: an engine crash right after detection, a hardware failure
+ * once a spare takes over (recovery.spares) or its repair is done (`duration`), else not within
+ * the run. A straggler slows its replica's steps to `factor` for `duration`.
+ */
+export interface FailureEvent {
+  kind: FailureKind;
+  /** The GPU, node, rack or replica it hit. */
+  component: number;
+  at: number;
+  /** Engines it took down (or slowed), by index. */
+  engines: number[];
+  /** Requests in flight on them that were lost. */
+  lost: number;
+  /** When the router stopped sending to them (null for a straggler). */
+  detectedAt: number | null;
+  /** When they served again; null: not within the run. */
+  recoveredAt: number | null;
+  /** What brought them back: a restart, a spare, the repair; or why nothing did. */
+  recovery: string;
+}
+
+/** A scheduled failure's target must exist: the components of each kind in a scenario. */
+export function componentCount(s: Scenario, kind: FailureKind): number {
+  const gpus = s.cluster.nodes * s.cluster.gpusPerNode;
+  switch (kind) {
+    case 'gpu':
+    case 'straggler':
+      return gpus;
+    case 'node':
+      return s.cluster.nodes;
+    case 'rack': {
+      const t = s.cluster.topology;
+      const perRack = t?.nodesPerRack ?? (t?.racks !== undefined ? Math.ceil(s.cluster.nodes / t.racks) : s.cluster.nodes);
+      return Math.ceil(s.cluster.nodes / perRack);
+    }
+    case 'engine':
+      return s.serving.replicas;
+  }
+}
+
+export class FailureDriver {
+  readonly events: FailureEvent[] = [];
+  private sparesLeft: number;
+  private readonly perRack: number;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly scenario: Scenario,
+    private readonly engines: readonly Replica[],
+    private readonly placement: readonly EnginePlacement[],
+    /** Seconds to load an engine's weights (per replica, its nodes loading in parallel). */
+    private readonly weightLoadSeconds: number,
+    private readonly random: RandomSource,
+    /** Requests lost with a failed engine: the clients retry or give up. */
+    private readonly onLost: (lost: Sequence[]) => void,
+    /** Whether arrivals are still coming (random failures stop with them, so a run can end). */
+    private readonly arrivalsOpen: () => boolean,
+  ) {
+    this.sparesLeft = scenario.recovery.spares;
+    const t = scenario.cluster.topology;
+    this.perRack = t?.nodesPerRack ?? (t?.racks !== undefined ? Math.ceil(scenario.cluster.nodes / t.racks) : scenario.cluster.nodes);
+  }
+
+  start(): void {
+    for (const spec of this.scenario.failures) {
+      if (spec.at !== null) this.kernel.at(spec.at, 'failure', () => this.strike(spec, spec.target));
+      else this.scheduleRandom(spec);
+    }
+  }
+
+  private scheduleRandom(spec: FailureSpec): void {
+    const components = componentCount(this.scenario, spec.kind);
+    const perSecond = (spec.ratePerHour! * components) / 3600;
+    const gap = -Math.log(1 - this.random()) / perSecond;
+    const component = Math.floor(this.random() * components);
+    this.kernel.after(gap, 'failure', () => {
+      if (!this.arrivalsOpen()) return;
+      this.strike(spec, component);
+      this.scheduleRandom(spec);
+    });
+  }
+
+  /** Engines with a GPU on the component. */
+  private enginesOn(kind: FailureKind, component: number): number[] {
+    const perNode = this.scenario.cluster.gpusPerNode;
+    const hit = (gpu: number): boolean => {
+      switch (kind) {
+        case 'gpu':
+        case 'straggler':
+          return gpu === component;
+        case 'node':
+          return Math.floor(gpu / perNode) === component;
+        case 'rack':
+          return Math.floor(Math.floor(gpu / perNode) / this.perRack) === component;
+        case 'engine':
+          return false;
+      }
+    };
+    if (kind === 'engine') {
+      // A replica's engines (its PP stages' virtual engines) crash together.
+      const pp = this.scenario.serving.disaggregation === null ? this.scenario.serving.pipelineParallelSize : 1;
+      const first = this.placement[component * pp]?.gpus[0];
+      return this.placement.flatMap((p, i) => (first !== undefined && p.gpus[0] === first ? [i] : []));
+    }
+    return this.placement.flatMap((p, i) => (p.gpus.some(hit) ? [i] : []));
+  }
+
+  private strike(spec: FailureSpec, component: number): void {
+    const now = this.kernel.now;
+    const indices = this.enginesOn(spec.kind, component).filter((i) => !this.engines[i]!.failed);
+    if (spec.kind === 'straggler') {
+      for (const i of indices) this.engines[i]!.speed = Math.min(this.engines[i]!.speed, spec.factor);
+      const until = now + spec.duration!;
+      this.kernel.at(until, 'straggler-end', () => {
+        for (const i of indices) if (!this.engines[i]!.failed) this.engines[i]!.speed = 1;
+      });
+      this.events.push({ kind: spec.kind, component, at: now, engines: indices, lost: 0, detectedAt: null, recoveredAt: until, recovery: `ran at ${spec.factor} of its speed for ${spec.duration} s` });
+      return;
+    }
+    let lost = 0;
+    for (const i of indices) {
+      const gone = this.engines[i]!.fail();
+      lost += gone.length;
+      this.onLost(gone);
+    }
+    const detectedAt = now + this.scenario.recovery.detectionSeconds;
+    const event: FailureEvent = { kind: spec.kind, component, at: now, engines: indices, lost, detectedAt, recoveredAt: null, recovery: '' };
+    this.events.push(event);
+    if (indices.length === 0) {
+      event.recovery = 'nothing ran there';
+      return;
+    }
+    for (const i of indices) this.engines[i]!.routable = true;
+    this.kernel.at(detectedAt, 'failure-detected', () => {
+      for (const i of indices) this.engines[i]!.routable = false;
+    });
+    const r = this.scenario.recovery;
+    const bringUp = r.restartSeconds + r.startupSeconds + this.weightLoadSeconds;
+    let restartAt: number | null;
+    if (spec.kind === 'engine') {
+      restartAt = detectedAt;
+      event.recovery = `restarted after detection: ${r.restartSeconds} s restart, ${r.startupSeconds} s startup, ${this.weightLoadSeconds.toFixed(1)} s weights`;
+    } else if (this.sparesLeft >= indices.length) {
+      this.sparesLeft -= indices.length;
+      restartAt = detectedAt;
+      event.recovery = `moved to ${indices.length} spare${indices.length === 1 ? '' : 's'} after detection, then restart, startup and weights`;
+    } else if (spec.duration !== null) {
+      restartAt = Math.max(now + spec.duration, detectedAt);
+      event.recovery = `repaired after ${spec.duration} s, then restart, startup and weights`;
+    } else {
+      restartAt = null;
+      event.recovery = 'no spare and no repair within the run (give recovery.spares or the failure a duration)';
+    }
+    if (restartAt === null) return;
+    const upAt = restartAt + bringUp;
+    event.recoveredAt = upAt;
+    this.kernel.at(upAt, 'recovered', () => {
+      for (const i of indices) {
+        const engine = this.engines[i]!;
+        engine.recover();
+        engine.routable = true;
+      }
+    });
+  }
+}
