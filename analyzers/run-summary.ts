@@ -23,6 +23,8 @@ export interface RunSummary {
   sustained: { requestsPerSecond: number; outputTokensPerSecond: number };
   /** What the shared fabric did, when traffic ran on it (SimulationResult.fabric). */
   fabric?: SimulationResult['fabric'];
+  /** What failures did, when the scenario has any (SimulationResult.survival). */
+  survival?: SimulationResult['survival'];
 }
 
 export function summarizeRun(result: SimulationResult, scenario: Scenario): RunSummary {
@@ -39,5 +41,6 @@ export function summarizeRun(result: SimulationResult, scenario: Scenario): RunS
     series: { ...result.timeSeries.total, bucketSeconds: result.timeSeries.bucketSeconds },
     slots: scenario.serving.maxNumSeqs * scenario.serving.replicas * scenario.serving.pipelineParallelSize,
     ...(result.fabric === undefined ? {} : { fabric: result.fabric }),
+    ...(result.survival === undefined ? {} : { survival: result.survival }),
   };
 }

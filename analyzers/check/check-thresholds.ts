@@ -10,6 +10,7 @@ import { SLO_METRICS, type SloMetric } from '../../engine/scenario/scenario-type
 import type { SimulationResult } from '../../engine/simulation-result.js';
 import type { SaturationResult } from '../saturation/saturation-result.js';
 import type { FabricResult } from '../fabric/fabric-result.js';
+import type { SurvivabilityResult } from '../survivability/survival-result.js';
 
 /** What a threshold is evaluated against: one simulation, and a saturation analysis when one ran. */
 export interface ThresholdSubject {
@@ -17,6 +18,8 @@ export interface ThresholdSubject {
   saturation: SaturationResult | null;
   /** The fabric analysis, when a threshold needed one. */
   fabric?: FabricResult | null;
+  /** The survivability analysis, when a threshold needed one. */
+  survival?: SurvivabilityResult | null;
   /** Why `saturation` is null, when the caller knows (e.g. the scenario states no SLO). */
   saturationMissing?: string;
 }
@@ -113,6 +116,10 @@ const FIELD_READERS: Record<ThresholdField, FieldReader> = {
   'fabric.stretchShare': withFabric((f) => measured(f.stretchShare)),
   'fabric.handOffWait': withFabric((f) => measured(f.handOffWaitMean)),
   'fabric.pressureOnset': withFabric((f) => (f.pressureOnset === null ? missing(`the fabric pressure onset is indeterminate: ${f.pressureOnsetReason ?? 'no swept rate showed it'}`) : measured(f.pressureOnset.rate))),
+  'survive.attainment': withSurvival((r) => measured(r.trials.attainment.mean)),
+  'survive.gpuLoss.attainment': withSurvival(lossAttainment('1 GPU')),
+  'survive.nodeLoss.attainment': withSurvival(lossAttainment('1 node')),
+  'survive.sparesNeeded': withSurvival((r) => (r.spares === null || r.spares.needed === null ? missing(`no spare count: ${r.spares?.reason ?? r.boundaryReason ?? 'the analysis found none'}`) : measured(r.spares.needed))),
   'saturation.goodput': withSaturation((s) =>
     s.goodputAtSaturation === null ? missing(saturationUnknown(s)) : measured(s.goodputAtSaturation),
   ),
@@ -121,6 +128,21 @@ const FIELD_READERS: Record<ThresholdField, FieldReader> = {
 /** The fabric analysis, or the reason there is none. */
 function withFabric(read: (f: FabricResult) => Measurement): FieldReader {
   return ({ fabric }) => (fabric === undefined || fabric === null ? missing('no fabric analysis was run') : read(fabric));
+}
+
+/** The survivability analysis, or the reason there is none. */
+function withSurvival(read: (r: SurvivabilityResult) => Measurement): FieldReader {
+  return ({ survival }) => (survival === undefined || survival === null ? missing('no survivability analysis was run') : read(survival));
+}
+
+/** Attainment through one failure of `size` at the scenario's own rate, from the boundary map. */
+function lossAttainment(size: string): (r: SurvivabilityResult) => Measurement {
+  return (r) => {
+    const s = r.boundary?.sizes.find((x) => x.size === size);
+    const own = s?.points.find((p) => p.rate === r.spares?.rate) ?? s?.points[Math.floor((s?.points.length ?? 1) / 2)];
+    if (s === undefined || own === undefined) return missing(r.boundary === null ? `no boundary map: ${r.boundaryReason ?? 'no offered rate to sweep'}` : `the cluster has no ${size} to lose (one node, or one rack)`);
+    return measured(own.attainment);
+  };
 }
 
 function headroomUnknown(s: SaturationResult): string {

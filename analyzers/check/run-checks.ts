@@ -3,6 +3,7 @@ import {
   formatThreshold,
   parseThreshold,
   thresholdNeedsFabric,
+  thresholdNeedsSurvival,
   thresholdNeedsSaturation,
   type Threshold,
 } from '../../engine/scenario/threshold-expression.js';
@@ -10,6 +11,7 @@ import { simulate } from '../../engine/simulate.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
 import type { SaturationResult } from '../saturation/saturation-result.js';
 import type { FabricResult } from '../fabric/fabric-result.js';
+import type { SurvivabilityResult } from '../survivability/survival-result.js';
 import { evaluateThresholds, type ThresholdOutcome } from './check-thresholds.js';
 
 export const CHECK_REPORT_VERSION = 1;
@@ -34,6 +36,8 @@ export interface ScenarioCheck {
   saturation: SaturationResult | null;
   /** The fabric analysis, present only when a threshold needed it. */
   fabric?: FabricResult;
+  /** The survivability analysis, present only when a threshold needed it. */
+  survival?: SurvivabilityResult;
 }
 
 export interface CheckReport {
@@ -133,9 +137,10 @@ export async function runChecks(files: readonly string[], options: RunChecksOpti
       ? await runSaturation(file, index, loaded, options)
       : null;
     const fabric = thresholds.some((t) => thresholdNeedsFabric(t.threshold)) ? await runFabric(file, loaded, options) : null;
+    const survival = thresholds.some((t) => thresholdNeedsSurvival(t.threshold)) ? await runSurvival(file, loaded, options) : null;
     const outcomes = evaluateThresholds(
       thresholds.map((t) => t.threshold),
-      { simulation, saturation: saturation?.result ?? null, fabric, ...(saturation?.missing ? { saturationMissing: saturation.missing } : {}) },
+      { simulation, saturation: saturation?.result ?? null, fabric, survival, ...(saturation?.missing ? { saturationMissing: saturation.missing } : {}) },
     ).map((outcome, i) => ({ ...outcome, source: thresholds[i]!.source }));
     scenarios.push({
       file,
@@ -146,11 +151,18 @@ export async function runChecks(files: readonly string[], options: RunChecksOpti
       simulation,
       saturation: saturation?.result ?? null,
       ...(fabric !== null ? { fabric } : {}),
+      ...(survival !== null ? { survival } : {}),
     });
   }
   const all = scenarios.flatMap((s) => s.outcomes);
   const failed = all.filter((o) => !o.passed).length;
   return { kind: 'check', version: CHECK_REPORT_VERSION, passed: failed === 0, thresholds: all.length, failed, scenarios };
+}
+
+/** The survivability analysis of one scenario. */
+async function runSurvival(file: string, loaded: LoadedScenario, options: RunChecksOptions): Promise<SurvivabilityResult> {
+  const { analyzeSurvival } = await import('../survivability/analyze-survival.js');
+  return analyzeSurvival(loaded, { file, ...(options.workers !== undefined ? { workers: options.workers } : {}) });
 }
 
 /** The fabric analysis of one scenario (its own load and the onset sweep). */

@@ -59,6 +59,8 @@ export class Clients {
     seq.timeout = null;
     if (seq.dead || seq.phase === 'done') return;
     seq.abandoned = true;
+    // The server notices the closed connection and stops the request.
+    seq.engine?.abort(seq);
     this.retryOrGiveUp(seq, 'timed-out');
   }
 

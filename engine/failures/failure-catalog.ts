@@ -37,6 +37,9 @@ export const CATALOG_FAILURE_RATES: Partial<Record<FailureKind, FailureRate>> = 
  * Recovery defaults.
  * - Detection 30 s: Kubernetes liveness probe defaults, periodSeconds 10 x failureThreshold 3
  *   (kubernetes.io, "Configure Liveness, Readiness and Startup Probes").
+ * - Passive ejection after 5 refusals in a row: Envoy's outlier detection default, consecutive_5xx 5
+ *   (envoyproxy.io, "Outlier detection"); a least-outstanding router without it sends every request
+ *   to a dead replica (it holds none) until the health check notices. 0 turns it off.
  * - Restart 10 s: Kubernetes restarts a failed container after an exponential back-off that starts
  *   at 10 s (doubling, capped at five minutes: kubernetes.io, "Pod Lifecycle", container restart policy).
  * - Startup 60 s before weights: NOT MEASURED here; an assumption for a vLLM engine's process start,
@@ -46,6 +49,7 @@ export const CATALOG_FAILURE_RATES: Partial<Record<FailureKind, FailureRate>> = 
  */
 export const DEFAULT_RECOVERY: RecoverySpec = {
   detectionSeconds: 30,
+  passiveEjection: 5,
   restartSeconds: 10,
   startupSeconds: 60,
   storageGBpsPerNode: 2,
@@ -54,6 +58,7 @@ export const DEFAULT_RECOVERY: RecoverySpec = {
 
 export const RECOVERY_SOURCES = {
   detection: 'Kubernetes liveness probe defaults: periodSeconds 10 x failureThreshold 3',
+  passiveEjection: "Envoy outlier detection's default: eject after 5 consecutive 5xx (here: refused connections)",
   restart: "Kubernetes container restart back-off's first step, 10 s",
   startup: 'assumed (not measured): process, CUDA context, compile and graph capture',
   storage: 'assumed (not measured): streaming weights from object storage, 1-3.5 GiB/s per node',

@@ -76,6 +76,7 @@ export class FailureDriver {
   }
 
   start(): void {
+    for (const engine of this.engines) engine.ejectAfterRefusals = this.scenario.recovery.passiveEjection;
     for (const spec of this.scenario.failures) {
       if (spec.at !== null) this.kernel.at(spec.at, 'failure', () => this.strike(spec, spec.target));
       else this.scheduleRandom(spec);

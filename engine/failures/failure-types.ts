@@ -35,6 +35,8 @@ export interface FailureSpec {
 export interface RecoverySpec {
   /** From a failure until the router stops sending to the replica: health-check period x failures to trip. */
   detectionSeconds: number;
+  /** Refused requests in a row after which the router ejects a replica before detection (passive health checks); 0: off. */
+  passiveEjection: number;
   /** From detection until the engine process starts again (container restart back-off). */
   restartSeconds: number;
   /** Engine start before weights: process, CUDA context, compile and graph capture. */

@@ -143,7 +143,12 @@ export class RunMetrics implements ReplicaObserver {
   /** Requests whose client gave up (clients with failures): errors past their retries, or timed out. */
   readonly clientEnds = { 'failed-after-retries': 0, 'timed-out': 0 };
   /** Failure accounting (survivability): attempts lost in flight, refused, retried; work done twice or for nothing. */
-  readonly failureWork = { lostInFlight: 0, refused: 0, retried: 0, reprefillTokens: 0, abandonedCompleted: 0, abandonedOutputTokens: 0 };
+  readonly failureWork = { lostInFlight: 0, refused: 0, retried: 0, reprefillTokens: 0, abandonedCompleted: 0, abandonedOutputTokens: 0, aborted: 0 };
+
+  /** An abandoned attempt the engine stopped. */
+  onAborted(): void {
+    this.failureWork.aborted++;
+  }
 
   get dropped(): number {
     return this.droppedByReason['exceeds-max-model-len'] + this.droppedByReason['exceeds-kv-capacity'] + this.clientEnds['failed-after-retries'] + this.clientEnds['timed-out'];

@@ -24,6 +24,7 @@ function continuousChunked(replica: Replica, plan: StepPlan): void {
     replica.schedulePrefill(seq, tokens, blocks);
     budget -= tokens;
   }
+  replica.discardDeadFront();
   while (budget > 0 && replica.running.length < maxNumSeqs && replica.waiting.length > 0) {
     const next = replica.waiting.peekFront()!;
     // A request whose KV has landed waits for blocks to join the decodes, never to be prefilled.
@@ -46,6 +47,7 @@ function continuousWholePrefill(replica: Replica, plan: StepPlan): void {
   const { maxNumBatchedTokens, maxNumSeqs, blockSize } = replica.config;
   replica.admitReady();
   let budget = maxNumBatchedTokens;
+  replica.discardDeadFront();
   while (replica.running.length < maxNumSeqs && replica.waiting.length > 0 && !replica.waiting.peekFront()!.kvReady) {
     const next = replica.waiting.peekFront()!;
     const tokens = next.prefillTarget;

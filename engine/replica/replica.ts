@@ -29,6 +29,8 @@ export interface ReplicaObserver {
   onTokenGaps(gapSeconds: number, count: number, time: number): void;
   /** A request sent to a failed engine (connection refused); optional, for clients that retry. */
   onRefused?(seq: Sequence, time: number, replica: Replica): void;
+  /** An abandoned request the engine stopped (its client hung up). */
+  onAborted?(seq: Sequence, time: number): void;
   /** `outputTokens`: the tokens the step generated (one per decoding sequence, one per finished prefill). */
   onStepEnd(replica: Replica, start: number, end: number, prefillTokens: number, decodeTokens: number, outputTokens: number): void;
 }
@@ -135,6 +137,11 @@ export class Replica {
   failed = false;
   /** Whether the router sends to it: false from a failure's detection until it has recovered. */
   routable = true;
+  /** Abandoned requests (their client timed out) to stop at the next step: the server noticed the disconnect. */
+  private readonly aborts: Sequence[] = [];
+  /** Refusals in a row after which the router ejects it (passive health checking); 0: never. */
+  ejectAfterRefusals = 0;
+  private refusals = 0;
   /** Speed as a fraction of normal: a straggler GPU slows its whole group's steps. */
   speed = 1;
   /** The step-end event of the running step (timer path), so a failure can cancel it. */
@@ -164,7 +171,7 @@ export class Replica {
   enqueue(seq: Sequence): boolean {
     const now = this.kernel.now;
     if (this.failed) {
-      this.observer.onRefused?.(seq, now, this);
+      this.refuse(seq, now);
       return false;
     }
     if (seq.promptTokens + seq.outputTokens > this.config.maxModelLen) {
@@ -175,6 +182,7 @@ export class Replica {
       this.observer.onDropped(seq, now, 'exceeds-kv-capacity');
       return false;
     }
+    seq.engine = this;
     this.waiting.pushBack(seq);
     if (!this.busy) this.planAtEndOfInstant();
     return true;
@@ -188,7 +196,7 @@ export class Replica {
   acceptWithKv(seq: Sequence): boolean {
     const now = this.kernel.now;
     if (this.failed) {
-      this.observer.onRefused?.(seq, now, this);
+      this.refuse(seq, now);
       return false;
     }
     if (blocksFor(seq.promptTokens + seq.outputTokens, this.config.blockSize) > this.kv.capacity - this.kv.watermarkBlocks) {
@@ -197,6 +205,7 @@ export class Replica {
     }
     seq.kvReady = true;
     seq.phase = 'waiting';
+    seq.engine = this;
     this.waiting.pushBack(seq);
     if (!this.busy) this.planAtEndOfInstant();
     return true;
@@ -245,6 +254,7 @@ export class Replica {
    * scheduled so they decode in it.
    */
   admitReady(): void {
+    this.discardDeadFront();
     while (this.running.length < this.config.maxNumSeqs && this.waiting.length > 0) {
       const next = this.waiting.peekFront()!;
       if (!next.kvReady) return;
@@ -322,6 +332,7 @@ export class Replica {
   private startStep(): void {
     const plan = this.plan;
     plan.clear();
+    if (this.aborts.length > 0) this.applyAborts();
     this.policy(this, plan);
     if (plan.batch.prefillTokens === 0 && plan.batch.decodeSeqs === 0) {
       this.busy = false;
@@ -372,10 +383,57 @@ export class Replica {
     return lost;
   }
 
+  /**
+   * The client of `seq` hung up: a waiting request is skipped when it reaches the front, a running
+   * one is stopped before the next step (vLLM aborts a request whose connection closed), its KV freed.
+   */
+  abort(seq: Sequence): void {
+    if (seq.phase === 'waiting') {
+      seq.dead = true;
+      return;
+    }
+    if (seq.phase === 'prefill' || seq.phase === 'decode') this.aborts.push(seq);
+  }
+
+  /** Drops requests from the front of the queue whose clients are gone. */
+  discardDeadFront(): void {
+    while (this.waiting.length > 0 && this.waiting.peekFront()!.dead) this.waiting.popFront();
+  }
+
+  private applyAborts(): void {
+    for (const seq of this.aborts) {
+      if (seq.phase === 'decode') {
+        const held = this.decoding.blocksOf(seq);
+        this.decoding.remove(seq);
+        this.kv.release(held);
+      } else if (seq.phase === 'prefill') {
+        const i = this.prefilling.indexOf(seq);
+        if (i >= 0) this.prefilling.splice(i, 1);
+        this.kv.release(seq.blocks);
+      } else {
+        continue;
+      }
+      this.running.remove(seq);
+      seq.blocks = 0;
+      seq.phase = 'done';
+      seq.dead = true;
+      this.observer.onAborted?.(seq, this.kernel.now);
+    }
+    this.aborts.length = 0;
+  }
+
   /** Back up after recovery: empty, ready for requests. */
   recover(): void {
     this.failed = false;
     this.speed = 1;
+    this.refusals = 0;
+  }
+
+  /** Connection refused (it is down); enough in a row and the router's passive check ejects it. */
+  private refuse(seq: Sequence, now: number): void {
+    this.refusals++;
+    if (this.ejectAfterRefusals > 0 && this.refusals >= this.ejectAfterRefusals) this.routable = false;
+    this.observer.onRefused?.(seq, now, this);
   }
 
   /**

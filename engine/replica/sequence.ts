@@ -42,6 +42,8 @@ export class Sequence {
   attempt = 1;
   /** Its client gave up on it (timeout); the server may still be working on it, for nothing. */
   abandoned = false;
+  /** The engine it was last sent to (where an abort must go). */
+  engine: { abort(seq: Sequence): void } | null = null;
   /** The client's timeout for this attempt, cancelled when it ends. */
   timeout: EventHandle | null = null;
   /** Neighbours in the replica's running list (admission order). */

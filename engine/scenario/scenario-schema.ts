@@ -540,6 +540,7 @@ function writtenScenarioSchema(baseDir: string) {
     recovery: z
       .strictObject({
         detection: duration().default(DEFAULT_RECOVERY.detectionSeconds),
+        passiveEjection: count(0, 1e6).default(DEFAULT_RECOVERY.passiveEjection),
         restart: duration().default(DEFAULT_RECOVERY.restartSeconds),
         startup: duration().default(DEFAULT_RECOVERY.startupSeconds),
         storageGBpsPerNode: z.number().gt(0).max(1e4).default(DEFAULT_RECOVERY.storageGBpsPerNode),
@@ -696,6 +697,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
     failures: s.failures.map((f, i) => failureOf(f, i, ctx)),
     recovery: {
       detectionSeconds: s.recovery.detection,
+      passiveEjection: s.recovery.passiveEjection,
       restartSeconds: s.recovery.restart,
       startupSeconds: s.recovery.startup,
       storageGBpsPerNode: s.recovery.storageGBpsPerNode,

@@ -57,12 +57,24 @@ const FABRIC_FIELDS = {
   'fabric.pressureOnset': { kind: 'requestRate', description: 'lowest swept rate where fabric pressure shows' },
 } as const satisfies Record<string, { kind: ThresholdKind; description: string }>;
 
-export type ThresholdField = LatencyField | keyof typeof SIMULATION_FIELDS | keyof typeof SATURATION_FIELDS | keyof typeof FABRIC_FIELDS;
+const SURVIVE_FIELDS = {
+  'survive.attainment': { kind: 'fraction', description: "SLO attainment through the scenario's failures, mean over the survivability trials" },
+  'survive.gpuLoss.attainment': { kind: 'fraction', description: "SLO attainment through one GPU's failure at the scenario's own rate" },
+  'survive.nodeLoss.attainment': { kind: 'fraction', description: "SLO attainment through one node's failure at the scenario's own rate" },
+  'survive.sparesNeeded': { kind: 'count', description: "extra replicas that keep the SLO through one node's failure (N+k)" },
+} as const satisfies Record<string, { kind: ThresholdKind; description: string }>;
+
+export type ThresholdField =
+  | LatencyField
+  | keyof typeof SIMULATION_FIELDS
+  | keyof typeof SATURATION_FIELDS
+  | keyof typeof FABRIC_FIELDS
+  | keyof typeof SURVIVE_FIELDS;
 
 export interface ThresholdFieldSpec {
   kind: ThresholdKind;
   /** 'simulation': read from one simulation; 'saturation' / 'fabric': needs that analysis. */
-  source: 'simulation' | 'saturation' | 'fabric';
+  source: 'simulation' | 'saturation' | 'fabric' | 'survive';
   description: string;
 }
 
@@ -91,6 +103,7 @@ export const THRESHOLD_FIELDS: Readonly<Record<ThresholdField, ThresholdFieldSpe
   ...withSource(SIMULATION_FIELDS, 'simulation'),
   ...withSource(SATURATION_FIELDS, 'saturation'),
   ...withSource(FABRIC_FIELDS, 'fabric'),
+  ...withSource(SURVIVE_FIELDS, 'survive'),
 });
 
 /** Every unit the grammar knows; which ones a field takes depends on its kind. */
@@ -153,7 +166,7 @@ const LATENCY_PATTERN =
 
 /** The fields and patterns an unknown field's message lists. */
 export function describeThresholdFields(): string {
-  const named = [...Object.keys(SIMULATION_FIELDS), ...Object.keys(SATURATION_FIELDS), ...Object.keys(FABRIC_FIELDS)];
+  const named = [...Object.keys(SIMULATION_FIELDS), ...Object.keys(SATURATION_FIELDS), ...Object.keys(FABRIC_FIELDS), ...Object.keys(SURVIVE_FIELDS)];
   return `${LATENCY_PATTERN}, or one of ${named.join(', ')}`;
 }
 
@@ -327,6 +340,11 @@ export function thresholdNeedsSaturation(t: Pick<Threshold, 'field'>): boolean {
 /** True when evaluating the threshold needs a fabric analysis. */
 export function thresholdNeedsFabric(t: Pick<Threshold, 'field'>): boolean {
   return THRESHOLD_FIELDS[t.field].source === 'fabric';
+}
+
+/** True when evaluating the threshold needs a survivability analysis. */
+export function thresholdNeedsSurvival(t: Pick<Threshold, 'field'>): boolean {
+  return THRESHOLD_FIELDS[t.field].source === 'survive';
 }
 
 /** compareThreshold(measured, op, bound) -> whether `measured op bound` holds. */

@@ -191,6 +191,31 @@ Examples:
     });
 
   program
+    .command('survive')
+    .description(
+      'Survivability: Monte Carlo trials of the scenario\'s failures (or one GPU\'s) beside the same runs without them, the boundary map (failure size x offered load: absorbed, degraded, collapsed, metastable) and the spares N+k needs.',
+    )
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--trials <n>', 'seeded trials (default 8)', integer('--trials', 1, 10_000))
+    .option('--rates <from:to:step>', "offered rates of the boundary map (default: the scenario's own x 0.5, 0.75, 1, 1.25, 1.5)")
+    .option('--workers <n>', 'worker threads (default: CPU cores); results are identical for any number', integer('--workers', 1, 256))
+    .option('--set <key.path=value>', 'override any scenario key (repeatable)', collect, [])
+    .option('--seed <n>', 'replace the scenario seed', integer('--seed', 0, 2 ** 32 - 1))
+    .option('--json', 'print the result JSON on stdout and nothing else')
+    .option('-o, --output <file>', 'write the result JSON to a file (atomically)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  headroom survive scenarios/llama-3.1-8b-h100-chat.yaml --set serving.replicas=4 --set cluster.gpusPerNode=4
+  headroom survive scenarios/llama-3.1-70b-h100-tp4.yaml --set 'failures=[{kind: node, at: 2m}]' --trials 16 --json -o out/survive.json`,
+    )
+    .action(async (file: string, options) => {
+      const { surviveCommand } = await import('./commands/survive.js');
+      await surviveCommand(file, options);
+    });
+
+  program
     .command('check')
     .description(
       'Gate CI on thresholds: run each scenario (and a saturation analysis when a threshold needs one), evaluate its checks: and every --fail-on; exit 1 when any fails.',

@@ -134,7 +134,7 @@ export const REPORT_LIMITS = {
  * draws (or a hand-edited one), refused rather than embedded unchecked.
  */
 const TOP_LEVEL_KEYS: Record<string, readonly string[]> = {
-  simulation: ['kind', 'version', 'seed', 'scenario', 'requests', 'latency', 'throughput', 'cost', 'slo', 'utilization', 'calibration', 'memory', 'disaggregation', 'fabric', 'run', 'timeSeries'],
+  simulation: ['kind', 'version', 'seed', 'scenario', 'requests', 'latency', 'throughput', 'cost', 'slo', 'utilization', 'calibration', 'memory', 'disaggregation', 'fabric', 'survival', 'run', 'timeSeries'],
   saturation: [
     'kind', 'version', 'seed', 'scenario', 'currentRate', 'method', 'calibration', 'intervalNote', 'saturationRate', 'sustainedCapacity',
     'saturationReason', 'goodputAtSaturation', 'costAtSaturation', 'pressureOnsetRate', 'pressureOnsetReason', 'pressureLeadPercent',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateThresholds, type ThresholdSubject } from '../../../analyzers/check/check-thresholds.js';
 import type { SaturationResult } from '../../../analyzers/saturation/saturation-result.js';
 import type { FabricResult } from '../../../analyzers/fabric/fabric-result.js';
+import type { SurvivabilityResult } from '../../../analyzers/survivability/survival-result.js';
 import { formatMeasured, parseThreshold, THRESHOLD_FIELDS, type Threshold, type ThresholdField } from '../../../engine/scenario/threshold-expression.js';
 import { simulate } from '../../../engine/simulate.js';
 import { tinyScenario } from '../../helpers/tiny-scenario.js';
@@ -69,7 +70,27 @@ function fabricStub(overrides: Partial<FabricResult> = {}): FabricResult {
   };
 }
 
-const subject = (saturation: SaturationResult | null = saturationStub()): ThresholdSubject => ({ simulation: withSlo, saturation, fabric: fabricStub() });
+/** A survivability result with the figures the check reads: trials, a boundary map, spares. */
+function survivalStub(): SurvivabilityResult {
+  const point = (rate: number, attainment: number) => ({ rate, outcome: 'absorbed' as const, attainment, endGoodputShare: 1, recoveredAt: null, lostInFlight: 0, retried: 0 });
+  const failure = { kind: 'gpu' as const, at: 10, ratePerHour: null, rateSource: null, target: 0, duration: null, factor: 1 };
+  return {
+    kind: 'survivability',
+    version: 1,
+    seed: 1,
+    scenario: withSlo.scenario,
+    failures: [failure],
+    failuresSource: 'stub',
+    trials: { count: 1, perTrial: [], attainment: { mean: 0.97, p5: 0.95, p95: 0.99 }, baselineAttainment: 1, goodputLoss: 0.01, survivalCurve: [0.97], outcomes: { absorbed: 1, degraded: 0, collapsed: 0, metastable: 0 } },
+    timeline: { bucketSeconds: 1, goodputPerSecond: [], baselineGoodputPerSecond: [], arrivalsPerSecond: [], markers: [] },
+    boundary: { rates: [2, 4], sizes: [{ size: '1 GPU', failure, points: [point(2, 0.99), point(4, 0.9)], boundaryRate: 4 }, { size: '1 node', failure: { ...failure, kind: 'node' }, points: [point(2, 0.8), point(4, 0.5)], boundaryRate: 2 }] },
+    boundaryReason: null,
+    spares: { failure: '1 node', rate: 4, needed: 1, tried: [], reason: null },
+    findings: [],
+  };
+}
+
+const subject = (saturation: SaturationResult | null = saturationStub()): ThresholdSubject => ({ simulation: withSlo, saturation, fabric: fabricStub(), survival: survivalStub() });
 
 /** A bound inside the field's values (a threshold outside them is refused as gating nothing). */
 function someBound(field: ThresholdField): string {
@@ -170,6 +191,14 @@ describe('evaluateThresholds: where each field is read', () => {
 });
 
 describe('evaluateThresholds: a known field without a value fails, with the reason', () => {
+  it("survive fields read the survivability analysis: trials' attainment, one GPU's or node's loss at today's rate, spares", () => {
+    expect(outcomeOf('survive.attainment >= 95%')).toMatchObject({ measured: 0.97, passed: true });
+    expect(outcomeOf('survive.nodeLoss.attainment >= 95%')).toMatchObject({ measured: 0.5, passed: false });
+    expect(outcomeOf('survive.gpuLoss.attainment >= 95%')).toMatchObject({ measured: 0.9, passed: false });
+    expect(outcomeOf('survive.sparesNeeded <= 1')).toMatchObject({ measured: 1, passed: true });
+    expect(outcomeOf('survive.attainment >= 95%', { simulation: withSlo, saturation: null })).toMatchObject({ measured: null, reason: 'no survivability analysis was run' });
+  });
+
   it('fabric fields read the fabric analysis; without one, or with no onset found, they fail saying why', () => {
     expect(outcomeOf('fabric.linkUtilizationP99 < 80%')).toMatchObject({ measured: 0.4, passed: true });
     expect(outcomeOf('fabric.handOffWait < 1ms')).toMatchObject({ measured: 0.002, passed: false });
