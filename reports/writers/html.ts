@@ -122,6 +122,14 @@ export const REPORT_LIMITS = {
   fabricPoints: 1_000,
   findings: 64,
   fabricText: 4_096,
+  /** A survivability analysis: trials, survival curve, timeline buckets, failure markers, failures, failure sizes and swept rates of the boundary, spare counts tried. */
+  trials: 10_000,
+  timelineBuckets: 4_096,
+  markers: 1_000,
+  failures: 1_000,
+  boundarySizes: 8,
+  boundaryRates: 1_000,
+  sparesTried: 256,
   /** Any file: nesting, entries in one list, characters in one string, values in all. */
   depth: 32,
   listEntries: 20_000,
@@ -148,6 +156,7 @@ const TOP_LEVEL_KEYS: Record<string, readonly string[]> = {
     'stretchShare', 'handOffWaitMean', 'hiddenFromPerNodeView', 'points', 'pressureOnset', 'pressureOnsetReason', 'sloBreakRate', 'sloBreakReason', 'findings',
   ],
   'fabric-comparison': ['kind', 'version', 'configurations', 'infeasible'],
+  survivability: ['kind', 'version', 'seed', 'scenario', 'failures', 'failuresSource', 'trials', 'timeline', 'boundary', 'boundaryReason', 'spares', 'findings'],
 };
 
 /**
@@ -482,6 +491,79 @@ const fabricComparison = z.looseObject({
     .max(REPORT_LIMITS.configurations),
   infeasible: z.array(z.looseObject({ label: fabricText, overrides, reason: fabricText })).max(REPORT_LIMITS.configurations),
 });
+/** A share between 0 and 1 (SLO attainment, a share of the offered rate). */
+const share = num.min(0).max(1);
+const outcome = z.enum(['absorbed', 'degraded', 'collapsed', 'metastable']);
+/** A failure as the scenario states it (engine/failures/failure-types.ts FailureSpec): only its kind is read. */
+const failureSpec = z.looseObject({ kind: fabricText });
+const trial = z.looseObject({
+  seed: num,
+  attainment: share,
+  baselineAttainment: share,
+  goodput: amount,
+  baselineGoodput: amount,
+  lostInFlight: amount,
+  retried: amount,
+  failedAfterRetries: amount,
+  timedOut: amount,
+  reprefillTokens: amount,
+  recoverySeconds: amount.nullable(),
+  outcome,
+});
+const buckets = z.array(amount).max(REPORT_LIMITS.timelineBuckets);
+/** `headroom survive` (analyzers/survivability/survival-result.ts SurvivabilityResult). */
+const survivability = z.looseObject({
+  kind: z.literal('survivability'),
+  version: z.literal(1),
+  seed: num,
+  scenario,
+  failures: z.array(failureSpec).max(REPORT_LIMITS.failures),
+  failuresSource: fabricText,
+  trials: z.looseObject({
+    count: index,
+    perTrial: z.array(trial).max(REPORT_LIMITS.trials),
+    attainment: z.looseObject({ mean: share, p5: share, p95: share }),
+    baselineAttainment: share,
+    goodputLoss: num,
+    survivalCurve: z.array(share).max(REPORT_LIMITS.trials),
+    outcomes: z.looseObject({ absorbed: index, degraded: index, collapsed: index, metastable: index }),
+  }),
+  timeline: z.looseObject({
+    bucketSeconds: num.positive(),
+    goodputPerSecond: buckets,
+    baselineGoodputPerSecond: buckets,
+    arrivalsPerSecond: buckets,
+    markers: z.array(z.looseObject({ kind: fabricText, at: amount, detectedAt: amount.nullable(), recoveredAt: amount.nullable() })).max(REPORT_LIMITS.markers),
+  }),
+  boundary: z
+    .looseObject({
+      rates: z.array(amount).max(REPORT_LIMITS.boundaryRates),
+      sizes: z
+        .array(
+          z.looseObject({
+            size: fabricText,
+            failure: failureSpec,
+            points: z
+              .array(z.looseObject({ rate: amount, outcome, attainment: share, endGoodputShare: amount, recoveredAt: amount.nullable(), lostInFlight: amount, retried: amount }))
+              .max(REPORT_LIMITS.boundaryRates),
+            boundaryRate: amount.nullable(),
+          }),
+        )
+        .max(REPORT_LIMITS.boundarySizes),
+    })
+    .nullable(),
+  boundaryReason: fabricText.nullable(),
+  spares: z
+    .looseObject({
+      failure: fabricText,
+      rate: amount,
+      needed: index.nullable(),
+      tried: z.array(z.looseObject({ extra: index, meetsSlo: z.boolean(), attainment: share })).max(REPORT_LIMITS.sparesTried),
+      reason: fabricText.nullable(),
+    })
+    .nullable(),
+  findings: z.array(fabricText).max(REPORT_LIMITS.findings),
+});
 const SCHEMAS = {
   simulation,
   saturation,
@@ -490,6 +572,7 @@ const SCHEMAS = {
   calibration: calibrationComparison,
   fabric,
   'fabric-comparison': fabricComparison,
+  survivability,
 } as const;
 /** The kinds a result file may name (a fabric comparison is kind "fabric" with configurations). */
 const KINDS = Object.keys(SCHEMAS).filter((k) => k !== 'fabric-comparison');
@@ -514,7 +597,9 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
  * sweep or comparison with nothing in it, a calibration comparison past its caps (runs, statistics,
  * text lengths) or with a negative or non-finite figure, a fabric analysis past its caps (links,
  * hottest links, profile buckets, coupling engines, points, configurations, text lengths) or with a
- * negative or non-finite figure.
+ * negative or non-finite figure, a survivability analysis past its caps (trials, survival curve,
+ * timeline buckets, markers, failure sizes, swept rates, text lengths) or with a share outside 0-1,
+ * a negative or non-finite figure or an unknown outcome.
  */
 export function validateReportInput(value: unknown, file: string): { entry: ReportEntry } | { issues: string[] } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -523,8 +608,7 @@ export function validateReportInput(value: unknown, file: string): { entry: Repo
   const kind = (value as { kind?: unknown }).kind;
   // Own keys only: `kind: "constructor"` is `in` every object.
   if (typeof kind !== 'string' || !KINDS.includes(kind)) {
-    const known = typeof kind === 'string' && ['survivability'].includes(kind) ? ` (the report does not draw ${kind} results yet)` : '';
-    return { issues: [`${file}: kind: expected ${DRAWN.join(', ')}, got ${describeValue(kind)}${known}; is this a Headroom result file?`] };
+    return { issues: [`${file}: kind: expected ${DRAWN.join(', ')}, got ${describeValue(kind)}; is this a Headroom result file?`] };
   }
   const shape = boundedShape(value);
   if (shape !== null) return { issues: [`${file}: ${shape.path.length === 0 ? '(top level)' : formatPath(shape.path)}: ${shape.message}`] };

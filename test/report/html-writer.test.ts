@@ -8,6 +8,7 @@ import { simulate } from '../../engine/simulate.js';
 import { fabricComparison, idleFabric, PD, pdFabric, wideFabric } from '../web/fixtures/fabric.js';
 import { chatScenario, concurrencyFixture, costFixture, HOSTILE_NAME, saturationFixture, simulated, sizingFixture, uncalibrated, varyFixture, withoutCalibration } from '../web/fixtures/results.js';
 import { ensureReportApp } from './report-files.js';
+import { noBoundary, survivalFixture } from '../web/fixtures/survival.js';
 
 /** A stand-in for the built app: the same head and data slot as web/index.html, one inline script. */
 const APP = `<!doctype html>
@@ -113,8 +114,8 @@ describe('reports/writers/html', () => {
   it('validateReportInput rejects foreign JSON with "file: key.path: expected X, got Y"', () => {
     const issues = (value: unknown) => ('issues' in validateReportInput(value, 'x.json') ? (validateReportInput(value, 'x.json') as { issues: string[] }).issues : []);
     expect(issues([1, 2])).toEqual(['x.json: expected a Headroom result (a JSON object with "kind"), got a list of 2']);
-    expect(issues({ hello: 'world' })[0]).toBe('x.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", "calibration", "fabric", got nothing; is this a Headroom result file?');
-    expect(issues({ kind: 'survivability' })[0]).toContain('(the report does not draw survivability results yet)');
+    expect(issues({ hello: 'world' })[0]).toBe('x.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", "calibration", "fabric", "survivability", got nothing; is this a Headroom result file?');
+    expect(issues({ kind: 'survivability' })[0]).toBe('x.json: version: expected 1, got nothing');
     expect(issues({ kind: 'fabric-comparison' })[0]).toMatch(/^x\.json: kind: expected .*, got "fabric-comparison"/);
     const sim = JSON.parse(JSON.stringify(simulated())) as Record<string, unknown>;
     expect(issues({ ...sim, version: 2 })).toEqual(['x.json: version: expected 1, got 2']);
@@ -221,5 +222,25 @@ describe('reports/writers/html', () => {
     expect(data.madeBy).toEqual({ command: 'headroom report x.json', at: '2025-01-01T00:00:00.000Z' });
     expect(JSON.stringify(data.entries)).toBe(before);
     expect(JSON.stringify(entries)).toBe(before);
+  });
+
+  it('validateReportInput accepts a survivability analysis (with or without a boundary) and refuses one past its bounds', () => {
+    const issues = (value: unknown) => {
+      const read = validateReportInput(JSON.parse(JSON.stringify(value)), 's.json');
+      return 'issues' in read ? read.issues : [];
+    };
+    expect(issues(survivalFixture())).toEqual([]);
+    expect(issues(noBoundary())).toEqual([]);
+    const s = survivalFixture();
+    expect(issues({ ...s, extra: 1 })[0]).toMatch(/^s\.json: extra: unknown key in a survivability result/);
+    expect(issues({ ...s, version: 2 })).toEqual(['s.json: version: expected 1, got 2']);
+    expect(issues({ ...s, timeline: { ...s.timeline, markers: new Array(REPORT_LIMITS.markers + 1).fill(s.timeline.markers[0]) } })[0]).toBe(`s.json: timeline.markers: expected at most ${REPORT_LIMITS.markers} entries, got a list of ${REPORT_LIMITS.markers + 1}`);
+    expect(issues({ ...s, timeline: { ...s.timeline, bucketSeconds: 0 } })[0]).toMatch(/^s\.json: timeline\.bucketSeconds: expected more than 0/);
+    const sizes = new Array(REPORT_LIMITS.boundarySizes + 1).fill(s.boundary!.sizes[0]);
+    expect(issues({ ...s, boundary: { ...s.boundary!, sizes } })[0]).toBe(`s.json: boundary.sizes: expected at most ${REPORT_LIMITS.boundarySizes} entries, got a list of ${REPORT_LIMITS.boundarySizes + 1}`);
+    expect(issues({ ...s, trials: { ...s.trials, perTrial: [{ ...s.trials.perTrial[0]!, lostInFlight: -1 }] } })[0]).toMatch(/^s\.json: trials\.perTrial\[0\]\.lostInFlight: expected at least 0/);
+    expect(issues({ ...s, findings: ['x'.repeat(REPORT_LIMITS.fabricText + 1)] })[0]).toMatch(/^s\.json: findings\[0\]: expected at most 4096 characters/);
+    // Infinity and NaN are not JSON, but a parsed object handed in directly must not slip them through.
+    expect(validateReportInput({ ...JSON.parse(JSON.stringify(s)), seed: Infinity }, 's.json')).toHaveProperty('issues');
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../cli/run-cli.js';
+import { survivalFixture } from '../web/fixtures/survival.js';
 
 /**
  * `headroom report` as a user runs it: the built CLI on real result files (simulate, saturation,
@@ -171,7 +172,7 @@ describe('headroom report', () => {
 
   it('foreign JSON exits 2 with what was expected', () => {
     const out = join(dir, 'foreign.html');
-    expectInvalid(runCli('report', file('package.json', '{"name": "x", "version": "1.0.0"}'), '-o', out), out, /package\.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", "calibration", "fabric", got nothing/);
+    expectInvalid(runCli('report', file('package.json', '{"name": "x", "version": "1.0.0"}'), '-o', out), out, /package\.json: kind: expected "simulation", "saturation", "saturation-comparison", "concurrency-sweep", "calibration", "fabric", "survivability", got nothing/);
     expectInvalid(runCli('report', file('partial.json', '{"kind": "simulation", "version": 1}'), '-o', out), out, /partial\.json: seed: expected number, got nothing/);
   });
 
@@ -184,8 +185,8 @@ describe('headroom report', () => {
 
   it('one bad file among good ones stops the report: every problem is listed, nothing is written', () => {
     const out = join(dir, 'mixed.html');
-    const run = runCli('report', sim, file('one.json', '[]'), file('two.json', '{"kind": "survivability"}'), file('three.json', '{"kind": "fabric", "version": 1}'), '-o', out);
-    expectInvalid(run, out, /one\.json: expected a Headroom result.*\n.*two\.json: kind: .*does not draw survivability results yet.*\n.*three\.json: seed: expected number, got nothing/);
+    const run = runCli('report', sim, file('one.json', '[]'), file('two.json', '{"kind": "survival"}'), file('three.json', '{"kind": "fabric", "version": 1}'), '-o', out);
+    expectInvalid(run, out, /one\.json: expected a Headroom result.*\n.*two\.json: kind: expected .*, got "survival".*\n.*three\.json: seed: expected number, got nothing/);
   });
 
   it('`report` without -o, or without a file, is a usage error (exit 2); --help has examples', () => {
@@ -194,5 +195,23 @@ describe('headroom report', () => {
     const help = runCli('report', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Examples:\n {2}headroom simulate .* && headroom report result\.json -o report\.html/);
+  });
+
+  it('a survivability result is drawn; a malformed one (an unknown outcome, a share over 1, a long timeline) exits 2 and writes nothing', () => {
+    const good = file('survive.json', JSON.stringify(survivalFixture()));
+    const out = join(dir, 'survive.html');
+    const run = runCli('report', good, '-o', out);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^wrote .*survive\.html \(a survivability result, \d+ KiB\)/);
+    const bad = survivalFixture();
+    bad.trials.perTrial[1]!.outcome = 'exploded' as never;
+    bad.trials.survivalCurve[0] = 1.5;
+    bad.timeline.goodputPerSecond = new Array<number>(4097).fill(1);
+    const badOut = join(dir, 'bad-survive.html');
+    expectInvalid(
+      runCli('report', file('bad-survive.json', JSON.stringify(bad)), '-o', badOut),
+      badOut,
+      /bad-survive\.json: trials\.perTrial\[1\]\.outcome: expected "absorbed" or "degraded" or "collapsed" or "metastable", got "exploded"[\s\S]*trials\.survivalCurve\[0\]: expected at most 1, got 1\.5[\s\S]*timeline\.goodputPerSecond: expected at most 4096 entries/,
+    );
   });
 });

@@ -42,3 +42,10 @@ export const MEASURED_COLOR = OKABE_ITO[6];
 export function simulatedColor(i: number): string {
   return REPLICA_COLORS[i % REPLICA_COLORS.length]!;
 }
+
+/**
+ * A survivability outcome's colour (Okabe & Ito): absorbed bluish green, degraded orange, collapsed
+ * vermillion, metastable reddish purple. Black text reads on each; cells also carry the outcome's
+ * letter (A, D, C, M), so the boundary map reads without colour.
+ */
+export const OUTCOME_COLORS = { absorbed: '#009E73', degraded: '#E69F00', collapsed: '#D55E00', metastable: '#CC79A7' } as const;

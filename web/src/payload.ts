@@ -2,10 +2,11 @@ import type { CalibrationComparison } from '../../analyzers/calibration/compare-
 import type { FabricComparison, FabricResult } from '../../analyzers/fabric/fabric-result.js';
 import type { ConcurrencySweepResult } from '../../analyzers/saturation/concurrency-sweep.js';
 import type { SaturationComparison, SaturationResult } from '../../analyzers/saturation/saturation-result.js';
+import type { SurvivabilityResult } from '../../analyzers/survivability/survival-result.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
 
 /** A result the report can draw. */
-export type ReportableResult = SimulationResult | SaturationResult | SaturationComparison | ConcurrencySweepResult | CalibrationComparison | FabricResult | FabricComparison;
+export type ReportableResult = SimulationResult | SaturationResult | SaturationComparison | ConcurrencySweepResult | CalibrationComparison | FabricResult | FabricComparison | SurvivabilityResult;
 
 /** One input file of `headroom report`, as given on the command line. */
 export interface ReportEntry {

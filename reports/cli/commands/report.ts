@@ -32,12 +32,12 @@ function readEntries(file: string): { entries: ReportEntry[] } | { issues: strin
   } catch (error) {
     return { issues: [`${file}: not valid JSON (${(error as Error).message})`] };
   }
-  // A `check --json` report carries the results it gated (a fabric analysis when a threshold read one): report each of them.
+  // A `check --json` report carries the results it gated (a fabric or survivability analysis when a threshold read one): report each of them.
   if (isCheckReport(value)) {
     const entries: ReportEntry[] = [];
     const issues: string[] = [];
     value.scenarios.forEach((scenario, i) => {
-      for (const [what, result] of [['simulation', scenario.simulation], ['saturation', scenario.saturation], ['fabric', scenario.fabric]] as const) {
+      for (const [what, result] of [['simulation', scenario.simulation], ['saturation', scenario.saturation], ['fabric', scenario.fabric], ['survival', scenario.survival]] as const) {
         if (result === null || result === undefined) continue;
         const read = validateReportInput(result, `${file}: scenarios[${i}].${what}`);
         if ('entry' in read) entries.push(read.entry);
@@ -50,7 +50,7 @@ function readEntries(file: string): { entries: ReportEntry[] } | { issues: strin
   return 'entry' in read ? { entries: [read.entry] } : read;
 }
 
-function isCheckReport(value: unknown): value is { scenarios: { simulation?: unknown; saturation?: unknown; fabric?: unknown }[] } {
+function isCheckReport(value: unknown): value is { scenarios: { simulation?: unknown; saturation?: unknown; fabric?: unknown; survival?: unknown }[] } {
   const v = value as { kind?: unknown; scenarios?: unknown } | null;
   return typeof v === 'object' && v !== null && v.kind === 'check' && Array.isArray(v.scenarios) && v.scenarios.length <= 64;
 }

@@ -2,6 +2,7 @@ import type { CalibrationComparison } from '../../../analyzers/calibration/compa
 import type { FabricComparison, FabricResult } from '../../../analyzers/fabric/fabric-result.js';
 import type { ConcurrencySweepResult } from '../../../analyzers/saturation/concurrency-sweep.js';
 import type { SaturationComparison, SaturationResult } from '../../../analyzers/saturation/saturation-result.js';
+import type { SurvivabilityResult } from '../../../analyzers/survivability/survival-result.js';
 import type { SimulationResult } from '../../../engine/simulation-result.js';
 import type { ReportEntry } from '../payload.js';
 import { calibrationLabel } from './calibration.js';
@@ -18,7 +19,7 @@ export interface Labelled<R> {
  * What the page shows, in order: simulations (one view, or a comparison of several), saturation
  * results (likewise), each `--vary` comparison and each concurrency sweep on its own, calibration
  * checks (one view, or a comparison of several), and each fabric analysis or fabric `--vary`
- * comparison on its own.
+ * comparison on its own, and each survivability analysis on its own.
  */
 export type ReportSection =
   | { kind: 'simulation'; entries: Labelled<SimulationResult>[] }
@@ -27,7 +28,8 @@ export type ReportSection =
   | { kind: 'concurrency-sweep'; entries: [Labelled<ConcurrencySweepResult>] }
   | { kind: 'calibration'; entries: Labelled<CalibrationComparison>[] }
   | { kind: 'fabric'; entries: [Labelled<FabricResult>] }
-  | { kind: 'fabric-comparison'; entries: [Labelled<FabricComparison>] };
+  | { kind: 'fabric-comparison'; entries: [Labelled<FabricComparison>] }
+  | { kind: 'survivability'; entries: [Labelled<SurvivabilityResult>] };
 
 /** A result's name before collisions are resolved: its scenario's, or what a result without one holds. */
 function entryName(result: ReportEntry['result']): string {
@@ -70,6 +72,8 @@ export function reportSections(entries: readonly ReportEntry[]): ReportSection[]
     } else if (result.kind === 'fabric') {
       if (isFabricComparison(result)) sections.push({ kind: 'fabric-comparison', entries: [{ label, file, result }] });
       else sections.push({ kind: 'fabric', entries: [{ label, file, result }] });
+    } else if (result.kind === 'survivability') {
+      sections.push({ kind: 'survivability', entries: [{ label, file, result }] });
     } else {
       sections.push({ kind: 'concurrency-sweep', entries: [{ label, file, result }] });
     }

@@ -9,6 +9,7 @@ import { saturationOverlayView } from './saturation-overlay-view.js';
 import { saturationView } from './saturation-view.js';
 import { simulationComparisonView } from './simulation-comparison-view.js';
 import { simulationView } from './simulation-view.js';
+import { survivalView } from './survival-view.js';
 import { varyComparisonView } from './vary-comparison-view.js';
 
 /** What the header calls each kind of result; typed so that a new kind cannot go unnamed. */
@@ -19,6 +20,7 @@ export const KIND_NAMES: Record<ReportableResult['kind'], string> = {
   'concurrency-sweep': 'concurrency sweep',
   calibration: 'calibration check',
   fabric: 'fabric pressure analysis',
+  survivability: 'survivability analysis',
 };
 
 /** renderReport(root, payload) -> the whole page: header, one view per section, footer. */
@@ -40,6 +42,7 @@ export function renderReport(root: HTMLElement, payload: ReportPayload): void {
     else if (section.kind === 'calibration') calibrationView(root, section.entries);
     else if (section.kind === 'fabric') fabricView(root, section.entries[0]);
     else if (section.kind === 'fabric-comparison') fabricComparisonView(root, section.entries[0]);
+    else if (section.kind === 'survivability') survivalView(root, section.entries[0]);
     else concurrencySweepView(root, section.entries[0]);
   }
   // Strings only (text nodes): the command line may hold anything a shell accepts.
