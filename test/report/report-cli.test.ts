@@ -197,12 +197,18 @@ describe('headroom report', () => {
     expect(help.stdout).toMatch(/Examples:\n {2}headroom simulate .* && headroom report result\.json -o report\.html/);
   });
 
-  it('a survivability result is drawn; a malformed one (an unknown outcome, a share over 1, a long timeline) exits 2 and writes nothing', () => {
+  it('a survivability result (a fixture, and a real `survive --json`) is drawn; a malformed one (an unknown outcome, a share over 1, a long timeline) exits 2 and writes nothing', () => {
     const good = file('survive.json', JSON.stringify(survivalFixture()));
     const out = join(dir, 'survive.html');
     const run = runCli('report', good, '-o', out);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^wrote .*survive\.html \(a survivability result, \d+ KiB\)/);
+    const survive = runCli('survive', CHAT, '--set', 'cluster.gpusPerNode=4', '--set', 'serving.replicas=4', '--set', 'stop.requests=600', '--trials', '2', '--json');
+    expect(survive.code, survive.stderr).toBe(0);
+    const realOut = join(dir, 'survive-real.html');
+    const real = runCli('report', file('survive-real.json', survive.stdout), '-o', realOut);
+    expect(real.code, real.stderr).toBe(0);
+    expect(readFileSync(realOut, 'utf8')).toContain('"kind":"survivability"');
     const bad = survivalFixture();
     bad.trials.perTrial[1]!.outcome = 'exploded' as never;
     bad.trials.survivalCurve[0] = 1.5;
