@@ -98,7 +98,8 @@ export async function analyzeSurvival(loaded: LoadedScenario, options: SurvivalO
     const [probe] = await runner.run([{ scenario: withFailures(scenario, []), seed: scenario.seed }]);
     const window = probe!.run.lastArrivalSeconds;
     const failures = scenario.failures.length > 0 ? scenario.failures : [oneOf('gpu', 0.25 * window)];
-    const failuresSource = scenario.failures.length > 0 ? 'the scenario\'s failures' : `none in the scenario: one GPU (of replica 0) failing at ${(0.25 * window).toFixed(1)} s, a quarter into the load, recovering as recovery: says`;
+    const spareNote = scenario.recovery.spares > 0 ? `moving to one of ${scenario.recovery.spares} spare(s) after detection` : 'with no spare (recovery.spares) and no repair, so not within the run';
+    const failuresSource = scenario.failures.length > 0 ? "the scenario's failures" : `none in the scenario: one GPU (of replica 0) failing at ${(0.25 * window).toFixed(1)} s, a quarter into the load, ${spareNote}`;
 
     const jobs = seeds.flatMap((seed) => [
       { scenario: withFailures(scenario, failures), seed },
@@ -215,7 +216,8 @@ export async function analyzeSurvival(loaded: LoadedScenario, options: SurvivalO
         perTrial,
         attainment: { mean: mean(curve), p5: quantile(curve, 0.05), p95: quantile(curve, 0.95) },
         baselineAttainment: mean(perTrial.map((t) => t.baselineAttainment)),
-        goodputLoss: mean(perTrial.map((t) => (t.baselineGoodput > 0 ? 1 - t.goodput / t.baselineGoodput : 0))),
+        // Clamped at 0: a trial may come out a hair above its baseline (float rounding, or luck).
+        goodputLoss: Math.max(0, mean(perTrial.map((t) => (t.baselineGoodput > 0 ? 1 - t.goodput / t.baselineGoodput : 0)))),
         survivalCurve: curve,
         outcomes,
       },

@@ -35,6 +35,44 @@ if (saturationMatch) {
   process.exit(0);
 }
 
+/**
+ * Issue 12's survivability bench: Monte Carlo trials of a one-hour, 16-replica scenario (Llama-3.1-8B
+ * on 16 H100s at 4 req/s, random GPU failures at 50x the catalog rate so a trial sees some, one spare).
+ * `survive-trials` runs BENCH_TRIALS trials (default 1000) without the boundary map.
+ */
+if (process.argv[2] === 'survive-trials') {
+  const { analyzeSurvival } = await import('../../analyzers/survivability/analyze-survival.js');
+  const trials = Number(process.env.BENCH_TRIALS ?? 1000);
+  const loaded = loadScenario('scenarios/llama-3.1-8b-h100-chat.yaml', {
+    sets: [
+      'cluster.gpusPerNode=8',
+      'cluster.nodes=2',
+      'serving.replicas=16',
+      'workload.arrival.rate=4',
+      'stop={duration: 1h}',
+      'failures=[{kind: gpu, rate: 0.001}]',
+      'recovery={spares: 1}',
+    ],
+  });
+  const t0 = performance.now();
+  const result = await analyzeSurvival(loaded, { trials, rates: [], file: 'bench' });
+  const t1 = performance.now();
+  console.log(
+    JSON.stringify({
+      case: 'survive-trials',
+      kind: 'survive',
+      trials,
+      analysisSeconds: (t1 - t0) / 1000,
+      processWallSeconds: t1 / 1000,
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      attainment: result.trials.attainment,
+      outcomes: result.trials.outcomes,
+      failuresPerTrial: result.trials.perTrial.reduce((a, t) => a + (t.lostInFlight > 0 ? 1 : 0), 0) / trials,
+    }),
+  );
+  process.exit(0);
+}
+
 const CASES: Record<string, { file: string; sets: string[]; needsShared: boolean }> = {
   // Vidur's standard workload, replayed from ../shared/data (see the scenario's comment).
   'vidur-trace': { file: 'scenarios/vidur-benchmark-llama-2-7b-a100.yaml', sets: [], needsShared: true },

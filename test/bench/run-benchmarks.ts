@@ -22,6 +22,11 @@ for (const name of cases) {
     console.log(`${name}: skipped (${f.skipped})`);
     continue;
   }
+  if (f.kind === 'survive') {
+    console.log(`${name}: ${f.trials} survivability trials of a one-hour, 16-replica scenario (each beside its no-failure baseline):`);
+    console.log(`  ${f.analysisSeconds.toFixed(2)} s (${((1000 * f.analysisSeconds) / f.trials).toFixed(0)} ms a trial), peak RSS ${f.peakRssMiB.toFixed(0)} MiB; attainment ${(100 * f.attainment.mean).toFixed(2)}% (p5 ${(100 * f.attainment.p5).toFixed(2)}%), outcomes ${JSON.stringify(f.outcomes)}`);
+    continue;
+  }
   if (f.kind === 'saturation') {
     saturationWall[f.workers] = f.analysisSeconds;
     const speedup = f.workers > 1 && saturationWall[1] ? ` (speedup ${(saturationWall[1] / f.analysisSeconds).toFixed(2)}x over 1 worker)` : '';
