@@ -10,6 +10,8 @@ export interface SimulationJob {
   seed: number;
   /** Which traffic runs on the flow-level fabric (simulate's option; default 'shared'). */
   fabric?: FabricMode;
+  /** Seed of the failures stream alone (simulate's option): trials varying only the failures. */
+  failureSeed?: number;
 }
 
 /**
@@ -37,7 +39,8 @@ function workloadFor(scenario: Scenario): WorkloadData {
 /** Runs one job: the same function inline and in worker threads, so results cannot differ. */
 export function runJob(job: SimulationJob): RunSummary {
   const scenario = { ...job.scenario, seed: job.seed };
-  return summarizeRun(simulate(scenario, workloadFor(scenario), job.fabric === undefined ? {} : { fabric: job.fabric }), scenario);
+  const options = { ...(job.fabric === undefined ? {} : { fabric: job.fabric }), ...(job.failureSeed === undefined ? {} : { failureSeed: job.failureSeed }) };
+  return summarizeRun(simulate(scenario, workloadFor(scenario), options), scenario);
 }
 
 /** Seed of replication i: replication 0 is the scenario's own seed; the same at every rate (common random numbers). */

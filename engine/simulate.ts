@@ -39,6 +39,11 @@ export interface SimulateOptions {
    * 'off' none: every collective and hand-off at its closed-form price, links never shared.
    */
   fabric?: FabricMode | 'off';
+  /**
+   * Seed of the failures stream alone (random failure times and targets), so Monte Carlo trials can
+   * vary the failures over the same arrivals; default the scenario's seed.
+   */
+  failureSeed?: number;
   /** Per-interval request histograms to fill (Prometheus export); not part of the result. */
   histograms?: IntervalHistograms<RequestHistogramMetric>;
 }
@@ -86,10 +91,12 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   // With failures (or clients stated), requests have clients that time out and retry.
   const failing = scenario.failures.length > 0 || scenario.clients !== null;
   const clients = failing ? new Clients(kernel, scenario.clients ?? DEFAULT_CLIENTS, streams.stream('retries'), metrics, send, () => nextId++) : null;
+  let failures: FailureDriver | null = null;
   const dispatch = (prompt: number, output: number, client: number): void => {
     const seq = new Sequence(nextId++, kernel.now, prompt, output, client);
     if (clients === null) send(seq);
     else clients.start(seq);
+    if (failures !== null && scenario.stop.requests !== null && metrics.arrived >= scenario.stop.requests) failures.stopRandom();
   };
   const clientDone = scheduleArrivals(kernel, scenario, data, streams, { dispatch, arrived: () => metrics.arrived });
   if (clientDone !== null) {
@@ -98,7 +105,6 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
       if (seq.client >= 0) clientDone(seq.client, clientTime - kernel.now);
     };
   }
-  let failures: FailureDriver | null = null;
   if (clients !== null) {
     metrics.attemptsCanFail = true;
     metrics.onAttemptError = (seq) => clients.onError(seq);
@@ -109,10 +115,13 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
     const stop = scenario.stop;
     const traceLength = data.trace?.arrivals.length ?? Infinity;
     const arrivalsOpen = () => (stop.requests === null || metrics.arrived < stop.requests) && (stop.duration === null || kernel.now < stop.duration) && metrics.arrived < traceLength;
-    failures = new FailureDriver(kernel, scenario, replicas, placement, weightLoad, streams.stream('failures'), (lost) => {
+    const failureStream = options.failureSeed === undefined ? streams.stream('failures') : createRandomStreams(options.failureSeed).stream('failures');
+    const driver = new FailureDriver(kernel, scenario, replicas, placement, weightLoad, failureStream, (lost) => {
       for (const seq of lost) metrics.onLost(seq);
     }, arrivalsOpen);
-    failures.start();
+    failures = driver;
+    driver.start();
+    if (stop.duration !== null) kernel.at(stop.duration, 'failures-end', () => driver.stopRandom());
   }
 
   kernel.run({ eventBudget: scenario.limits.eventBudget });

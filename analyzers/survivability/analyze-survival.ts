@@ -1,4 +1,6 @@
 import { DEFAULT_CLIENTS } from '../../engine/failures/failure-catalog.js';
+import { nextRandomFailure } from '../../engine/failures/failure-driver.js';
+import { createRandomStreams } from '../../engine/kernel/random-streams.js';
 import type { FailureSpec } from '../../engine/failures/failure-types.js';
 import type { LoadedScenario } from '../../engine/scenario/load-scenario.js';
 import { ScenarioError } from '../../engine/scenario/scenario-issue.js';
@@ -101,17 +103,33 @@ export async function analyzeSurvival(loaded: LoadedScenario, options: SurvivalO
     const spareNote = scenario.recovery.spares > 0 ? `moving to one of ${scenario.recovery.spares} spare(s) after detection` : 'with no spare (recovery.spares) and no repair, so not within the run';
     const failuresSource = scenario.failures.length > 0 ? "the scenario's failures" : `none in the scenario: one GPU (of replica 0) failing at ${(0.25 * window).toFixed(1)} s, a quarter into the load, ${spareNote}`;
 
-    const jobs = seeds.flatMap((seed) => [
-      { scenario: withFailures(scenario, failures), seed },
-      { scenario: withFailures(scenario, []), seed },
-    ]);
-    const runs = await runner.run(jobs);
+    // Random failures: trials draw the failures anew over the same arrivals (one baseline for all:
+    // common random numbers), and a trial whose draws fall after the load never fails: it is the
+    // baseline, not simulated again. Scheduled failures only: trials vary the arrivals instead.
+    const random = failures.some((f) => f.at === null) && scenario.workload.arrival.process !== 'closed';
+    const failureSeeds = seeds.map((seed) => (seed + 0x5bd1e995) >>> 0);
+    let runs: RunSummary[];
+    if (random) {
+      // The probe is that baseline: the scenario's own seed, no failures.
+      const baseline = probe;
+      const strikes = failureSeeds.map((fs) => firstFailureAt(scenario, failures, fs) < probe!.run.lastArrivalSeconds);
+      const simulated = await runner.run(failureSeeds.flatMap((fs, i) => (strikes[i] ? [{ scenario: withFailures(scenario, failures), seed: scenario.seed, failureSeed: fs }] : [])));
+      let k = 0;
+      runs = failureSeeds.flatMap((_, i) => [strikes[i] ? simulated[k++]! : baseline!, baseline!]);
+    } else {
+      runs = await runner.run(
+        seeds.flatMap((seed) => [
+          { scenario: withFailures(scenario, failures), seed },
+          { scenario: withFailures(scenario, []), seed },
+        ]),
+      );
+    }
     const perTrial: SurvivalTrial[] = seeds.map((seed, i) => {
       const r = runs[2 * i]!;
       const b = runs[2 * i + 1]!;
       const s = r.survival!;
       return {
-        seed,
+        seed: random ? failureSeeds[i]! : seed,
         attainment: attainmentOf(r),
         baselineAttainment: attainmentOf(b),
         goodput: goodputOf(r),
@@ -236,6 +254,17 @@ export async function analyzeSurvival(loaded: LoadedScenario, options: SurvivalO
   } finally {
     if (own) await runner.close();
   }
+}
+
+/** When the first random failure of any line would strike with this failures seed (as the driver draws it). */
+function firstFailureAt(s: Scenario, failures: readonly FailureSpec[], failureSeed: number): number {
+  const random = createRandomStreams(failureSeed).stream('failures');
+  let first = Infinity;
+  for (const f of failures) {
+    if (f.at !== null) return 0;
+    first = Math.min(first, nextRandomFailure(s, f, random).gap);
+  }
+  return first;
 }
 
 /** Mean goodput per bucket of baseline runs (completions within the SLO, from their total series). */

@@ -1,6 +1,6 @@
 import type { EnginePlacement } from '../cluster/cluster.js';
 import type { RandomSource } from '../kernel/random-streams.js';
-import type { Kernel } from '../kernel/simulation-clock.js';
+import type { EventHandle, Kernel } from '../kernel/simulation-clock.js';
 import type { Replica } from '../replica/replica.js';
 import type { Sequence } from '../replica/sequence.js';
 import type { Scenario } from '../scenario/scenario-types.js';
@@ -31,6 +31,19 @@ export interface FailureEvent {
   recoveredAt: number | null;
   /** What brought them back: a restart, a spare, the repair; or why nothing did. */
   recovery: string;
+}
+
+/**
+ * The next failure of a random line: the gap (exponential at the line's rate x its components)
+ * and the component it hits, drawn in this order from the failures stream. The survivability
+ * analysis draws the first ones the same way to know which trials see no failure at all.
+ */
+export function nextRandomFailure(s: Scenario, spec: FailureSpec, random: RandomSource): { gap: number; component: number } {
+  const components = componentCount(s, spec.kind);
+  const perSecond = (spec.ratePerHour! * components) / 3600;
+  const gap = -Math.log(1 - random()) / perSecond;
+  const component = Math.floor(random() * components);
+  return { gap, component };
 }
 
 /** A scheduled failure's target must exist: the components of each kind in a scenario. */
@@ -83,16 +96,27 @@ export class FailureDriver {
     }
   }
 
+  /** The next random failure of each line, pending on the kernel. */
+  private readonly pending = new Set<EventHandle>();
+
   private scheduleRandom(spec: FailureSpec): void {
-    const components = componentCount(this.scenario, spec.kind);
-    const perSecond = (spec.ratePerHour! * components) / 3600;
-    const gap = -Math.log(1 - this.random()) / perSecond;
-    const component = Math.floor(this.random() * components);
-    this.kernel.after(gap, 'failure', () => {
+    const { gap, component } = nextRandomFailure(this.scenario, spec, this.random);
+    const handle = this.kernel.after(gap, 'failure', () => {
+      this.pending.delete(handle);
       if (!this.arrivalsOpen()) return;
       this.strike(spec, component);
       this.scheduleRandom(spec);
     });
+    this.pending.add(handle);
+  }
+
+  /**
+   * Arrivals are over: random failures stop (the run must end, and a failure drawn for a distant
+   * future must not stretch its clock).
+   */
+  stopRandom(): void {
+    for (const handle of this.pending) this.kernel.cancel(handle);
+    this.pending.clear();
   }
 
   /** Engines with a GPU on the component. */

@@ -120,6 +120,19 @@ describe('headroom survive', () => {
     expect(new Set(one.trials.perTrial.map((t) => t.lostInFlight)).size).toBeGreaterThan(1);
   });
 
+  it('random failures: trials vary the failure draws over the same arrivals; a trial whose draws fall after the load is exactly the baseline', async () => {
+    // 12 failures per GPU-hour on 4 GPUs over a 50 s load: about one trial in two sees one.
+    const s = scenario({ stop: { requests: 1500 }, failures: [{ kind: 'gpu', rate: 12 }], recovery: { spares: 1 } });
+    const r = await analyzeSurvival({ scenario: s, data: NO_WORKLOAD_DATA }, { trials: 12, rates: [], workers: 1 });
+    const calm = r.trials.perTrial.filter((t) => t.lostInFlight === 0 && t.retried === 0);
+    const hit = r.trials.perTrial.filter((t) => t.lostInFlight > 0);
+    expect(calm.length).toBeGreaterThan(0);
+    expect(hit.length).toBeGreaterThan(0);
+    for (const t of calm) expect(t.attainment).toBe(t.baselineAttainment);
+    // One baseline for every trial (common random numbers).
+    expect(new Set(r.trials.perTrial.map((t) => t.baselineAttainment)).size).toBe(1);
+  });
+
   it('the CLI prints the trials and the boundary map; bad failures exit 2 naming the key', () => {
     const chat = `${PROJECT_ROOT}/scenarios/llama-3.1-8b-h100-chat.yaml`;
     const run = runCli('survive', chat, '--set', 'stop.requests=1500', '--trials', '2', '--rates', '6,12');
