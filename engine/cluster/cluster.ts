@@ -45,6 +45,7 @@ function replicaConfig(s: Scenario, memory: MemoryPlan): ReplicaConfig {
     // its own scheduler and a share of the KV blocks, so PP micro-batches are in flight at once.
     kvBlocks: Math.floor(memory.kvBlocks / serving.pipelineParallelSize),
     maxModelLen: serving.maxModelLen,
+    maxQueuedRequests: serving.maxQueuedRequests,
   };
 }
 

@@ -20,6 +20,8 @@ export interface SurvivalSummary {
     timedOut: number;
     /** Attempts whose client gave up but the server finished anyway. */
     abandonedCompleted: number;
+    /** Attempts turned away by admission control (serving.maxQueuedRequests). */
+    shed: number;
   };
   work: {
     /** Prompt tokens prefilled again by retries: the amplification. */
@@ -46,6 +48,7 @@ export function survivalOf(scenario: Scenario, metrics: RunMetrics, failures: Fa
       failedAfterRetries: metrics.clientEnds['failed-after-retries'],
       timedOut: metrics.clientEnds['timed-out'],
       abandonedCompleted: w.abandonedCompleted,
+      shed: metrics.shedAttempts,
     },
     work: { reprefillTokens: w.reprefillTokens, abandonedOutputTokens: w.abandonedOutputTokens },
     timeline: { bucketSeconds: metrics.offeredAndDone.arrivals.bucketSeconds, goodputPerSecond: goodput, arrivalsPerSecond: metrics.offeredAndDone.arrivals.values(end) },

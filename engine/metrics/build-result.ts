@@ -215,7 +215,11 @@ export function buildResult({ scenario, metrics, replicas, pools, calibration, e
       dropped: metrics.dropped,
       preempted: metrics.preempted,
       retried: metrics.failureWork.retried,
-      droppedByReason: metrics.attemptsCanFail ? { ...metrics.droppedByReason, ...metrics.clientEnds } : { ...metrics.droppedByReason },
+      droppedByReason: {
+        ...metrics.droppedByReason,
+        ...(metrics.attemptsCanFail ? metrics.clientEnds : {}),
+        ...(scenario.serving.maxQueuedRequests !== null ? { shed: metrics.shed } : {}),
+      },
     },
     latency,
     throughput: {

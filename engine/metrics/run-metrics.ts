@@ -128,6 +128,23 @@ export class RunMetrics implements ReplicaObserver {
   onAttemptError: ((seq: Sequence) => void) | null = null;
   onAttemptDone: ((seq: Sequence) => void) | null = null;
 
+  /** Requests shed by admission control for good (no client to retry, or its retries spent). */
+  shed = 0;
+  /** Shed attempts, retried or not. */
+  shedAttempts = 0;
+
+  /** Admission control turned it away: its client retries (when attempts can fail), else it is dropped. */
+  onShed(seq: Sequence, time: number): void {
+    this.shedAttempts++;
+    if (this.onAttemptError !== null) {
+      this.onAttemptError(seq);
+      return;
+    }
+    this.shed++;
+    this.onRequestDone?.(seq, time + this.perRequest);
+    this.onRequestEnd?.(seq, time, null, null);
+  }
+
   /** Sent to a failed engine before the health check noticed: connection refused. */
   onRefused(seq: Sequence): void {
     this.failureWork.refused++;
@@ -151,7 +168,7 @@ export class RunMetrics implements ReplicaObserver {
   }
 
   get dropped(): number {
-    return this.droppedByReason['exceeds-max-model-len'] + this.droppedByReason['exceeds-kv-capacity'] + this.clientEnds['failed-after-retries'] + this.clientEnds['timed-out'];
+    return this.droppedByReason['exceeds-max-model-len'] + this.droppedByReason['exceeds-kv-capacity'] + this.clientEnds['failed-after-retries'] + this.clientEnds['timed-out'] + this.shed;
   }
 
   /** A client gave up on its request for good. */

@@ -16,6 +16,8 @@ export interface ReplicaConfig {
   blockSize: number;
   kvBlocks: number;
   maxModelLen: number;
+  /** Admission control: requests queued beyond this many are shed at arrival (SGLang's --max-queued-requests); null: no limit. */
+  maxQueuedRequests?: number | null;
 }
 
 /** What a replica tells the rest of the simulation. */
@@ -29,6 +31,8 @@ export interface ReplicaObserver {
   onTokenGaps(gapSeconds: number, count: number, time: number): void;
   /** A request sent to a failed engine (connection refused); optional, for clients that retry. */
   onRefused?(seq: Sequence, time: number, replica: Replica): void;
+  /** A request shed by admission control (the queue was full). */
+  onShed?(seq: Sequence, time: number): void;
   /** An abandoned request the engine stopped (its client hung up). */
   onAborted?(seq: Sequence, time: number): void;
   /** `outputTokens`: the tokens the step generated (one per decoding sequence, one per finished prefill). */
@@ -180,6 +184,12 @@ export class Replica {
     }
     if (blocksFor(seq.promptTokens + seq.outputTokens, this.config.blockSize) > this.kv.capacity - this.kv.watermarkBlocks) {
       this.observer.onDropped(seq, now, 'exceeds-kv-capacity');
+      return false;
+    }
+    const limit = this.config.maxQueuedRequests;
+    if (limit !== undefined && limit !== null && this.waiting.length >= limit) {
+      // Shed at the door (HTTP 503): cheaper than queueing work that will miss its SLO anyway.
+      this.observer.onShed?.(seq, now);
       return false;
     }
     seq.engine = this;

@@ -494,6 +494,7 @@ function writtenScenarioSchema(baseDir: string) {
         kvCacheDtype: z.enum(KV_CACHE_DTYPES).default('auto'),
         router: z.enum(ROUTER_KINDS).default('least-outstanding'),
         maxModelLen: count(1, SCENARIO_BOUNDS.maxTokens).optional(),
+        maxQueuedRequests: count(0, SCENARIO_BOUNDS.maxInSystem).optional(),
         disaggregation: z
           .strictObject({
             prefill: z.strictObject({ replicas: count(1, SCENARIO_BOUNDS.maxReplicas), tensorParallelSize: count(1, SCENARIO_BOUNDS.maxParallelSize).default(1) }),
@@ -687,6 +688,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
       maxModelLen,
       frontendOverhead: { ...serving.frontendOverhead },
       disaggregation,
+      maxQueuedRequests: serving.maxQueuedRequests ?? null,
     },
     workload: s.workload,
     slo,

@@ -114,6 +114,12 @@ export interface ServingSpec {
    * With it, `replicas` counts the engines of both pools (prefill first).
    */
   disaggregation: { prefill: PoolSpec; decode: PoolSpec } | null;
+  /**
+   * Admission control: an engine with this many requests queued sheds more at arrival (SGLang's
+   * --max-queued-requests); a shed request's client retries after its back-off, or it is dropped
+   * ('shed'). null: queues grow without bound, as vLLM's do.
+   */
+  maxQueuedRequests: number | null;
 }
 
 export type ArrivalSpec =

@@ -66,9 +66,10 @@ describe('failures in a run', () => {
 
 describe('retry storms and metastability', () => {
   // 72 req/s on four replicas is within capacity; on three, during a 90 s outage, it is not.
-  const storm = (maxRetries: number) =>
+  const storm = (maxRetries: number, serving: Record<string, unknown> = {}) =>
     simulate(
       scenario({
+        serving: { tensorParallelSize: 1, replicas: 4, ...serving },
         stop: { requests: 1000000, duration: '6m' },
         workload: { arrival: { process: 'poisson', rate: 72 }, inputTokens: { dist: 'lognormal', mean: 1000, sd: 800 }, outputTokens: { dist: 'lognormal', mean: 200, sd: 150 } },
         failures: [{ kind: 'gpu', at: '60s', target: 0, duration: '90s' }],
@@ -92,6 +93,20 @@ describe('retry storms and metastability', () => {
     expect(late(patient)).toBeGreaterThan(0.8);
     expect(late(retrying)).toBeLessThan(0.3);
     expect(retrying.survival!.requests.retried).toBeGreaterThan(1000);
+  });
+
+  it('admission control (serving.maxQueuedRequests) caps the amplification: the same storm recovers', () => {
+    const shedding = storm(5, { maxQueuedRequests: 32 });
+    console.log(`with shedding: goodput share after recovery ${late(shedding).toFixed(2)}, ${shedding.survival!.requests.shed} attempts shed, attainment ${(100 * shedding.slo.attainment!).toFixed(1)}%`);
+    expect(late(shedding)).toBeGreaterThan(0.6);
+    expect(shedding.survival!.requests.shed).toBeGreaterThan(0);
+    expect(shedding.requests.droppedByReason.shed).toBeDefined();
+  });
+
+  it('without clients, a shed request is dropped (reason shed) and counts against the SLO', () => {
+    const r = simulate(scenario({ serving: { tensorParallelSize: 1, replicas: 4, maxQueuedRequests: 0 }, workload: { arrival: { process: 'poisson', rate: 150 }, inputTokens: { dist: 'fixed', value: 2000 }, outputTokens: { dist: 'fixed', value: 100 } } }));
+    expect(r.requests.droppedByReason.shed!).toBeGreaterThan(0);
+    expect(r.requests.completed + r.requests.dropped).toBe(r.requests.arrived);
   });
 });
 
