@@ -97,6 +97,7 @@ describe('validateScenario(raw, { file, baseDir })', () => {
       maxModelLen: 131072,
       frontendOverhead: { perRequest: 0.033, perOutputToken: 0 },
       disaggregation: null,
+      maxQueuedRequests: null,
     });
     expect(s.slo).toBeNull();
   });
