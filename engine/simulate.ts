@@ -7,7 +7,9 @@ import { summarizeFabric } from './fabric/fabric-summary.js';
 import { Clients } from './cluster/clients.js';
 import { DEFAULT_CLIENTS } from './failures/failure-catalog.js';
 import { FailureDriver } from './failures/failure-driver.js';
-import { survivalOf } from './failures/survival-summary.js';
+import { scalingOf, survivalOf } from './failures/survival-summary.js';
+import { Autoscaler } from './failures/autoscaler.js';
+import { TIME_SERIES_BUCKETS } from './metrics/run-metrics.js';
 import { RunMetrics, type RequestHistogramMetric } from './metrics/run-metrics.js';
 import type { IntervalHistograms } from './metrics/interval-histograms.js';
 import { newRequestHistograms, vllmMetricFamilies, type MetricFamily } from './metrics/vllm-metrics.js';
@@ -92,11 +94,15 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   const failing = scenario.failures.length > 0 || scenario.clients !== null;
   const clients = failing ? new Clients(kernel, scenario.clients ?? DEFAULT_CLIENTS, streams.stream('retries'), metrics, send, () => nextId++) : null;
   let failures: FailureDriver | null = null;
+  let autoscaler: Autoscaler | null = null;
   const dispatch = (prompt: number, output: number, client: number): void => {
     const seq = new Sequence(nextId++, kernel.now, prompt, output, client);
     if (clients === null) send(seq);
     else clients.start(seq);
-    if (failures !== null && scenario.stop.requests !== null && metrics.arrived >= scenario.stop.requests) failures.stopRandom();
+    if (scenario.stop.requests !== null && metrics.arrived >= scenario.stop.requests) {
+      failures?.stopRandom();
+      autoscaler?.stop();
+    }
   };
   const clientDone = scheduleArrivals(kernel, scenario, data, streams, { dispatch, arrived: () => metrics.arrived });
   if (clientDone !== null) {
@@ -105,6 +111,15 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
       if (seq.client >= 0) clientDone(seq.client, clientTime - kernel.now);
     };
   }
+  const stop = scenario.stop;
+  const traceLength = data.trace?.arrivals.length ?? Infinity;
+  const arrivalsOpen = () => (stop.requests === null || metrics.arrived < stop.requests) && (stop.duration === null || kernel.now < stop.duration) && metrics.arrived < traceLength;
+  if (scenario.autoscaling !== null) {
+    const perReplica = replicas.length / scenario.serving.replicas;
+    const groups = Array.from({ length: scenario.serving.replicas }, (_, r) => replicas.slice(r * perReplica, (r + 1) * perReplica));
+    autoscaler = new Autoscaler(kernel, scenario.autoscaling, groups, arrivalsOpen, TIME_SERIES_BUCKETS);
+    autoscaler.start();
+  }
   if (clients !== null) {
     metrics.attemptsCanFail = true;
     metrics.onAttemptError = (seq) => clients.onError(seq);
@@ -112,9 +127,6 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
     const memory = cluster.pools.at(-1)!.memory;
     const perNode = Math.min(scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize, scenario.cluster.gpusPerNode);
     const weightLoad = (memory.weightBytesPerGpu * perNode) / (scenario.recovery.storageGBpsPerNode * 1e9);
-    const stop = scenario.stop;
-    const traceLength = data.trace?.arrivals.length ?? Infinity;
-    const arrivalsOpen = () => (stop.requests === null || metrics.arrived < stop.requests) && (stop.duration === null || kernel.now < stop.duration) && metrics.arrived < traceLength;
     const failureStream = options.failureSeed === undefined ? streams.stream('failures') : createRandomStreams(options.failureSeed).stream('failures');
     const driver = new FailureDriver(kernel, scenario, replicas, placement, weightLoad, failureStream, (lost) => {
       for (const seq of lost) metrics.onLost(seq);
@@ -129,7 +141,8 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   metrics.closeSeries(end);
   const result = buildResult({ scenario, metrics, replicas, pools: cluster.pools, calibration: calibrationUsed, end, events: kernel.eventsFired });
   const withFabric = fabric === null ? result : { ...result, fabric: summarizeFabric(fabric, replicas) };
-  return failures === null ? withFabric : { ...withFabric, survival: survivalOf(scenario, metrics, failures, end) };
+  const withSurvival = failures === null ? withFabric : { ...withFabric, survival: survivalOf(scenario, metrics, failures, end) };
+  return autoscaler === null ? withSurvival : { ...withSurvival, autoscaling: scalingOf(autoscaler, end) };
 }
 
 /** One run and its metrics as vLLM names them, interval by interval (`simulate --metrics`, `headroom alerts`). */

@@ -3,7 +3,7 @@ import type { Scenario, SloKey } from './scenario/scenario-types.js';
 import type { CalibrationProvenance } from './step-time/step-time-calibration.js';
 import type { CostFigures } from './metrics/cost.js';
 import type { FabricSummary } from './fabric/fabric-summary.js';
-import type { SurvivalSummary } from './failures/survival-summary.js';
+import type { ScalingSummary, SurvivalSummary } from './failures/survival-summary.js';
 
 export const SIMULATION_RESULT_VERSION = 1;
 
@@ -164,6 +164,8 @@ export interface SimulationResult {
   fabric?: FabricSummary;
   /** Present when the scenario has failures (or states clients): what failed, what it cost, goodput over time. */
   survival?: SurvivalSummary;
+  /** Present with `autoscaling:`: the scaling decisions and replicas in service over time. */
+  autoscaling?: ScalingSummary;
   run: {
     /** Simulated time from 0 to the last event (drain included). */
     simulatedSeconds: number;

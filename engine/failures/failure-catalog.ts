@@ -77,3 +77,11 @@ export const DEFAULT_CLIENTS: ClientSpec = {
   backoffMaxSeconds: 8,
   source: 'OpenAI Python client defaults (openai-python src/openai/_constants.py): 600 s timeout, 2 retries, 0.5-8 s exponential back-off with jitter',
 };
+
+/**
+ * Autoscaler timing defaults: Kubernetes' HPA syncs every 15 s (kube-controller-manager
+ * --horizontal-pod-autoscaler-sync-period) and scales down only after a 300 s stabilization window
+ * (behavior.scaleDown.stabilizationWindowSeconds default); the 120 s provisioning delay is ASSUMED
+ * (a pod on a warm node: image pulled, weights streamed, graphs captured), state your own.
+ */
+export const DEFAULT_AUTOSCALING_TIMING = { intervalSeconds: 15, stabilizationSeconds: 300, delaySeconds: 120 };

@@ -169,9 +169,9 @@ export class FailureDriver {
       event.recovery = 'nothing ran there';
       return;
     }
-    for (const i of indices) this.engines[i]!.routable = true;
+    for (const i of indices) this.engines[i]!.healthy = true;
     this.kernel.at(detectedAt, 'failure-detected', () => {
-      for (const i of indices) this.engines[i]!.routable = false;
+      for (const i of indices) this.engines[i]!.healthy = false;
     });
     const r = this.scenario.recovery;
     const bringUp = r.restartSeconds + r.startupSeconds + this.weightLoadSeconds;
@@ -197,7 +197,7 @@ export class FailureDriver {
       for (const i of indices) {
         const engine = this.engines[i]!;
         engine.recover();
-        engine.routable = true;
+        engine.healthy = true;
       }
     });
   }

@@ -57,3 +57,21 @@ export interface ClientSpec {
   /** Where the defaults come from. */
   source: string;
 }
+
+/**
+ * A horizontal autoscaler over the scenario's replicas (`autoscaling:`), as Kubernetes' HPA sizes a
+ * deployment: every `intervalSeconds` it wants ceil(active x metric / target) replicas, clamped to
+ * [min, max]; a scale-up serves after `delaySeconds` (provisioning, startup, weights), a scale-down
+ * stops routing to a replica (it drains what it holds) only once the wish has stayed lower for the
+ * stabilization window. `serving.replicas` is the most it can run (max).
+ */
+export interface AutoscalingSpec {
+  min: number;
+  max: number;
+  /** What it reads per active replica: waiting requests, running requests, or KV-cache usage (0-1). */
+  metric: 'waiting' | 'running' | 'kvUsage';
+  target: number;
+  delaySeconds: number;
+  intervalSeconds: number;
+  stabilizationSeconds: number;
+}

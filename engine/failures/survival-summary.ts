@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario/scenario-types.js';
 import { DEFAULT_CLIENTS, RECOVERY_SOURCES } from './failure-catalog.js';
 import type { ClientSpec, RecoverySpec } from './failure-types.js';
 import type { FailureDriver, FailureEvent } from './failure-driver.js';
+import type { Autoscaler, ScalingEvent } from './autoscaler.js';
 
 /**
  * What failures did to a run: each failure with when it was detected and recovered and what it
@@ -55,4 +56,22 @@ export function survivalOf(scenario: Scenario, metrics: RunMetrics, failures: Fa
     clients: scenario.clients ?? DEFAULT_CLIENTS,
     recovery: { ...scenario.recovery, sources: RECOVERY_SOURCES },
   };
+}
+
+/** What the autoscaler did: its decisions, replicas in service over time, and the replica-hours served. */
+export interface ScalingSummary {
+  events: ScalingEvent[];
+  inService: { bucketSeconds: number; replicas: number[] };
+  /** Replica-hours in service over the run (what a per-hour price bills for), and its mean replicas. */
+  replicaHours: number;
+  meanReplicas: number;
+}
+
+export function scalingOf(autoscaler: Autoscaler, end: number): ScalingSummary {
+  const series = autoscaler.inServiceSeries;
+  series.advance(end);
+  const replicas = series.values(end);
+  const bucket = series.bucketSeconds;
+  const replicaSeconds = replicas.reduce((a, v, i) => a + v * Math.min(bucket, end - i * bucket), 0);
+  return { events: autoscaler.events, inService: { bucketSeconds: bucket, replicas }, replicaHours: replicaSeconds / 3600, meanReplicas: end > 0 ? replicaSeconds / end : 0 };
 }

@@ -139,8 +139,15 @@ export class Replica {
   readonly handingOff = new Set<Sequence>();
   /** Down (failed, not yet recovered): it holds nothing, runs no step, refuses what it is sent. */
   failed = false;
-  /** Whether the router sends to it: false from a failure's detection until it has recovered. */
-  routable = true;
+  /** False from a failure's detection (or passive ejection) until it has recovered. */
+  healthy = true;
+  /** False while an autoscaler keeps it out of service (scaled down, or not yet provisioned). */
+  inService = true;
+
+  /** Whether the router sends to it: healthy as far as the checks know, and in service. */
+  get routable(): boolean {
+    return this.healthy && this.inService;
+  }
   /** Abandoned requests (their client timed out) to stop at the next step: the server noticed the disconnect. */
   private readonly aborts: Sequence[] = [];
   /** Refusals in a row after which the router ejects it (passive health checking); 0: never. */
@@ -442,7 +449,7 @@ export class Replica {
   /** Connection refused (it is down); enough in a row and the router's passive check ejects it. */
   private refuse(seq: Sequence, now: number): void {
     this.refusals++;
-    if (this.ejectAfterRefusals > 0 && this.refusals >= this.ejectAfterRefusals) this.routable = false;
+    if (this.ejectAfterRefusals > 0 && this.refusals >= this.ejectAfterRefusals) this.healthy = false;
     this.observer.onRefused?.(seq, now, this);
   }
 

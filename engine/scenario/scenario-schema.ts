@@ -2,8 +2,8 @@ import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod';
 import type { Dtype, FabricSpec, GpuSpec, ModelSpec } from '../catalog/catalog-types.js';
 import { fabricIds, findFabric, findGpu, findModel, gpuIds, modelIds } from '../catalog/lookup.js';
-import { CATALOG_FAILURE_RATES, DEFAULT_CLIENTS, DEFAULT_RECOVERY } from '../failures/failure-catalog.js';
-import { FAILURE_KINDS, type FailureSpec } from '../failures/failure-types.js';
+import { CATALOG_FAILURE_RATES, DEFAULT_AUTOSCALING_TIMING, DEFAULT_CLIENTS, DEFAULT_RECOVERY } from '../failures/failure-catalog.js';
+import { FAILURE_KINDS, type AutoscalingSpec, type FailureSpec } from '../failures/failure-types.js';
 import { totalParams } from '../catalog/model-arithmetic.js';
 import { parseDuration } from './duration.js';
 import { closestName } from './closest-name.js';
@@ -548,6 +548,17 @@ function writtenScenarioSchema(baseDir: string) {
         spares: count(0, SCENARIO_BOUNDS.maxReplicas).default(0),
       })
       .prefault({}),
+    autoscaling: z
+      .strictObject({
+        min: count(1, SCENARIO_BOUNDS.maxReplicas),
+        max: count(1, SCENARIO_BOUNDS.maxReplicas).optional(),
+        metric: z.enum(['waiting', 'running', 'kvUsage']),
+        target: z.number().gt(0).max(1e6),
+        delay: duration().default(DEFAULT_AUTOSCALING_TIMING.delaySeconds),
+        interval: positiveDuration().default(DEFAULT_AUTOSCALING_TIMING.intervalSeconds),
+        stabilization: duration().default(DEFAULT_AUTOSCALING_TIMING.stabilizationSeconds),
+      })
+      .optional(),
     clients: z
       .strictObject({
         timeout: positiveDuration().default(DEFAULT_CLIENTS.timeoutSeconds),
@@ -705,6 +716,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
       storageGBpsPerNode: s.recovery.storageGBpsPerNode,
       spares: s.recovery.spares,
     },
+    autoscaling: autoscalingOf(s, ctx),
     clients:
       s.clients === undefined
         ? null
@@ -716,6 +728,20 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
             source: 'scenario clients:',
           },
   };
+}
+
+/** The autoscaler, normalized: max defaults to serving.replicas, which must hold it. */
+function autoscalingOf(s: ParsedScenario, ctx: z.RefinementCtx): AutoscalingSpec | null {
+  const a = s.autoscaling;
+  if (a === undefined) return null;
+  const replicas = s.serving.replicas;
+  const max = a.max ?? replicas ?? a.min;
+  if (max < a.min) ctx.addIssue({ code: 'custom', path: ['autoscaling', 'max'], message: `expected at least autoscaling.min (${a.min}), got ${max}` });
+  if (replicas === undefined) ctx.addIssue({ code: 'custom', path: ['serving', 'replicas'], message: `expected serving.replicas with autoscaling (the most replicas the autoscaler may run), got none` });
+  else if (max > replicas) ctx.addIssue({ code: 'custom', path: ['autoscaling', 'max'], message: `expected at most serving.replicas (${replicas}, the replicas the cluster has for it), got ${max}` });
+  if (s.serving.disaggregation !== undefined) ctx.addIssue({ code: 'custom', path: ['autoscaling'], message: 'expected no autoscaling with serving.disaggregation (two pools to scale: not modelled)' });
+  if (a.metric === 'kvUsage' && a.target > 1) ctx.addIssue({ code: 'custom', path: ['autoscaling', 'target'], message: `expected a KV-cache usage target from 0 to 1 (e.g. 0.7), got ${a.target}` });
+  return { min: a.min, max, metric: a.metric, target: a.target, delaySeconds: a.delay, intervalSeconds: a.interval, stabilizationSeconds: a.stabilization };
 }
 
 /** One written failure, normalized: scheduled (at) or random (rate), its defaults filled in. */

@@ -1,6 +1,6 @@
 import type { CalibrationProfile } from '../step-time/calibration-profile.js';
 import type { Dtype, FabricSpec, GpuSpec, ModelSpec } from '../catalog/catalog-types.js';
-import type { ClientSpec, FailureSpec, RecoverySpec } from '../failures/failure-types.js';
+import type { AutoscalingSpec, ClientSpec, FailureSpec, RecoverySpec } from '../failures/failure-types.js';
 
 /**
  * The normalized scenario (`z.output` of the schema): durations in seconds, catalog ids resolved to
@@ -44,6 +44,8 @@ export interface Scenario {
    * and no `clients:`, the OpenAI Python client's defaults apply.
    */
   clients: ClientSpec | null;
+  /** A horizontal autoscaler over the replicas; null: they all serve, always. */
+  autoscaling: AutoscalingSpec | null;
 }
 
 /** Stop after this many arrivals, or at this simulated time (seconds), whichever comes first. */

@@ -53,7 +53,7 @@ function linesOf(name: string, text: string | Buffer): string[] {
   return issuesOf(name, text).map((issue) => formatIssue(issue).replace(`${dir}/`, ''));
 }
 
-const TOP_LEVEL_KEYS = 'name, description, seed, stop, model, cluster, serving, workload, slo, checks, limits, calibration, failures, recovery, clients, cost';
+const TOP_LEVEL_KEYS = 'name, description, seed, stop, model, cluster, serving, workload, slo, checks, limits, calibration, failures, recovery, autoscaling, clients, cost';
 
 describe('scenario errors: each bad input gets one clear "file: key.path: expected X, got Y" line', () => {
   it('the valid base fixture has no issues (so every case below fails only for its own edit)', () => {

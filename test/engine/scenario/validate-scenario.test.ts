@@ -104,7 +104,7 @@ describe('validateScenario(raw, { file, baseDir })', () => {
 
   it('validateScenario keys the normalized scenario in the contract order (stable JSON)', () => {
     expect(Object.keys(valid(minimal))).toEqual([
-      'name', 'description', 'seed', 'stop', 'model', 'cluster', 'serving', 'workload', 'slo', 'checks', 'limits', 'calibration', 'cost', 'failures', 'recovery', 'clients',
+      'name', 'description', 'seed', 'stop', 'model', 'cluster', 'serving', 'workload', 'slo', 'checks', 'limits', 'calibration', 'cost', 'failures', 'recovery', 'autoscaling', 'clients',
     ]);
   });
 
