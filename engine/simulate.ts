@@ -132,6 +132,7 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
       for (const seq of lost) metrics.onLost(seq);
     }, arrivalsOpen);
     failures = driver;
+    driver.fabric = fabric;
     driver.start();
     if (stop.duration !== null) kernel.at(stop.duration, 'failures-end', () => driver.stopRandom());
   }

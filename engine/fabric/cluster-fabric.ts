@@ -67,6 +67,8 @@ export class ClusterFabric {
    */
   static needed(s: Scenario, placement: readonly EnginePlacement[]): boolean {
     if (s.serving.disaggregation !== null) return true;
+    // A NIC that degrades must be there to degrade.
+    if (s.failures.some((f) => f.kind === 'link')) return true;
     const perNode = s.cluster.gpusPerNode;
     return placement.some((p) => Math.floor(p.gpus[0]! / perNode) !== Math.floor(p.gpus.at(-1)! / perNode));
   }

@@ -226,6 +226,29 @@ export class FlowNetwork {
     this.reschedule();
   }
 
+  /**
+   * Changes a link's capacity now (a degraded or repaired NIC, bytes per second > 0): the flows
+   * sharing it, directly or through others, get their rates again.
+   */
+  setCapacity(link: number, capacity: number): void {
+    if (!(capacity > 0) || !Number.isFinite(capacity)) throw new RangeError(`FlowNetwork.setCapacity: expected a finite capacity above 0, got ${capacity}`);
+    if (this.capacity[link] === undefined) throw new RangeError(`FlowNetwork.setCapacity: no link ${link}`);
+    const now = this.kernel.now;
+    const onIt = [...this.onLink[link]!].filter((f) => f.state === 'moving');
+    if (onIt.length > 0) {
+      // Utilization so far is measured against the old capacity: close it there.
+      this.recompute(onIt, [], now);
+    }
+    this.capacity[link] = capacity;
+    if (onIt.length > 0) this.recompute(onIt, [], now);
+    this.reschedule();
+  }
+
+  /** A link's capacity now, bytes per second. */
+  capacityOf(link: number): number {
+    return this.capacity[link]!;
+  }
+
   /** A moving flow's current rate in bytes per second (0 when it is not moving). */
   rateOf(handle: FlowHandle): number {
     const flow = handle as Flow;

@@ -52,6 +52,7 @@ export function componentCount(s: Scenario, kind: FailureKind): number {
   switch (kind) {
     case 'gpu':
     case 'straggler':
+    case 'link':
       return gpus;
     case 'node':
       return s.cluster.nodes;
@@ -126,6 +127,7 @@ export class FailureDriver {
       switch (kind) {
         case 'gpu':
         case 'straggler':
+        case 'link':
           return gpu === component;
         case 'node':
           return Math.floor(gpu / perNode) === component;
@@ -144,8 +146,38 @@ export class FailureDriver {
     return this.placement.flatMap((p, i) => (p.gpus.some(hit) ? [i] : []));
   }
 
+  /** The shared fabric, when the run has one (link failures act on it). */
+  fabric: { network: { setCapacity(link: number, c: number): void; capacityOf(link: number): number }; topology: { route(a: number, b: number): readonly number[] } } | null = null;
+
+  /** A link failure: the GPU's NIC, both ways, at `factor` of its bandwidth for `duration`. */
+  private degradeNic(spec: FailureSpec, gpu: number): void {
+    const now = this.kernel.now;
+    const event: FailureEvent = { kind: 'link', component: gpu, at: now, engines: [], lost: 0, detectedAt: null, recoveredAt: now + spec.duration!, recovery: `ran at ${spec.factor} of its bandwidth for ${spec.duration} s` };
+    this.events.push(event);
+    const f = this.fabric;
+    const gpus = this.scenario.cluster.nodes * this.scenario.cluster.gpusPerNode;
+    const other = (gpu + this.scenario.cluster.gpusPerNode) % gpus;
+    if (f === null || other === gpu) {
+      event.recovery = 'no shared fabric carries traffic over this NIC in this run: nothing slowed';
+      return;
+    }
+    const nicOut = f.topology.route(gpu, other)[0]!;
+    const nicIn = f.topology.route(other, gpu).at(-1)!;
+    const before = [f.network.capacityOf(nicOut), f.network.capacityOf(nicIn)] as const;
+    f.network.setCapacity(nicOut, before[0] * spec.factor);
+    f.network.setCapacity(nicIn, before[1] * spec.factor);
+    this.kernel.at(now + spec.duration!, 'link-repaired', () => {
+      f.network.setCapacity(nicOut, before[0]);
+      f.network.setCapacity(nicIn, before[1]);
+    });
+  }
+
   private strike(spec: FailureSpec, component: number): void {
     const now = this.kernel.now;
+    if (spec.kind === 'link') {
+      this.degradeNic(spec, component);
+      return;
+    }
     const indices = this.enginesOn(spec.kind, component).filter((i) => !this.engines[i]!.failed);
     if (spec.kind === 'straggler') {
       for (const i of indices) this.engines[i]!.speed = Math.min(this.engines[i]!.speed, spec.factor);

@@ -9,8 +9,10 @@
  * - rack: a leaf switch or a rack's power; every replica on its nodes goes down.
  * - engine: the serving process crashes (a software fault); the hardware is fine.
  * - straggler: one GPU runs at `factor` of its speed for `duration`; its replica's steps slow with it.
+ * - link: one GPU's NIC runs at `factor` of its bandwidth for `duration` (a flapping port, a
+ *   degraded cable): what crosses it on the flow-level fabric slows, and what shares links with that.
  */
-export const FAILURE_KINDS = ['gpu', 'node', 'rack', 'engine', 'straggler'] as const;
+export const FAILURE_KINDS = ['gpu', 'node', 'rack', 'engine', 'straggler', 'link'] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export interface FailureSpec {

@@ -707,7 +707,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
     limits: { eventBudget: s.limits.eventBudget, maxInSystem: s.limits.maxInSystem },
     calibration: s.calibration === undefined ? null : { profileFile: s.calibration.profile, profile: null },
     cost: s.cost === undefined ? null : costOf(s.cost.gpuHourUsd, cluster.gpu, ctx),
-    failures: s.failures.map((f, i) => failureOf(f, i, ctx)),
+    failures: s.failures.map((f, i) => failureOf(f, i, s, ctx)),
     recovery: {
       detectionSeconds: s.recovery.detection,
       passiveEjection: s.recovery.passiveEjection,
@@ -745,15 +745,18 @@ function autoscalingOf(s: ParsedScenario, ctx: z.RefinementCtx): AutoscalingSpec
 }
 
 /** One written failure, normalized: scheduled (at) or random (rate), its defaults filled in. */
-function failureOf(f: ParsedScenario['failures'][number], i: number, ctx: z.RefinementCtx): FailureSpec {
+function failureOf(f: ParsedScenario['failures'][number], i: number, s: ParsedScenario, ctx: z.RefinementCtx): FailureSpec {
   const path = ['failures', i];
   if ((f.at === undefined) === (f.rate === undefined)) {
     ctx.addIssue({ code: 'custom', path, message: `expected either at (a scheduled failure) or rate (random failures), got ${f.at === undefined ? 'neither' : 'both'}` });
   }
-  if (f.kind === 'straggler' && (f.factor === undefined || f.duration === undefined)) {
-    ctx.addIssue({ code: 'custom', path, message: 'expected a straggler to state factor (its speed, e.g. 0.5) and duration' });
+  if ((f.kind === 'straggler' || f.kind === 'link') && (f.factor === undefined || f.duration === undefined)) {
+    ctx.addIssue({ code: 'custom', path, message: `expected a ${f.kind} to state factor (its ${f.kind === 'link' ? 'bandwidth' : 'speed'} as a fraction, e.g. 0.5) and duration` });
   }
-  if (f.kind !== 'straggler' && f.factor !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'factor'], message: `expected no factor on a ${f.kind} failure (only a straggler runs slow), got ${f.factor}` });
+  if (f.kind === 'link' && s.cluster.fabric?.interNode === undefined) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'kind'], message: 'expected cluster.fabric.interNode for a link failure (a NIC to degrade), got none' });
+  }
+  if (f.kind !== 'straggler' && f.kind !== 'link' && f.factor !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'factor'], message: `expected no factor on a ${f.kind} failure (only a straggler runs slow), got ${f.factor}` });
   if (f.kind === 'engine' && f.duration !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'duration'], message: 'expected no duration on an engine crash (it restarts; hardware failures have repair durations)' });
   let ratePerHour: number | null = null;
   let rateSource: string | null = null;

@@ -64,6 +64,36 @@ describe('failures in a run', () => {
   });
 });
 
+describe('a degraded NIC (kind: link)', () => {
+  it("slows what crosses it on the shared fabric: a TP16 group's all-reduces over a NIC at a tenth of its bandwidth stretch, and recover after", () => {
+    const tp16 = (failures: unknown[]) =>
+      simulate(
+        scenario({
+          stop: { requests: 200 },
+          model: 'llama-3.1-70b',
+          cluster: { gpu: 'h100-sxm', nodes: 2, gpusPerNode: 8, fabric: { interNode: { kind: 'infiniband-ndr', gbpsPerGpu: 400 } } },
+          serving: { tensorParallelSize: 16, replicas: 1 },
+          workload: { arrival: { process: 'poisson', rate: 3 }, inputTokens: { dist: 'fixed', value: 2048 }, outputTokens: { dist: 'fixed', value: 64 } },
+          failures,
+        }),
+      );
+    const healthy = tp16([]);
+    const degraded = tp16([{ kind: 'link', at: '10s', target: 3, factor: 0.1, duration: '20s' }]);
+    const e = degraded.fabric!.engines[0]!;
+    console.log(`NIC at 10% for 20 s: ${e.stretchedSteps} steps stretched, ${(e.stretchSeconds * 1e3).toFixed(0)} ms; TTFT p99 ${(healthy.latency.ttft.p99! * 1e3).toFixed(0)} -> ${(degraded.latency.ttft.p99! * 1e3).toFixed(0)} ms`);
+    expect(healthy.fabric!.engines[0]!.stretchSeconds).toBe(0);
+    expect(e.stretchSeconds).toBeGreaterThan(0);
+    expect(degraded.latency.ttft.p99!).toBeGreaterThan(healthy.latency.ttft.p99!);
+    expect(degraded.survival!.failures[0]).toMatchObject({ kind: 'link', component: 3, recoveredAt: 30 });
+  });
+
+  it('needs an inter-node fabric, and a factor and duration', () => {
+    const v = validateScenario(writtenScenario({ failures: [{ kind: 'link', at: '10s', target: 0 }] }), { file: 'x.yaml', baseDir: process.cwd() });
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.issues.map((i) => i.message).join('\n')).toMatch(/expected a link to state factor .* and duration[\s\S]*expected cluster\.fabric\.interNode for a link failure/);
+  });
+});
+
 describe('retry storms and metastability', () => {
   // 72 req/s on four replicas is within capacity; on three, during a 90 s outage, it is not.
   const storm = (maxRetries: number, serving: Record<string, unknown> = {}) =>
