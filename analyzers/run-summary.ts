@@ -1,4 +1,5 @@
 import type { Scenario } from '../engine/scenario/scenario-types.js';
+import { enginesPerReplica } from '../engine/scenario/deployment.js';
 import type { SimulationResult } from '../engine/simulation-result.js';
 
 /**
@@ -39,7 +40,7 @@ export function summarizeRun(result: SimulationResult, scenario: Scenario): RunS
     utilization,
     run: result.run,
     series: { ...result.timeSeries.total, bucketSeconds: result.timeSeries.bucketSeconds },
-    slots: scenario.serving.maxNumSeqs * scenario.serving.replicas * scenario.serving.pipelineParallelSize,
+    slots: scenario.serving.maxNumSeqs * scenario.serving.replicas * enginesPerReplica(scenario),
     ...(result.fabric === undefined ? {} : { fabric: result.fabric }),
     ...(result.survival === undefined ? {} : { survival: result.survival }),
   };

@@ -4,7 +4,7 @@ import type { MemoryPlan } from '../replica/memory-plan.js';
 import { replicaMemoryPlan, replicaShapeOf } from '../replica/replica-shape.js';
 import { Replica, type ReplicaConfig, type ReplicaObserver } from '../replica/replica.js';
 import type { Sequence } from '../replica/sequence.js';
-import { poolScenario } from '../scenario/deployment.js';
+import { enginesPerReplica, poolScenario } from '../scenario/deployment.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 import type { StepTimeCalibration } from '../step-time/step-time-calibration.js';
 import type { StepTimeModel } from '../step-time/step-time-model.js';
@@ -43,7 +43,8 @@ function replicaConfig(s: Scenario, memory: MemoryPlan): ReplicaConfig {
     blockSize: serving.blockSize,
     // With pipeline parallelism a replica runs one virtual engine per stage (vLLM's), each with
     // its own scheduler and a share of the KV blocks, so PP micro-batches are in flight at once.
-    kvBlocks: Math.floor(memory.kvBlocks / serving.pipelineParallelSize),
+    // A data-parallel attention rank is an engine of its own TP GPUs: their whole KV cache.
+    kvBlocks: serving.dataParallelAttention ? memory.kvBlocks : Math.floor(memory.kvBlocks / serving.pipelineParallelSize),
     maxModelLen: serving.maxModelLen,
     maxQueuedRequests: serving.maxQueuedRequests,
   };
@@ -69,9 +70,6 @@ export function placeEngines(s: Scenario): EnginePlacement[] {
   const perNode = s.cluster.gpusPerNode;
   const d = s.serving.disaggregation;
   const pp = d === null ? s.serving.pipelineParallelSize : 1;
-  const groups = d === null
-    ? Array.from({ length: s.serving.replicas }, () => s.serving.tensorParallelSize)
-    : [...Array.from({ length: d.prefill.replicas }, () => d.prefill.tensorParallelSize), ...Array.from({ length: d.decode.replicas }, () => d.decode.tensorParallelSize)];
   let next = 0;
   const stage = (size: number): number[] => {
     const offset = next % perNode;
@@ -80,6 +78,16 @@ export function placeEngines(s: Scenario): EnginePlacement[] {
     next += size;
     return Array.from({ length: size }, (_, r) => first + r);
   };
+  if (d === null && s.serving.dataParallelAttention) {
+    // Each data-parallel rank is an engine of TP GPUs; a replica's ranks sit side by side (its EP group).
+    return Array.from({ length: s.serving.replicas * enginesPerReplica(s) }, () => {
+      const group = stage(s.serving.tensorParallelSize);
+      return { stages: [group], gpus: group, node: Math.floor(group[0]! / perNode) };
+    });
+  }
+  const groups = d === null
+    ? Array.from({ length: s.serving.replicas }, () => s.serving.tensorParallelSize)
+    : [...Array.from({ length: d.prefill.replicas }, () => d.prefill.tensorParallelSize), ...Array.from({ length: d.decode.replicas }, () => d.decode.tensorParallelSize)];
   return groups.flatMap((tp) => {
     const stages = Array.from({ length: pp }, () => stage(tp));
     const placement = { stages, gpus: stages.flat(), node: Math.floor(stages[0]![0]! / perNode) };
@@ -128,7 +136,7 @@ export class Cluster {
     const d = scenario.serving.disaggregation;
     const parts: { role: EnginePool['role']; s: Scenario; count: number }[] =
       d === null
-        ? [{ role: 'both', s: scenario, count: scenario.serving.replicas * scenario.serving.pipelineParallelSize }]
+        ? [{ role: 'both', s: scenario, count: scenario.serving.replicas * enginesPerReplica(scenario) }]
         : [
             { role: 'prefill', s: poolScenario(scenario, 'prefill'), count: d.prefill.replicas },
             { role: 'decode', s: poolScenario(scenario, 'decode'), count: d.decode.replicas },

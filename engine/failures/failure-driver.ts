@@ -4,6 +4,7 @@ import type { EventHandle, Kernel } from '../kernel/simulation-clock.js';
 import type { Replica } from '../replica/replica.js';
 import type { Sequence } from '../replica/sequence.js';
 import type { Scenario } from '../scenario/scenario-types.js';
+import { enginesPerReplica } from '../scenario/deployment.js';
 import type { FailureKind, FailureSpec } from './failure-types.js';
 
 /**
@@ -139,11 +140,15 @@ export class FailureDriver {
     };
     if (kind === 'engine') {
       // A replica's engines (its PP stages' virtual engines) crash together.
-      const pp = this.scenario.serving.disaggregation === null ? this.scenario.serving.pipelineParallelSize : 1;
-      const first = this.placement[component * pp]?.gpus[0];
-      return this.placement.flatMap((p, i) => (first !== undefined && p.gpus[0] === first ? [i] : []));
+      const per = enginesPerReplica(this.scenario);
+      return Array.from({ length: per }, (_, k) => component * per + k).filter((i) => i < this.placement.length);
     }
-    return this.placement.flatMap((p, i) => (p.gpus.some(hit) ? [i] : []));
+    const direct = this.placement.flatMap((p, i) => (p.gpus.some(hit) ? [i] : []));
+    if (!this.scenario.serving.dataParallelAttention || kind === 'straggler' || kind === 'link') return direct;
+    // Data-parallel ranks share their experts: one rank's GPU down takes its whole EP group down.
+    const per = enginesPerReplica(this.scenario);
+    const replicas = new Set(direct.map((i) => Math.floor(i / per)));
+    return [...replicas].flatMap((r) => Array.from({ length: per }, (_, k) => r * per + k));
   }
 
   /** The shared fabric, when the run has one (link failures act on it). */

@@ -1,6 +1,7 @@
 import type { Replica } from '../replica/replica.js';
 import type { MemoryPlan } from '../replica/memory-plan.js';
 import type { EnginePool } from '../cluster/cluster.js';
+import { enginesPerReplica } from '../scenario/deployment.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 import type { CalibrationProvenance } from '../step-time/step-time-calibration.js';
 import { SIMULATION_RESULT_VERSION, type MemoryFigures, type SeriesSet, type SimulationResult, type SloBoundResult } from '../simulation-result.js';
@@ -150,7 +151,7 @@ export function buildResult({ scenario, metrics, replicas, pools, calibration, e
   const span = end > 0 ? end : 1;
   const detailed = metrics.detailed;
   const perReplicaSeries = detailed ? metrics.series.map((s) => seriesSet(s, end)) : [];
-  const pp = scenario.serving.pipelineParallelSize;
+  const pp = enginesPerReplica(scenario);
   const entryOf = (i: number) => {
     const r = replicas[i]!;
     return {

@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario/scenario-types.js';
+import { enginesPerReplica } from '../scenario/deployment.js';
 import type { DropReason, Replica, ReplicaObserver } from '../replica/replica.js';
 import type { Sequence } from '../replica/sequence.js';
 import { LatencySummary } from './latency-summary.js';
@@ -107,7 +108,7 @@ export class RunMetrics implements ReplicaObserver {
   onRequestEnd: ((seq: Sequence, time: number, replica: Replica | null, dropped: DropReason | null) => void) | null = null;
 
   constructor(scenario: Scenario) {
-    const n = scenario.serving.replicas * scenario.serving.pipelineParallelSize;
+    const n = scenario.serving.replicas * enginesPerReplica(scenario);
     this.engines = n;
     this.detailed = n <= PER_ENGINE_DETAIL_LIMIT;
     this.series = Array.from({ length: this.detailed ? n : 1 }, newReplicaSeries);

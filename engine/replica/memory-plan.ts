@@ -2,6 +2,7 @@ import type { ReplicaShape } from '../step-time/step-time-model.js';
 import {
   BYTES_PER_ELEMENT,
   denseLayerCount,
+  expertParams,
   kvElementsPerTokenPerLayer,
   moeLayerCount,
   weightBytes,
@@ -81,7 +82,12 @@ export interface MemoryPlan {
 export function planReplicaMemory(input: MemoryPlanInput): MemoryPlan {
   const { model, gpu, tensorParallelSize: tp, pipelineParallelSize: pp } = input;
   const budgetBytesPerGpu = gpu.hbmGiB * GIB * input.gpuMemoryUtilization;
-  const weightBytesPerGpu = weightBytes(model, input.weightDtype) / (tp * pp);
+  // With expert parallelism the experts are dealt whole to the EP GPUs; the rest is sharded over TP
+  // (with data-parallel attention each rank holds all of it).
+  const ep = input.expertParallel;
+  const expertBytes = ep === undefined ? 0 : moeLayerCount(model) * model.experts * expertParams(model) * BYTES_PER_ELEMENT[input.weightDtype];
+  const weightBytesPerGpu =
+    ep === undefined ? weightBytes(model, input.weightDtype) / (tp * pp) : (weightBytes(model, input.weightDtype) - expertBytes) / (tp * pp) + expertBytes / ep.size;
 
   const activation = activationBytes(input);
   const activationBytesPerGpu = activation.forwardBytes + activation.logitsBytes + activation.nonTorchBytes;

@@ -16,8 +16,29 @@ export function crossNodeStageBoundaries(s: Scenario): number {
   return Math.floor((pp - 1) / stagesPerNode);
 }
 
+/**
+ * The busiest GPU's share of routed tokens when expert popularity falls off as Zipf(skew) and the
+ * experts are dealt to the GPUs round-robin by popularity rank (what a placement that knows the
+ * popularity does): 1 / gpus at skew 0.
+ */
+export function busiestExpertShare(experts: number, gpus: number, skew: number): number {
+  let total = 0;
+  const perGpu = new Float64Array(gpus);
+  for (let k = 0; k < experts; k++) {
+    const p = Math.pow(k + 1, -skew);
+    total += p;
+    perGpu[k % gpus] = perGpu[k % gpus]! + p;
+  }
+  return Math.max(...perGpu) / total;
+}
+
 /** What one replica of a scenario is made of, as the step-time model sees it. */
 export function replicaShapeOf(s: Scenario): ReplicaShape {
+  const sv = s.serving;
+  const ep = sv.expertParallelSize;
+  const epGpus = sv.dataParallelAttention ? ep : sv.tensorParallelSize;
+  const spans = epGpus > s.cluster.gpusPerNode;
+  const interEp = s.cluster.fabric.interNode;
   const crossings = crossNodeStageBoundaries(s);
   const inter = s.cluster.fabric.interNode;
   return {
@@ -39,6 +60,19 @@ export function replicaShapeOf(s: Scenario): ReplicaShape {
             gpusPerNode: s.cluster.gpusPerNode,
             GBpsPerGpu: inter.gbpsPerGpu / 8 / inter.oversubscription,
             latencyUs: inter.fabric.latencyUs,
+          },
+        }
+      : {}),
+    ...(ep > 1
+      ? {
+          expertParallel: {
+            size: ep,
+            dataParallel: sv.dataParallelAttention ? Math.max(1, ep / sv.tensorParallelSize) : 1,
+            busiestShare: busiestExpertShare(s.model.experts, ep, sv.expertSkew),
+            link:
+              spans && interEp !== null
+                ? { GBps: interEp.gbpsPerGpu / 8 / interEp.oversubscription, latencySeconds: interEp.fabric.latencyUs * 1e-6 }
+                : { GBps: s.cluster.fabric.intraNode.GBpsPerGpu, latencySeconds: s.cluster.fabric.intraNode.latencyUs * 1e-6 },
           },
         }
       : {}),

@@ -11,11 +11,24 @@ export function poolScenario(s: Scenario, pool: 'prefill' | 'decode'): Scenario 
   return { ...s, serving: { ...s.serving, tensorParallelSize: p.tensorParallelSize, replicas: p.replicas, disaggregation: null } };
 }
 
-/** GPUs the deployment's engines hold: replicas x TP x PP, or each pool's replicas x TP. */
+/** Engines (schedulers) one replica runs: its PP stages' virtual engines, or its data-parallel attention ranks. */
+export function enginesPerReplica(s: Scenario): number {
+  const sv = s.serving;
+  if (sv.disaggregation !== null) return 1;
+  return sv.dataParallelAttention ? Math.max(1, Math.floor(sv.expertParallelSize / sv.tensorParallelSize)) : sv.pipelineParallelSize;
+}
+
+/** GPUs one replica holds: TP x PP, or its data-parallel ranks x TP (= expertParallelSize). */
+export function gpusPerReplica(s: Scenario): number {
+  const sv = s.serving;
+  return sv.dataParallelAttention ? enginesPerReplica(s) * sv.tensorParallelSize : sv.tensorParallelSize * sv.pipelineParallelSize;
+}
+
+/** GPUs the deployment's engines hold: replicas x GPUs per replica, or each pool's replicas x TP. */
 export function gpusInUse(s: Scenario): number {
   const d = s.serving.disaggregation;
   if (d !== null) return d.prefill.replicas * d.prefill.tensorParallelSize + d.decode.replicas * d.decode.tensorParallelSize;
-  return s.serving.replicas * s.serving.tensorParallelSize * s.serving.pipelineParallelSize;
+  return s.serving.replicas * gpusPerReplica(s);
 }
 
 /** The deployment in words: "4 replicas at TP2 PP1" or "2 prefill engines at TP1 + 6 decode engines at TP2". */
@@ -25,5 +38,7 @@ export function describeEngines(s: Scenario): string {
   if (d !== null) {
     return `${n(d.prefill.replicas, 'prefill engine')} at TP${d.prefill.tensorParallelSize} + ${n(d.decode.replicas, 'decode engine')} at TP${d.decode.tensorParallelSize} (disaggregated)`;
   }
-  return `${n(s.serving.replicas, 'replica')} at TP${s.serving.tensorParallelSize} PP${s.serving.pipelineParallelSize}`;
+  const sv = s.serving;
+  if (sv.dataParallelAttention) return `${n(sv.replicas, 'replica')} of ${enginesPerReplica(s)} data-parallel attention ranks at TP${sv.tensorParallelSize}, EP${sv.expertParallelSize}`;
+  return `${n(sv.replicas, 'replica')} at TP${sv.tensorParallelSize} PP${sv.pipelineParallelSize}${sv.expertParallelSize > 1 ? ` EP${sv.expertParallelSize}` : ''}`;
 }

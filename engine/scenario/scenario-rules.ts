@@ -2,7 +2,7 @@ import { GIB } from '../replica/memory-plan.js';
 import { replicaMemoryPlan } from '../replica/replica-shape.js';
 import type { ScenarioIssue } from './scenario-issue.js';
 import type { LengthSpec, Scenario } from './scenario-types.js';
-import { gpusInUse, poolScenario } from './deployment.js';
+import { gpusInUse, gpusPerReplica as gpusPerReplicaOf, poolScenario } from './deployment.js';
 import { buildTopology } from '../fabric/topology.js';
 import { componentCount } from '../failures/failure-driver.js';
 
@@ -39,7 +39,7 @@ function totalGpus(s: Scenario): number {
 }
 
 function gpusPerReplica(s: Scenario): number {
-  return s.serving.tensorParallelSize * s.serving.pipelineParallelSize;
+  return gpusPerReplicaOf(s);
 }
 
 /** A bounded workload: stop.requests or stop.duration, unless a trace ends by itself. */
@@ -384,6 +384,25 @@ export function failureTargetsExist(s: Scenario, file: string): ScenarioIssue[] 
   });
 }
 
+/**
+ * Expert parallelism fits the model and the shape: an MoE model whose experts divide over the EP
+ * GPUs; without data-parallel attention EP is the TP group (vLLM: EP = TP x DP); with it, EP is a
+ * multiple of TP (the data-parallel ranks), PP 1 and no disaggregation.
+ */
+export function expertParallelFits(s: Scenario, file: string): ScenarioIssue[] {
+  const { expertParallelSize: ep, dataParallelAttention: dp, tensorParallelSize: tp } = s.serving;
+  const at = (key: string, message: string): ScenarioIssue[] => [{ file, path: ['serving', key], message }];
+  if (ep === 1 && !dp) return [];
+  if (dp && ep === 1) return at('dataParallelAttention', 'expected serving.expertParallelSize above 1 with data-parallel attention (its ranks share the experts), got 1');
+  if (s.model.experts === 0) return at('expertParallelSize', `expected 1 for ${s.model.id}, a dense model (no experts to spread), got ${ep}`);
+  if (s.model.experts % ep !== 0) return at('expertParallelSize', `expected a divisor of ${s.model.id}'s ${s.model.experts} experts, got ${ep}`);
+  if (!dp && ep !== tp) return at('expertParallelSize', `expected ${tp}, the tensor-parallel size (without data-parallel attention the experts spread over the TP group, as vLLM's --enable-expert-parallel does), got ${ep}`);
+  if (dp && ep % tp !== 0) return at('expertParallelSize', `expected a multiple of tensorParallelSize ${tp} (data-parallel ranks of TP GPUs each), got ${ep}`);
+  if (dp && s.serving.pipelineParallelSize > 1) return at('pipelineParallelSize', `expected 1 with data-parallel attention, got ${s.serving.pipelineParallelSize}`);
+  if (dp && s.serving.disaggregation !== null) return at('dataParallelAttention', 'expected no data-parallel attention with serving.disaggregation (not modelled)');
+  return [];
+}
+
 /** Every rule, in the order their issues are reported. */
 export const SCENARIO_RULES: readonly ScenarioRule[] = [
   stopIsReachable,
@@ -402,6 +421,7 @@ export const SCENARIO_RULES: readonly ScenarioRule[] = [
   shortestRequestFitsModelLen,
   topologyHoldsNodes,
   failureTargetsExist,
+  expertParallelFits,
 ];
 
 /** The rules about one replica's shape: with disaggregation they hold for each pool. */

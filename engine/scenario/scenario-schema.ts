@@ -495,6 +495,9 @@ function writtenScenarioSchema(baseDir: string) {
         router: z.enum(ROUTER_KINDS).default('least-outstanding'),
         maxModelLen: count(1, SCENARIO_BOUNDS.maxTokens).optional(),
         maxQueuedRequests: count(0, SCENARIO_BOUNDS.maxInSystem).optional(),
+        expertParallelSize: count(1, 1024).default(1),
+        dataParallelAttention: z.boolean().default(false),
+        expertSkew: z.number().min(0).max(4).default(0),
         disaggregation: z
           .strictObject({
             prefill: z.strictObject({ replicas: count(1, SCENARIO_BOUNDS.maxReplicas), tensorParallelSize: count(1, SCENARIO_BOUNDS.maxParallelSize).default(1) }),
@@ -685,7 +688,10 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
       pipelineParallelSize: pp,
       // As many whole replicas as the cluster holds (at least one: the rules report a shape that
       // does not fit at all).
-      replicas: disaggregation !== null ? disaggregation.prefill.replicas + disaggregation.decode.replicas : (serving.replicas ?? Math.max(1, Math.floor(totalGpus / (tp * pp)))),
+      replicas:
+        disaggregation !== null
+          ? disaggregation.prefill.replicas + disaggregation.decode.replicas
+          : (serving.replicas ?? Math.max(1, Math.floor(totalGpus / (serving.dataParallelAttention ? Math.max(serving.expertParallelSize, tp) : tp * pp)))),
       scheduler: serving.scheduler,
       maxNumSeqs,
       maxNumBatchedTokens,
@@ -700,6 +706,9 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
       frontendOverhead: { ...serving.frontendOverhead },
       disaggregation,
       maxQueuedRequests: serving.maxQueuedRequests ?? null,
+      expertParallelSize: serving.expertParallelSize,
+      dataParallelAttention: serving.dataParallelAttention,
+      expertSkew: serving.expertSkew,
     },
     workload: s.workload,
     slo,

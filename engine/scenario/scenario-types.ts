@@ -122,6 +122,21 @@ export interface ServingSpec {
    * ('shed'). null: queues grow without bound, as vLLM's do.
    */
   maxQueuedRequests: number | null;
+  /**
+   * Expert parallelism (vLLM --enable-expert-parallel): an MoE model's experts are dealt whole to
+   * this many GPUs instead of each being sharded over TP. 1: experts sharded over TP (the default).
+   * Without data-parallel attention it equals tensorParallelSize (EP is the TP group).
+   */
+  expertParallelSize: number;
+  /**
+   * Data-parallel attention (vLLM --data-parallel-size with expert parallelism, DeepSeek-V3 and
+   * Mixtral at scale): a replica is expertParallelSize GPUs in expertParallelSize / TP data-parallel
+   * ranks, each an engine of TP GPUs with its own requests and KV cache; MoE layers dispatch each
+   * token to its experts' GPUs and combine the results (two all-to-alls per MoE layer).
+   */
+  dataParallelAttention: boolean;
+  /** Zipf exponent of expert popularity (0: every expert equally popular): the busiest GPU's share of routed tokens. */
+  expertSkew: number;
 }
 
 export type ArrivalSpec =

@@ -11,7 +11,7 @@ import {
   moeLayerCount,
   routerParamsPerLayer,
 } from '../catalog/model-arithmetic.js';
-import { allGatherSeconds, hierarchicalAllReduceSeconds, ringAllReduceSeconds, sendRecvSeconds } from './collectives.js';
+import { allGatherSeconds, allToAllSeconds, hierarchicalAllReduceSeconds, ringAllReduceSeconds, sendRecvSeconds } from './collectives.js';
 import { defaultCalibration, type StepTimeCalibration } from './step-time-calibration.js';
 import type { ReplicaShape, StepBatch, StepTime, StepTimeModel } from './step-time-model.js';
 
@@ -266,6 +266,8 @@ export function createRooflineStepTime(
   const moeOps =
     (LINEAR_OPS_PER_DENSE_LAYER + EXTRA_OPS_PER_MOE_LAYER + (m.sharedExperts > 0 ? SHARED_EXPERT_OPS : 0)) * perOp;
   const untouchedFraction = m.experts > 0 ? 1 - m.activeExperts / m.experts : 0;
+  const ep = shape.expertParallel;
+  const wholeExpertParams = expertParams(m);
 
   // Attention, per token of context or of query.
   const kvBytesPerTokenPerGpu = kvElementsPerTokenPerLayerPerGpu(m, tp) * kvByteWidth;
@@ -329,7 +331,19 @@ export function createRooflineStepTime(
       memorySeconds += denseLayers * b;
       linearTotal += denseLayers * layer;
     }
-    if (moeLayers > 0) {
+    if (moeLayers > 0 && ep !== undefined) {
+      // Expert parallelism: the busiest GPU computes its share of every rank's routed tokens with
+      // whole experts, and reads the weights of its experts those tokens touch.
+      const groupTokens = tokens * ep.dataParallel;
+      const routedPairs = groupTokens * m.activeExperts * ep.busiestShare;
+      const touchedLocal = (m.experts / ep.size) * (1 - Math.pow(untouchedFraction, groupTokens));
+      const c = (2 * moeFixedParams * tokens + 2 * routedPairs * wholeExpertParams) / linearFlops;
+      const b = ((moeFixedParams + touchedLocal * wholeExpertParams) * weightByteWidth + moeGemmActivations * activationBytes) / weightBandwidth;
+      const layer = smoothMax(c, b, p) + (moeElementwise * activationBytes) / elementwiseBandwidth + moeOps;
+      computeSeconds += moeLayers * c;
+      memorySeconds += moeLayers * b;
+      linearTotal += moeLayers * layer;
+    } else if (moeLayers > 0) {
       // Expected distinct routed experts the batch touches, tokens routed uniformly and independently.
       const touchedExperts = m.experts * (1 - Math.pow(untouchedFraction, tokens));
       const c = (2 * moeActiveParams * tokens) / linearFlops;
@@ -341,7 +355,15 @@ export function createRooflineStepTime(
       memorySeconds += moeLayers * b;
       linearTotal += moeLayers * layer;
     }
-    const communicationSeconds = tp > 1 ? 2 * allReduce(tokens * m.hidden * ACTIVATION_BYTES) : 0;
+    const allReduced = tp > 1 ? allReduce(tokens * m.hidden * ACTIVATION_BYTES) : 0;
+    let communicationSeconds = 2 * allReduced;
+    if (ep !== undefined && ep.dataParallel > 1 && moeLayers > 0) {
+      // Data-parallel attention: an MoE layer all-reduces attention over TP, then dispatches each
+      // token's hidden state to its experts' GPUs and combines them back (two all-to-alls over EP).
+      const held = tokens * m.activeExperts * m.hidden * ACTIVATION_BYTES;
+      const a2a = allToAllSeconds(held, ep.size, ep.link.GBps, ep.link.latencySeconds, cal.allReduceBandwidthEfficiency, cal.allReduceFixedSeconds);
+      communicationSeconds = (denseLayers * 2 * allReduced + moeLayers * (allReduced + 2 * a2a)) / layers;
+    }
     if (tokens < LINEAR_MEMO_SIZE) {
       memoLinear[tokens] = linearTotal;
       memoCompute[tokens] = computeSeconds;

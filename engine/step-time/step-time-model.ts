@@ -45,6 +45,14 @@ export interface ReplicaShape {
    * inter-node phase over each GPU's NIC at `GBpsPerGpu` (line rate / oversubscription).
    */
   interNodeTensorParallel?: { nodes: number; gpusPerNode: number; GBpsPerGpu: number; latencyUs: number };
+  /**
+   * Expert parallelism: the MoE layers' experts dealt whole to `size` GPUs; with `dataParallel`
+   * ranks (data-parallel attention) each rank's tokens are dispatched to their experts' GPUs and
+   * combined back over `link` (two all-to-alls per MoE layer), and the experts see every rank's
+   * tokens (the ranks assumed equally loaded). `busiestShare`: the busiest GPU's share of the routed
+   * tokens (1 / size when experts are equally popular); the step waits for that GPU.
+   */
+  expertParallel?: { size: number; dataParallel: number; busiestShare: number; link: { GBps: number; latencySeconds: number } };
 }
 
 /** One step's time and what it is made of. All values in seconds. */

@@ -98,6 +98,9 @@ describe('validateScenario(raw, { file, baseDir })', () => {
       frontendOverhead: { perRequest: 0.033, perOutputToken: 0 },
       disaggregation: null,
       maxQueuedRequests: null,
+      expertParallelSize: 1,
+      dataParallelAttention: false,
+      expertSkew: 0,
     });
     expect(s.slo).toBeNull();
   });
