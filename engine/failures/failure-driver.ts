@@ -177,12 +177,28 @@ export class FailureDriver {
     });
   }
 
+  /**
+   * A NIC lost outright (factor 0): the replicas whose traffic needs it (a TP group or pipeline
+   * spanning nodes, a disaggregated engine moving KV) fail as their collectives error (NCCL does),
+   * and come back once it is repaired (`duration`) and they have restarted; the others notice nothing.
+   */
+  private loseNic(spec: FailureSpec, gpu: number): void {
+    const perNode = this.scenario.cluster.gpusPerNode;
+    const needsNic = (i: number) => {
+      const p = this.placement[i]!;
+      return this.scenario.serving.disaggregation !== null || Math.floor(p.gpus[0]! / perNode) !== Math.floor(p.gpus.at(-1)! / perNode);
+    };
+    const users = this.enginesOn('link', gpu).filter(needsNic);
+    this.strikeEngines({ ...spec, kind: 'link' }, gpu, users, spec.duration);
+  }
+
   private strike(spec: FailureSpec, component: number): void {
-    const now = this.kernel.now;
     if (spec.kind === 'link') {
-      this.degradeNic(spec, component);
+      if (spec.factor === 0) this.loseNic(spec, component);
+      else this.degradeNic(spec, component);
       return;
     }
+    const now = this.kernel.now;
     const indices = this.enginesOn(spec.kind, component).filter((i) => !this.engines[i]!.failed);
     if (spec.kind === 'straggler') {
       for (const i of indices) this.engines[i]!.speed = Math.min(this.engines[i]!.speed, spec.factor);
@@ -193,6 +209,12 @@ export class FailureDriver {
       this.events.push({ kind: spec.kind, component, at: now, engines: indices, lost: 0, detectedAt: null, recoveredAt: until, recovery: `ran at ${spec.factor} of its speed for ${spec.duration} s` });
       return;
     }
+    this.strikeEngines(spec, component, indices, spec.duration);
+  }
+
+  /** Takes `indices` down now, then detection, and recovery as the failure's kind allows. */
+  private strikeEngines(spec: FailureSpec, component: number, indices: number[], repairSeconds: number | null): void {
+    const now = this.kernel.now;
     let lost = 0;
     for (const i of indices) {
       const gone = this.engines[i]!.fail();
@@ -220,9 +242,9 @@ export class FailureDriver {
       this.sparesLeft -= indices.length;
       restartAt = detectedAt;
       event.recovery = `moved to ${indices.length} spare${indices.length === 1 ? '' : 's'} after detection, then restart, startup and weights`;
-    } else if (spec.duration !== null) {
-      restartAt = Math.max(now + spec.duration, detectedAt);
-      event.recovery = `repaired after ${spec.duration} s, then restart, startup and weights`;
+    } else if (repairSeconds !== null) {
+      restartAt = Math.max(now + repairSeconds, detectedAt);
+      event.recovery = `repaired after ${repairSeconds} s, then restart, startup and weights`;
     } else {
       restartAt = null;
       event.recovery = 'no spare and no repair within the run (give recovery.spares or the failure a duration)';

@@ -536,7 +536,7 @@ function writtenScenarioSchema(baseDir: string) {
           rate: z.union([z.number(expecting('failures per component-hour (e.g. 0.001) or "catalog"')).gt(0).max(1e6), z.literal('catalog', expecting('failures per component-hour (e.g. 0.001) or "catalog"'))]).optional(),
           target: count(0, 1e9).optional(),
           duration: positiveDuration().optional(),
-          factor: z.number().gt(0).max(1).optional(),
+          factor: z.number().min(0).max(1).optional(),
         }),
       )
       .max(1000)
@@ -765,6 +765,7 @@ function failureOf(f: ParsedScenario['failures'][number], i: number, s: ParsedSc
   if (f.kind === 'link' && s.cluster.fabric?.interNode === undefined) {
     ctx.addIssue({ code: 'custom', path: [...path, 'kind'], message: 'expected cluster.fabric.interNode for a link failure (a NIC to degrade), got none' });
   }
+  if (f.kind === 'straggler' && f.factor === 0) ctx.addIssue({ code: 'custom', path: [...path, 'factor'], message: 'expected a straggler speed above 0 (a GPU at 0 has failed: kind gpu)' });
   if (f.kind !== 'straggler' && f.kind !== 'link' && f.factor !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'factor'], message: `expected no factor on a ${f.kind} failure (only a straggler runs slow), got ${f.factor}` });
   if (f.kind === 'engine' && f.duration !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'duration'], message: 'expected no duration on an engine crash (it restarts; hardware failures have repair durations)' });
   let ratePerHour: number | null = null;

@@ -87,6 +87,23 @@ describe('a degraded NIC (kind: link)', () => {
     expect(degraded.survival!.failures[0]).toMatchObject({ kind: 'link', component: 3, recoveredAt: 30 });
   });
 
+  it('a NIC lost outright (factor 0) takes down the replica whose TP group needs it, until the repair and a restart', () => {
+    const lost = simulate(
+      scenario({
+        stop: { requests: 200 },
+        model: 'llama-3.1-70b',
+        cluster: { gpu: 'h100-sxm', nodes: 2, gpusPerNode: 8, fabric: { interNode: { kind: 'infiniband-ndr', gbpsPerGpu: 400 } } },
+        serving: { tensorParallelSize: 16, replicas: 1 },
+        workload: { arrival: { process: 'poisson', rate: 3 }, inputTokens: { dist: 'fixed', value: 2048 }, outputTokens: { dist: 'fixed', value: 64 } },
+        failures: [{ kind: 'link', at: '10s', target: 3, factor: 0, duration: '20s' }],
+      }),
+    );
+    const f = lost.survival!.failures[0]!;
+    expect(f).toMatchObject({ kind: 'link', engines: [0] });
+    expect(f.lost).toBeGreaterThan(0);
+    expect(f.recoveredAt!).toBeGreaterThan(30);
+  });
+
   it('needs an inter-node fabric, and a factor and duration', () => {
     const v = validateScenario(writtenScenario({ failures: [{ kind: 'link', at: '10s', target: 0 }] }), { file: 'x.yaml', baseDir: process.cwd() });
     expect(v.ok).toBe(false);
