@@ -1,4 +1,5 @@
 import type { Kernel } from '../kernel/simulation-clock.js';
+import { moeLayerCount } from '../catalog/model-arithmetic.js';
 import type { EnginePlacement, KvTransport } from '../cluster/cluster.js';
 import type { Replica } from '../replica/replica.js';
 import type { Scenario } from '../scenario/scenario-types.js';
@@ -6,6 +7,7 @@ import type { StepTimeCalibration } from '../step-time/step-time-calibration.js'
 import type { StepBatch, StepTime } from '../step-time/step-time-model.js';
 import { runCollective, type CollectiveRequest } from './collective-flows.js';
 import { FlowNetwork, type FlowSpec } from './flow-network.js';
+import { maxMinRates } from './max-min-rates.js';
 import { buildTopology, type Topology } from './topology.js';
 
 /**
@@ -25,6 +27,13 @@ import { buildTopology, type Topology } from './topology.js';
  * the engine's own, so results stay the same, at more events).
  */
 export type FabricMode = 'shared' | 'all';
+
+/** What an engine's step puts on the network: TP groups to all-reduce, stage boundaries, its EP group. */
+interface StepTraffic {
+  allReduceStages: number[][];
+  sends: [number[], number[]][];
+  expertGroup: number[] | null;
+}
 
 /** Bytes of activations and logits (bf16 hidden states, fp32 logits), as the step-time model counts them. */
 const ACTIVATION_BYTES = 2;
@@ -70,6 +79,8 @@ export class ClusterFabric {
     // A NIC that degrades must be there to degrade.
     if (s.failures.some((f) => f.kind === 'link')) return true;
     const perNode = s.cluster.gpusPerNode;
+    // Data-parallel attention ranks whose EP group spans nodes dispatch tokens over the NICs.
+    if (s.serving.dataParallelAttention && s.serving.expertParallelSize > perNode) return true;
     return placement.some((p) => Math.floor(p.gpus[0]! / perNode) !== Math.floor(p.gpus.at(-1)! / perNode));
   }
 
@@ -77,13 +88,13 @@ export class ClusterFabric {
   attach(engines: readonly Replica[]): void {
     for (const engine of engines) {
       const plan = this.trafficOf(engine.index);
-      if (plan.allReduceStages.length === 0 && plan.sends.length === 0) continue;
+      if (plan.allReduceStages.length === 0 && plan.sends.length === 0 && plan.expertGroup === null) continue;
       engine.stepRunner = (replica, time, batch) => this.runStep(replica, time, batch, plan);
     }
   }
 
   /** Which of an engine's collectives go on the network: TP groups and pipeline boundaries. */
-  private trafficOf(index: number): { allReduceStages: number[][]; sends: [number[], number[]][] } {
+  private trafficOf(index: number): StepTraffic {
     const p = this.placement[index]!;
     const nodeOf = (gpu: number) => this.topology.nodeOf(gpu);
     const spans = (gpus: readonly number[]) => nodeOf(gpus[0]!) !== nodeOf(gpus.at(-1)!);
@@ -98,14 +109,24 @@ export class ClusterFabric {
       const b = p.stages[s + 1]!;
       if (all || nodeOf(a.at(-1)!) !== nodeOf(b[0]!)) sends.push([a, b]);
     }
-    return { allReduceStages, sends };
+    // A data-parallel attention rank's MoE layers send its tokens to the experts' GPUs of its
+    // replica's EP group and take the results back.
+    let expertGroup: number[] | null = null;
+    const sv = this.scenario.serving;
+    if (sv.dataParallelAttention) {
+      const per = Math.max(1, sv.expertParallelSize / sv.tensorParallelSize);
+      const first = Math.floor(index / per) * per;
+      const group = this.placement.slice(first, first + per).flatMap((q) => q.gpus);
+      if (all || spans(group)) expertGroup = group;
+    }
+    return { allReduceStages, sends, expertGroup };
   }
 
   /**
    * One step: its collectives start together on the network; when the last lands, the step ends
    * at its closed-form time plus the stretch (never before now).
    */
-  private runStep(replica: Replica, time: StepTime, batch: Readonly<StepBatch>, plan: { allReduceStages: number[][]; sends: [number[], number[]][] }): void {
+  private runStep(replica: Replica, time: StepTime, batch: Readonly<StepBatch>, plan: StepTraffic): void {
     const start = this.kernel.now;
     const m = this.scenario.model;
     const tokens = batch.prefillTokens + batch.decodeSeqs;
@@ -126,25 +147,61 @@ export class ClusterFabric {
         requests.push({ kind: 'send', gpus: [from[r]!, to[r]!], bytes: sendBytes / from.length, costs: { fixedSeconds: 0, bandwidthEfficiency: cal.sendRecvBandwidthEfficiency }, tag: 'pp-activation', owner });
       }
     }
-    let waiting = requests.length;
-    let isolated = 0;
-    const use = this.use[owner]!;
-    for (const request of requests) {
-      const run = runCollective(this.network, this.topology, request, () => {
-        waiting--;
-        if (waiting > 0) return;
-        // Below a nanosecond the difference is the float rounding of the flows' arithmetic, not a wait.
-        const waited = this.kernel.now - start - isolated;
-        const stretch = waited > 1e-9 ? waited : 0;
-        if (stretch > 0) {
-          use.stretchSeconds += stretch;
-          use.stretchedSteps++;
-          replica.communicationSeconds += stretch;
+    // Expert dispatch and combine: from each of this rank's GPUs to every other GPU of the EP group
+    // and back, its share of (tokens x active experts) hidden states per MoE layer.
+    const raw: FlowSpec[] = [];
+    let rawIsolated = 0;
+    if (plan.expertGroup !== null && moeLayerCount(m) > 0) {
+      const own = this.placement[owner]!.gpus;
+      const group = plan.expertGroup;
+      const perPair = (moeLayerCount(m) * tokens * m.activeExperts * m.hidden * ACTIVATION_BYTES) / own.length / group.length / cal.allReduceBandwidthEfficiency;
+      for (const g of own) {
+        for (const h of group) {
+          if (h === g) continue;
+          for (const [a, b] of [[g, h], [h, g]] as const) {
+            const path = this.topology.route(a, b);
+            raw.push({ path, bytes: perPair, latencySeconds: this.topology.hopLatencySeconds(path), tag: 'ep-all-to-all', owner, onDone: () => landed() });
+          }
         }
-        replica.endStepAfter(Math.max(0, start + time.stepSeconds + stretch - this.kernel.now));
+      }
+    }
+    if (raw.length > 0) {
+      // On an idle fabric the set shares its own links (every flow out of a GPU its NIC): its time
+      // there is what the stretch is measured from.
+      const moving = raw.filter((f) => f.path.length > 0);
+      const rates = maxMinRates(moving.map((f) => f.path), (l) => this.topology.links[l]!.capacity);
+      moving.forEach((f, i) => {
+        rawIsolated = Math.max(rawIsolated, (f.latencySeconds ?? 0) + f.bytes / rates[i]!);
       });
+    }
+    let waiting = requests.length + raw.length;
+    let isolated = rawIsolated;
+    const use = this.use[owner]!;
+    const landed = () => {
+      waiting--;
+      if (waiting > 0) return;
+      // Below a nanosecond the difference is the float rounding of the flows' arithmetic, not a wait.
+      const waited = this.kernel.now - start - isolated;
+      const stretch = waited > 1e-9 ? waited : 0;
+      if (stretch > 0) {
+        use.stretchSeconds += stretch;
+        use.stretchedSteps++;
+        replica.communicationSeconds += stretch;
+      }
+      replica.endStepAfter(Math.max(0, start + time.stepSeconds + stretch - this.kernel.now));
+    };
+    if (waiting === 0) {
+      replica.endStepAfter(time.stepSeconds);
+      return;
+    }
+    for (const request of requests) {
+      const run = runCollective(this.network, this.topology, request, landed);
       isolated = Math.max(isolated, run.plan.isolatedSeconds);
       use.flowBytes += request.bytes;
+    }
+    if (raw.length > 0) {
+      for (const f of raw) use.flowBytes += f.bytes;
+      this.network.startAll(raw);
     }
   }
 

@@ -3,6 +3,7 @@ import { validateScenario } from '../../../engine/scenario/validate-scenario.js'
 import { simulate } from '../../../engine/simulate.js';
 import { busiestExpertShare } from '../../../engine/replica/replica-shape.js';
 import { writtenScenario } from '../../helpers/tiny-scenario.js';
+import { NO_WORKLOAD_DATA } from '../../../engine/workload/workload-data.js';
 
 /**
  * Expert parallelism: an MoE model's experts dealt whole to GPUs. Within the TP group (vLLM
@@ -64,6 +65,12 @@ describe('expert parallelism', () => {
       ),
     );
     expect(two.latency.tpot.p50!).toBeGreaterThan(one.latency.tpot.p50!);
+    // Across nodes the dispatches run on the flow network too: ranks stepping together share
+    // their NICs, so each waits a little beyond the closed form (the coupling the fabric shows).
+    expect(two.fabric!.hottest[0]!.traffic[0]!.tag).toBe('ep-all-to-all');
+    expect(two.fabric!.engines.some((e) => e.stretchSeconds > 0)).toBe(true);
+    const closed = simulate(two.scenario, NO_WORKLOAD_DATA, { fabric: 'off' });
+    expect(two.latency.tpot.p50!).toBeGreaterThanOrEqual(closed.latency.tpot.p50!);
   });
 
   it('a GPU failure takes its whole EP group down: every data-parallel rank of the replica', () => {
