@@ -91,7 +91,7 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
     options.onArrival?.(seq, replica, kernel.now);
   };
   // With failures (or clients stated), requests have clients that time out and retry.
-  const failing = scenario.failures.length > 0 || scenario.clients !== null;
+  const failing = scenario.failures.length > 0 || scenario.clients !== null || scenario.serving.coldStart;
   const clients = failing ? new Clients(kernel, scenario.clients ?? DEFAULT_CLIENTS, streams.stream('retries'), metrics, send, () => nextId++) : null;
   let failures: FailureDriver | null = null;
   let autoscaler: Autoscaler | null = null;

@@ -92,6 +92,7 @@ export class FailureDriver {
 
   start(): void {
     for (const engine of this.engines) engine.ejectAfterRefusals = this.scenario.recovery.passiveEjection;
+    if (this.scenario.serving.coldStart) this.coldStart();
     for (const spec of this.scenario.failures) {
       if (spec.at !== null) this.kernel.at(spec.at, 'failure', () => this.strike(spec, spec.target));
       else this.scheduleRandom(spec);
@@ -149,6 +150,44 @@ export class FailureDriver {
     const per = enginesPerReplica(this.scenario);
     const replicas = new Set(direct.map((i) => Math.floor(i / per)));
     return [...replicas].flatMap((r) => Array.from({ length: per }, (_, k) => r * per + k));
+  }
+
+  /** Every engine starts up and loads its weights before it serves; until then it refuses requests. */
+  private coldStart(): void {
+    const r = this.scenario.recovery;
+    // Every replica on a node loads at once: they share its storage bandwidth.
+    const perNode = this.scenario.cluster.gpusPerNode;
+    // Placement lists a PP replica's GPUs once per virtual engine: count each GPU once.
+    const distinct = new Map<number, Set<number>>();
+    for (const p of this.placement) for (const g of p.gpus) {
+      const node = Math.floor(g / perNode);
+      if (!distinct.has(node)) distinct.set(node, new Set());
+      distinct.get(node)!.add(g);
+    }
+    const busiestNode = Math.max(...[...distinct.values()].map((gs) => gs.size));
+    const perGpuLoad = this.weightLoadSeconds / Math.max(1, Math.min(this.placement[0]?.gpus.length ?? 1, perNode));
+    const weights = perGpuLoad * busiestNode;
+    const upAt = r.startupSeconds + weights;
+    for (const engine of this.engines) {
+      engine.fail();
+      engine.healthy = false;
+    }
+    this.events.push({
+      kind: 'engine',
+      component: -1,
+      at: 0,
+      engines: this.engines.map((_, i) => i),
+      lost: 0,
+      detectedAt: 0,
+      recoveredAt: upAt,
+      recovery: `cold start: ${r.startupSeconds} s startup, then ${weights.toFixed(1)} s of weights at ${r.storageGBpsPerNode} GB/s per node (${busiestNode} GPUs' worth on the busiest node)`,
+    });
+    this.kernel.at(upAt, 'cold-start-done', () => {
+      for (const engine of this.engines) {
+        engine.recover();
+        engine.healthy = true;
+      }
+    });
   }
 
   /** The shared fabric, when the run has one (link failures act on it). */

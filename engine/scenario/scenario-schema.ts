@@ -498,6 +498,7 @@ function writtenScenarioSchema(baseDir: string) {
         expertParallelSize: count(1, 1024).default(1),
         dataParallelAttention: z.boolean().default(false),
         expertSkew: z.number().min(0).max(4).default(0),
+        coldStart: z.boolean().default(false),
         disaggregation: z
           .strictObject({
             prefill: z.strictObject({ replicas: count(1, SCENARIO_BOUNDS.maxReplicas), tensorParallelSize: count(1, SCENARIO_BOUNDS.maxParallelSize).default(1) }),
@@ -709,6 +710,7 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
       expertParallelSize: serving.expertParallelSize,
       dataParallelAttention: serving.dataParallelAttention,
       expertSkew: serving.expertSkew,
+      coldStart: serving.coldStart,
     },
     workload: s.workload,
     slo,

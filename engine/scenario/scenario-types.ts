@@ -137,6 +137,12 @@ export interface ServingSpec {
   dataParallelAttention: boolean;
   /** Zipf exponent of expert popularity (0: every expert equally popular): the busiest GPU's share of routed tokens. */
   expertSkew: number;
+  /**
+   * The run starts cold: every engine starts up and loads its weights (recovery.startup, then the
+   * weights at recovery.storageGBpsPerNode) before it serves; until then requests are refused, as a
+   * deployment whose pods are not ready refuses them, and clients retry.
+   */
+  coldStart: boolean;
 }
 
 export type ArrivalSpec =

@@ -64,6 +64,19 @@ describe('failures in a run', () => {
   });
 });
 
+describe('a cold start (serving.coldStart)', () => {
+  it('every engine starts up and loads its weights (sharing its node\'s storage bandwidth) before it serves; until then requests are refused and retried', () => {
+    const cold = simulate(scenario({ serving: { tensorParallelSize: 1, replicas: 4, coldStart: true }, recovery: { startup: '20s', storageGBpsPerNode: 4 }, clients: { maxRetries: 10, backoff: { initial: '1s', max: '8s' } } }));
+    const start = cold.survival!.failures[0]!;
+    // Four Llama-3.1-8B replicas (16 GB each) on one node at 4 GB/s: 16 s of weights after 20 s of startup.
+    expect(start.recovery).toMatch(/^cold start: 20 s startup, then 16\.\d s of weights at 4 GB\/s per node/);
+    expect(start.recoveredAt!).toBeGreaterThan(35);
+    expect(start.recoveredAt!).toBeLessThan(37);
+    expect(cold.survival!.requests.refused).toBeGreaterThan(0);
+    expect(cold.latency.ttft.max!).toBeGreaterThan(start.recoveredAt! - 10);
+  });
+});
+
 describe('a degraded NIC (kind: link)', () => {
   it("slows what crosses it on the shared fabric: a TP16 group's all-reduces over a NIC at a tenth of its bandwidth stretch, and recover after", () => {
     const tp16 = (failures: unknown[]) =>

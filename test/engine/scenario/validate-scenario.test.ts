@@ -101,6 +101,7 @@ describe('validateScenario(raw, { file, baseDir })', () => {
       expertParallelSize: 1,
       dataParallelAttention: false,
       expertSkew: 0,
+      coldStart: false,
     });
     expect(s.slo).toBeNull();
   });
