@@ -1,5 +1,6 @@
 import type { Kernel } from '../kernel/simulation-clock.js';
 import { moeLayerCount } from '../catalog/model-arithmetic.js';
+import { expertShares } from '../replica/replica-shape.js';
 import type { EnginePlacement, KvTransport } from '../cluster/cluster.js';
 import type { Replica } from '../replica/replica.js';
 import type { Scenario } from '../scenario/scenario-types.js';
@@ -154,15 +155,17 @@ export class ClusterFabric {
     if (plan.expertGroup !== null && moeLayerCount(m) > 0) {
       const own = this.placement[owner]!.gpus;
       const group = plan.expertGroup;
-      const perPair = (moeLayerCount(m) * tokens * m.activeExperts * m.hidden * ACTIVATION_BYTES) / own.length / group.length / cal.allReduceBandwidthEfficiency;
+      const total = (moeLayerCount(m) * tokens * m.activeExperts * m.hidden * ACTIVATION_BYTES) / own.length / cal.allReduceBandwidthEfficiency;
+      // Each GPU of the group receives its experts' share of the routed tokens (Zipf popularity).
+      const shares = expertShares(m.experts, group.length, this.scenario.serving.expertSkew);
       for (const g of own) {
-        for (const h of group) {
-          if (h === g) continue;
+        group.forEach((h, k) => {
+          if (h === g) return;
           for (const [a, b] of [[g, h], [h, g]] as const) {
             const path = this.topology.route(a, b);
-            raw.push({ path, bytes: perPair, latencySeconds: this.topology.hopLatencySeconds(path), tag: 'ep-all-to-all', owner, onDone: () => landed() });
+            raw.push({ path, bytes: total * shares[k]!, latencySeconds: this.topology.hopLatencySeconds(path), tag: 'ep-all-to-all', owner, onDone: () => landed() });
           }
-        }
+        });
       }
     }
     if (raw.length > 0) {

@@ -22,14 +22,19 @@ export function crossNodeStageBoundaries(s: Scenario): number {
  * popularity does): 1 / gpus at skew 0.
  */
 export function busiestExpertShare(experts: number, gpus: number, skew: number): number {
+  return Math.max(...expertShares(experts, gpus, skew));
+}
+
+/** Each GPU's share of the routed tokens, experts dealt round-robin by Zipf(skew) popularity rank. */
+export function expertShares(experts: number, gpus: number, skew: number): number[] {
   let total = 0;
-  const perGpu = new Float64Array(gpus);
+  const perGpu = new Array<number>(gpus).fill(0);
   for (let k = 0; k < experts; k++) {
     const p = Math.pow(k + 1, -skew);
     total += p;
     perGpu[k % gpus] = perGpu[k % gpus]! + p;
   }
-  return Math.max(...perGpu) / total;
+  return perGpu.map((x) => x / total);
 }
 
 /** What one replica of a scenario is made of, as the step-time model sees it. */
