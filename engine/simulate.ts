@@ -10,6 +10,7 @@ import { FailureDriver } from './failures/failure-driver.js';
 import { scalingOf, survivalOf } from './failures/survival-summary.js';
 import { Autoscaler } from './failures/autoscaler.js';
 import { TIME_SERIES_BUCKETS } from './metrics/run-metrics.js';
+import { gpusPerReplica } from './scenario/deployment.js';
 import { RunMetrics, type RequestHistogramMetric } from './metrics/run-metrics.js';
 import type { IntervalHistograms } from './metrics/interval-histograms.js';
 import { newRequestHistograms, vllmMetricFamilies, type MetricFamily } from './metrics/vllm-metrics.js';
@@ -125,7 +126,8 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
     metrics.onAttemptError = (seq) => clients.onError(seq);
     metrics.onAttemptDone = (seq) => clients.onCompleted(seq);
     const memory = cluster.pools.at(-1)!.memory;
-    const perNode = Math.min(scenario.serving.tensorParallelSize * scenario.serving.pipelineParallelSize, scenario.cluster.gpusPerNode);
+    // A replica's GPUs on one node load its weights together, sharing the node's storage bandwidth.
+    const perNode = Math.min(gpusPerReplica(scenario), scenario.cluster.gpusPerNode);
     const weightLoad = (memory.weightBytesPerGpu * perNode) / (scenario.recovery.storageGBpsPerNode * 1e9);
     const failureStream = options.failureSeed === undefined ? streams.stream('failures') : createRandomStreams(options.failureSeed).stream('failures');
     const driver = new FailureDriver(kernel, scenario, replicas, placement, weightLoad, failureStream, (lost) => {
