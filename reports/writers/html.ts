@@ -142,7 +142,7 @@ export const REPORT_LIMITS = {
  * draws (or a hand-edited one), refused rather than embedded unchecked.
  */
 const TOP_LEVEL_KEYS: Record<string, readonly string[]> = {
-  simulation: ['kind', 'version', 'seed', 'scenario', 'requests', 'latency', 'throughput', 'cost', 'slo', 'utilization', 'calibration', 'memory', 'disaggregation', 'fabric', 'survival', 'run', 'timeSeries'],
+  simulation: ['kind', 'version', 'seed', 'scenario', 'requests', 'latency', 'throughput', 'cost', 'slo', 'utilization', 'calibration', 'memory', 'disaggregation', 'fabric', 'survival', 'autoscaling', 'run', 'timeSeries'],
   saturation: [
     'kind', 'version', 'seed', 'scenario', 'currentRate', 'method', 'calibration', 'intervalNote', 'saturationRate', 'sustainedCapacity',
     'saturationReason', 'goodputAtSaturation', 'costAtSaturation', 'pressureOnsetRate', 'pressureOnsetReason', 'pressureLeadPercent',
@@ -257,9 +257,18 @@ const simulation = z.looseObject({
   utilization: z.looseObject({ gpuBusyFraction: num, kvOccupancyMean: num, kvOccupancyPeak: num, perReplica: z.array(replica).max(REPORT_LIMITS.replicas) }),
   calibration,
   memory: z.looseObject({ weightGiBPerGpu: num, activationGiBPerGpu: num, kvGiBPerGpu: num, kvBlocksPerReplica: num, kvTokensPerReplica: num }),
-  /** Present only for a prefill/decode disaggregated run, and when traffic ran on the flow-level fabric (checked, not drawn yet). */
-  disaggregation: z.looseObject({ kvTransfer: latency, kvTransferGBPerRequest: num }).optional(),
+  /** Present only for a prefill/decode disaggregated run, when traffic ran on the flow-level fabric, with failures, with autoscaling: each drawn in its own panel. */
+  disaggregation: z
+    .looseObject({
+      prefill: z.looseObject({ replicas: num.int().nonnegative(), tensorParallelSize: num.int().positive() }),
+      decode: z.looseObject({ replicas: num.int().nonnegative(), tensorParallelSize: num.int().positive() }),
+      kvTransfer: latency,
+      kvTransferGBPerRequest: num,
+    })
+    .optional(),
   fabric: z.lazy(() => fabricSummary).optional(),
+  survival: z.lazy(() => simulationSurvival).optional(),
+  autoscaling: z.lazy(() => simulationAutoscaling).optional(),
   run: z.looseObject({ simulatedSeconds: num.nonnegative(), events: num, steps: num }),
   timeSeries: z.looseObject({ bucketSeconds: num.positive(), total: seriesSet, perReplica: z.array(seriesSet).max(REPORT_LIMITS.replicas) }),
 });
@@ -511,6 +520,22 @@ const trial = z.looseObject({
   outcome,
 });
 const buckets = z.array(amount).max(REPORT_LIMITS.timelineBuckets);
+/** A simulation's `survival` (engine/failures/survival-summary.ts SurvivalSummary): its failures, what they cost, goodput over time. */
+const simulationSurvival = z.looseObject({
+  failures: z
+    .array(z.looseObject({ kind: fabricText, at: amount, engines: z.array(index).max(REPORT_LIMITS.replicas), lost: amount, detectedAt: amount.nullable(), recoveredAt: amount.nullable(), recovery: fabricText }))
+    .max(REPORT_LIMITS.failures),
+  requests: z.looseObject({ lostInFlight: amount, refused: amount, retried: amount, failedAfterRetries: amount, timedOut: amount }),
+  work: z.looseObject({ reprefillTokens: amount }),
+  timeline: z.looseObject({ bucketSeconds: num.positive(), goodputPerSecond: buckets, arrivalsPerSecond: buckets }),
+});
+/** A simulation's `autoscaling` (ScalingSummary): the scaling decisions and replicas in service over time. */
+const simulationAutoscaling = z.looseObject({
+  events: z.array(z.looseObject({ at: amount, from: index, to: index, servesAt: amount.nullable() })).max(REPORT_LIMITS.markers),
+  inService: z.looseObject({ bucketSeconds: num.positive(), replicas: buckets }),
+  replicaHours: amount,
+  meanReplicas: amount,
+});
 /** `headroom survive` (analyzers/survivability/survival-result.ts SurvivabilityResult). */
 const survivability = z.looseObject({
   kind: z.literal('survivability'),

@@ -9,6 +9,7 @@ import { fabricComparison, idleFabric, PD, pdFabric, wideFabric } from '../web/f
 import { chatScenario, concurrencyFixture, costFixture, HOSTILE_NAME, saturationFixture, simulated, sizingFixture, uncalibrated, varyFixture, withoutCalibration } from '../web/fixtures/results.js';
 import { ensureReportApp } from './report-files.js';
 import { noBoundary, survivalFixture } from '../web/fixtures/survival.js';
+import { allSections } from '../web/fixtures/simulation-sections.js';
 
 /** A stand-in for the built app: the same head and data slot as web/index.html, one inline script. */
 const APP = `<!doctype html>
@@ -242,5 +243,19 @@ describe('reports/writers/html', () => {
     expect(issues({ ...s, findings: ['x'.repeat(REPORT_LIMITS.fabricText + 1)] })[0]).toMatch(/^s\.json: findings\[0\]: expected at most 4096 characters/);
     // Infinity and NaN are not JSON, but a parsed object handed in directly must not slip them through.
     expect(validateReportInput({ ...JSON.parse(JSON.stringify(s)), seed: Infinity }, 's.json')).toHaveProperty('issues');
+  });
+
+  it('validateReportInput accepts a simulation with survival and autoscaling sections, and bounds them', () => {
+    const issues = (value: unknown) => {
+      const read = validateReportInput(JSON.parse(JSON.stringify(value)), 'r.json');
+      return 'issues' in read ? read.issues : [];
+    };
+    const r = allSections();
+    expect(issues(r)).toEqual([]);
+    const a = r.autoscaling!;
+    expect(issues({ ...r, autoscaling: { ...a, inService: { ...a.inService, bucketSeconds: 0 } } })[0]).toMatch(/^r\.json: autoscaling\.inService\.bucketSeconds: expected more than 0/);
+    expect(issues({ ...r, autoscaling: { ...a, events: new Array(REPORT_LIMITS.markers + 1).fill(a.events[0]) } })[0]).toBe(`r.json: autoscaling.events: expected at most ${REPORT_LIMITS.markers} entries, got a list of ${REPORT_LIMITS.markers + 1}`);
+    const s = r.survival!;
+    expect(issues({ ...r, survival: { ...s, timeline: { ...s.timeline, goodputPerSecond: [-1] } } })[0]).toMatch(/^r\.json: survival\.timeline\.goodputPerSecond\[0\]: expected at least 0/);
   });
 });

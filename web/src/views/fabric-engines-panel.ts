@@ -16,7 +16,7 @@ const ROLE_NAMES: Record<EngineRole, string> = { prefill: 'prefill engines', dec
  * roles beside it), then each engine's communication share and, with disaggregation, its KV
  * hand-off wait as bars, and every figure in a table.
  */
-export function fabricEnginesPanel(parent: HTMLElement, result: FabricResult, visibility: SeriesVisibility): void {
+export function fabricEnginesPanel(parent: HTMLElement, result: Pick<FabricResult, 'run' | 'scenario'>, visibility: SeriesVisibility): void {
   const coupling = couplingModel(result);
   const section = h('section', { class: 'panel', attrs: { 'data-panel': 'fabric-coupling' } }, h('h3', {}, 'Coupling: whose traffic made whom wait'));
   parent.appendChild(section);

@@ -13,7 +13,7 @@ import { Tooltip } from '../ui/tooltip.js';
  * The link x time heatmap of the hottest links, with a brush strip under it (the busiest link per
  * time bucket) that zooms the heatmap to a time window, as the simulation's time series do.
  */
-export function fabricHeatmapPanel(parent: HTMLElement, result: FabricResult): void {
+export function fabricHeatmapPanel(parent: HTMLElement, result: Pick<FabricResult, 'run' | 'scenario'>): void {
   const section = h('section', { class: 'panel', attrs: { 'data-panel': 'fabric-heatmap' } }, h('h3', {}, 'The hottest links over simulated time'));
   parent.appendChild(section);
   const rows = heatmapRows(result);

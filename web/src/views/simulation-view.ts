@@ -18,6 +18,7 @@ import { SeriesVisibility } from '../ui/series-visibility.js';
 import { simulationVerdict } from '../shape/verdict.js';
 import { verdictLine } from '../ui/verdict.js';
 import { latencyPanel } from './latency-panel.js';
+import { simulationSectionPanels } from './simulation-sections-panel.js';
 import { timeSeriesPanel } from './time-series-panel.js';
 
 /** The colour of replica i's line: the palette while replicas are few, grey when they form a band. */
@@ -25,7 +26,7 @@ function replicaStyle(i: number, replicas: number): { color: string; dash: strin
   return replicas > MAX_REPLICA_LINES ? { color: '#9a9a9a', dash: '', width: 1 } : { ...replicaLineStyle(i), width: 1.25 };
 }
 
-/** One simulation result: cards, latency CDFs, time series with zoom, replica strip, scenario. */
+/** One simulation result: cards, latency CDFs, time series with zoom, replica strip, the optional sections (pools, fabric, failures, autoscaling), scenario. */
 export function simulationView(parent: HTMLElement, entry: Labelled<SimulationResult>): void {
   const { result } = entry;
   const view = h('article', { class: 'view view-simulation', attrs: { 'data-view': 'simulation' } });
@@ -80,6 +81,8 @@ export function simulationView(parent: HTMLElement, entry: Labelled<SimulationRe
       `Memory per GPU: ${formatGiB(result.memory.weightGiBPerGpu)} weights, ${formatGiB(result.memory.activationGiBPerGpu)} activations, ${formatGiB(result.memory.kvGiBPerGpu)} KV cache = ${formatCount(result.memory.kvTokensPerReplica)} tokens per replica.`,
     ),
   );
+
+  simulationSectionPanels(view, result, visibility);
 
   view.appendChild(scenarioPanel(s, undefined, calibrationOf(result)));
 }

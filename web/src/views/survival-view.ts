@@ -17,7 +17,7 @@ export const MAX_TRIAL_ROWS = 500;
 const SVG = 'http://www.w3.org/2000/svg';
 
 /** A static legend (these charts have no series to hide): swatches and words. */
-function staticLegend(items: readonly { key: string; label: string; color: string; dash?: string; band?: boolean }[], label: string): HTMLElement {
+export function staticLegend(items: readonly { key: string; label: string; color: string; dash?: string; band?: boolean }[], label: string): HTMLElement {
   const list = h('ul', { class: 'legend legend-static', attrs: { 'aria-label': label } });
   for (const item of items) {
     const svg = document.createElementNS(SVG, 'svg');
