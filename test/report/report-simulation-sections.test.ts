@@ -89,6 +89,7 @@ describe.skipIf(!available)('a simulation report with the optional sections, in 
     expect(await chart.locator('path[data-series="in-service"]').count()).toBe(1);
     expect(await chart.locator('.scaling-event').evaluateAll((els) => els.map((e) => e.getAttribute('data-direction')))).toEqual(['up', 'down']);
     expect(await chart.locator('.event-serves').count()).toBe(1);
+    expect(await page.locator('[data-chart="autoscaling"] [data-legend]').evaluateAll((els) => els.map((e) => e.getAttribute('data-legend')))).toEqual(['in-service', 'scale-up', 'scale-down', 'serves']);
     expect(await page.locator('[data-sentence="autoscaling"]').textContent()).toBe(autoscalingModel(result)!.sentence);
   });
 

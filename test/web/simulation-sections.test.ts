@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoscalingModel, disaggregationModel, fabricSentence, poolRows, simulationFabric, simulationSurvivalTimeline, survivalSentences } from '../../web/src/shape/simulation-sections.js';
+import { autoscalingModel, disaggregationModel, fabricSentence, poolRows, scalingLegendKeys, simulationFabric, simulationSurvivalTimeline, survivalSentences } from '../../web/src/shape/simulation-sections.js';
 import { heatmapRows } from '../../web/src/shape/fabric-heatmap.js';
 import { engineBars } from '../../web/src/shape/fabric-engines.js';
 import { baseSimulation, withAutoscaling, withDisaggregation, withFabric, withSurvival } from './fixtures/simulation-sections.js';
@@ -68,6 +68,9 @@ describe('the optional sections of a simulation result', () => {
     ]);
     expect(m.events[0]!.title).toBe('At 70.0 s: 1 → 3 replicas, serving at 100 s');
     expect(m.sentence).toBe('2 scaling decisions (1 up, 1 down); mean 2.4 replicas in service, 0.2 replica-hours over the run.');
+    expect(scalingLegendKeys(m)).toEqual(['in-service', 'scale-up', 'scale-down', 'serves']);
+    expect(scalingLegendKeys({ ...m, events: m.events.slice(0, 1) })).toEqual(['in-service', 'scale-up', 'serves']);
+    expect(scalingLegendKeys({ ...m, events: [] })).toEqual(['in-service']);
   });
 
   it('non-finite figures are drawn as 0, not NaN', () => {

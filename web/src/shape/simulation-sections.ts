@@ -175,3 +175,12 @@ export function autoscalingModel(result: SimulationResult): AutoscalingModel | n
   const maxReplicas = Math.max(1, ...pts.map((p) => p.value), ...events.map((e) => Math.max(e.from, e.to)));
   return { bucketSeconds: bucket, points: pts, events, extent: [0, end], maxReplicas, sentence };
 }
+
+/** scalingLegendKeys(model) -> the legend entries the chart draws: the line, and only the marks it has. */
+export function scalingLegendKeys(model: AutoscalingModel): ('in-service' | 'scale-up' | 'scale-down' | 'serves')[] {
+  const keys: ('in-service' | 'scale-up' | 'scale-down' | 'serves')[] = ['in-service'];
+  if (model.events.some((e) => e.direction === 'up')) keys.push('scale-up');
+  if (model.events.some((e) => e.direction === 'down')) keys.push('scale-down');
+  if (model.events.some((e) => e.servesAt !== null)) keys.push('serves');
+  return keys;
+}

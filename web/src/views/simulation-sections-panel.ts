@@ -2,7 +2,7 @@ import type { SimulationResult } from '../../../engine/simulation-result.js';
 import { drawAutoscaling, SCALING_LEGEND } from '../charts/autoscaling-chart.js';
 import { drawSurvivalTimeline, MARKER_LEGEND, TIMELINE_STYLE } from '../charts/survival-charts.js';
 import { timeUnitFor } from '../format.js';
-import { autoscalingModel, disaggregationModel, fabricSentence, POOL_COLUMNS, poolRows, simulationFabric, simulationSurvivalTimeline, survivalSentences } from '../shape/simulation-sections.js';
+import { autoscalingModel, disaggregationModel, fabricSentence, POOL_COLUMNS, poolRows, simulationFabric, scalingLegendKeys, simulationSurvivalTimeline, survivalSentences } from '../shape/simulation-sections.js';
 import { h } from '../ui/dom.js';
 import { drawOnResize, figure } from '../ui/figure.js';
 import type { SeriesVisibility } from '../ui/series-visibility.js';
@@ -59,7 +59,8 @@ export function simulationSectionPanels(parent: HTMLElement, result: SimulationR
     parent.appendChild(section);
     section.appendChild(h('p', { class: 'lead', attrs: { 'data-sentence': 'autoscaling' } }, scaling.sentence));
     const f = figure(section, 'autoscaling', 'Replicas in service over time', 'a step per series bucket; each decision marked, added replicas serving after their start-up');
-    f.legendSlot.appendChild(staticLegend(SCALING_LEGEND, 'Lines of the autoscaling chart'));
+    const keys = scalingLegendKeys(scaling);
+    f.legendSlot.appendChild(staticLegend(SCALING_LEGEND.filter((l) => keys.includes(l.key)), 'Lines of the autoscaling chart'));
     const unit = timeUnitFor(scaling.extent[1]);
     drawOnResize(f.plot, (width) => drawAutoscaling(f.plot, width, scaling, unit));
     if (scaling.events.length > 0) section.appendChild(h('ul', { class: 'sentences', attrs: { 'data-sentence': 'scaling-events' } }, ...scaling.events.map((e) => h('li', {}, e.title))));
