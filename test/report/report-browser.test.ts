@@ -1,7 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SaturationResult } from '../../analyzers/saturation/saturation-result.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
@@ -30,8 +29,8 @@ import {
   withoutCalibration,
 } from '../web/fixtures/results.js';
 import { calibratedFixture, calibrationFixture } from '../web/fixtures/calibration.js';
-import { hasChromium, launchBrowser, openReport, type OpenedReport } from './browser.js';
-import { OUT_DIR, TEST_MADE_BY, writeReport } from './report-files.js';
+import { openReport, type OpenedReport } from './browser.js';
+import { OUT_DIR, reportBrowserSession, TEST_MADE_BY, writeReport } from './report-files.js';
 
 /**
  * The report as a reader meets it: generated pages opened from file:// in Debian's headless
@@ -39,23 +38,11 @@ import { OUT_DIR, TEST_MADE_BY, writeReport } from './report-files.js';
  * request but for its own file and logged no error, and writes a screenshot under reports/out/.
  */
 
-const available = hasChromium();
-const dir = mkdtempSync(join(tmpdir(), 'headroom-report-'));
-let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
-
-beforeAll(async () => {
-  if (!available) return;
-  mkdirSync(OUT_DIR, { recursive: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { available, dir, context } = reportBrowserSession('headroom-report-');
 
 async function open(name: string, entries: Parameters<typeof writeReport>[2], madeBy = TEST_MADE_BY): Promise<OpenedReport> {
   const path = writeReport(dir, name, entries, madeBy);
-  const opened = await openReport(browser!.context, path);
+  const opened = await openReport(context(), path);
   console.log(`${name}: ${(statSync(path).size / 1024).toFixed(0)} KiB, first render ${opened.renderMs.toFixed(0)} ms after navigation`);
   return opened;
 }
@@ -595,7 +582,7 @@ describe.skipIf(!available)('the HTML report in Chromium', () => {
   it('the request recorder sees every load a page makes (a control page with a network image)', async () => {
     const path = join(dir, 'control.html');
     writeFileSync(path, '<!doctype html><img src="http://127.0.0.1:9/x.png" alt=""><script>document.documentElement.dataset.rendered = "true"</script>');
-    const opened = await openReport(browser!.context, path);
+    const opened = await openReport(context(), path);
     await opened.page.waitForTimeout(200);
     expect(opened.requests).toContain(opened.url);
     expect(opened.requests).toContain('http://127.0.0.1:9/x.png');

@@ -1,12 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFabric } from '../../analyzers/fabric/analyze-fabric.js';
 import type { FabricResult } from '../../analyzers/fabric/fabric-result.js';
 import { loadScenario } from '../../engine/scenario/load-scenario.js';
-import { validateReportInput } from '../../reports/writers/html.js';
 import { couplingModel, engineBars } from '../../web/src/shape/fabric-engines.js';
 import { fabricConfigurationRows } from '../../web/src/shape/fabric-comparison.js';
 import { heatmapRows } from '../../web/src/shape/fabric-heatmap.js';
@@ -15,8 +12,8 @@ import { fabricCards, fabricVerdict, gapSentence, perNodeGap } from '../../web/s
 import { allCells, topologyModel } from '../../web/src/shape/fabric-topology.js';
 import { fabricComparison, idleFabric, PD, pdFabric, wideFabric } from '../web/fixtures/fabric.js';
 import { HOSTILE_NAME } from '../web/fixtures/results.js';
-import { hasChromium, launchBrowser, openReport, type OpenedReport } from './browser.js';
-import { OUT_DIR, writeReport } from './report-files.js';
+import type { OpenedReport } from './browser.js';
+import { OUT_DIR, reportBrowserSession } from './report-files.js';
 
 /**
  * The fabric views as a reader meets them: generated pages opened from file:// in Debian's
@@ -25,27 +22,10 @@ import { OUT_DIR, writeReport } from './report-files.js';
  * under reports/out/.
  */
 
-const available = hasChromium();
-const dir = mkdtempSync(join(tmpdir(), 'headroom-fabric-report-'));
-let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
+const { available, openResult } = reportBrowserSession('headroom-fabric-report-');
 
-beforeAll(async () => {
-  if (!available) return;
-  mkdirSync(OUT_DIR, { recursive: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function open(name: string, result: unknown, file = `${name}.json`): Promise<OpenedReport> {
-  const read = validateReportInput(JSON.parse(JSON.stringify(result)), file);
-  if (!('entry' in read)) throw new Error(read.issues.join('\n'));
-  const path = writeReport(dir, name, [read.entry]);
-  const opened = await openReport(browser!.context, path);
-  console.log(`${name}: ${(statSync(path).size / 1024).toFixed(0)} KiB, first render ${opened.renderMs.toFixed(0)} ms after navigation`);
-  return opened;
+function open(name: string, result: unknown, file = `${name}.json`): Promise<OpenedReport> {
+  return openResult(name, result, file);
 }
 
 function expectSelfContained(report: OpenedReport): void {

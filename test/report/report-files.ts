@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { htmlReport, reportAppPath } from '../../reports/writers/html.js';
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { htmlReport, reportAppPath, validateReportInput } from '../../reports/writers/html.js';
+import { hasChromium, launchBrowser, openReport, type OpenedReport } from './browser.js';
 import type { MadeBy, ReportEntry } from '../../web/src/payload.js';
 import { PROJECT_ROOT } from '../cli/run-cli.js';
 
@@ -25,4 +29,38 @@ export function writeReport(dir: string, name: string, entries: ReportEntry[], m
   const path = join(dir, `${name}.html`);
   writeFileSync(path, htmlReport(entries, 'headroom test', madeBy));
   return path;
+}
+
+/**
+ * One browser for a test file: Chromium launched before its tests (when installed) and closed
+ * after, a temporary folder for its pages, and `openResult` to write a result's report and open it.
+ */
+export function reportBrowserSession(prefix: string): {
+  available: boolean;
+  dir: string;
+  context: () => BrowserContext;
+  openResult: (name: string, result: unknown, file?: string) => Promise<OpenedReport>;
+} {
+  const available = hasChromium();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    if (!available) return;
+    mkdirSync(OUT_DIR, { recursive: true });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const context = () => browser!.context;
+  const openResult = async (name: string, result: unknown, file = `${name}.json`): Promise<OpenedReport> => {
+    const read = validateReportInput(JSON.parse(JSON.stringify(result)), file);
+    if (!('entry' in read)) throw new Error(read.issues.join('\n'));
+    const path = writeReport(dir, name, [read.entry]);
+    const opened = await openReport(context(), path);
+    console.log(`${name}: ${(statSync(path).size / 1024).toFixed(0)} KiB, first render ${opened.renderMs.toFixed(0)} ms after navigation`);
+    return opened;
+  };
+  return { available, dir, context, openResult };
 }

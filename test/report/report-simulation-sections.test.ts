@@ -1,14 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../engine/simulation-result.js';
-import { validateReportInput } from '../../reports/writers/html.js';
 import { autoscalingModel, disaggregationModel } from '../../web/src/shape/simulation-sections.js';
 import { allSections, baseSimulation } from '../web/fixtures/simulation-sections.js';
-import { hasChromium, launchBrowser, openReport, type OpenedReport } from './browser.js';
-import { OUT_DIR, writeReport } from './report-files.js';
+import type { OpenedReport } from './browser.js';
+import { OUT_DIR, reportBrowserSession } from './report-files.js';
 
 /**
  * A simulation result's optional sections (pools, fabric, failures, autoscaling) as a reader meets
@@ -16,24 +12,10 @@ import { OUT_DIR, writeReport } from './report-files.js';
  * and no request but the page's own; a screenshot under reports/out/.
  */
 
-const available = hasChromium();
-const dir = mkdtempSync(join(tmpdir(), 'headroom-sections-report-'));
-let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
+const { available, openResult } = reportBrowserSession('headroom-sections-report-');
 
-beforeAll(async () => {
-  if (!available) return;
-  mkdirSync(OUT_DIR, { recursive: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function open(name: string, result: SimulationResult): Promise<OpenedReport> {
-  const read = validateReportInput(JSON.parse(JSON.stringify(result)), `${name}.json`);
-  if (!('entry' in read)) throw new Error(read.issues.join('\n'));
-  return openReport(browser!.context, writeReport(dir, name, [read.entry]));
+function open(name: string, result: SimulationResult): Promise<OpenedReport> {
+  return openResult(name, result);
 }
 
 function expectSelfContained(report: OpenedReport): void {

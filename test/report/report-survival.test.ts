@@ -1,15 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SurvivabilityResult } from '../../analyzers/survivability/survival-result.js';
-import { validateReportInput } from '../../reports/writers/html.js';
 import { survivalCards, survivalCurveSentence, survivalVerdict } from '../../web/src/shape/survival.js';
 import { HOSTILE_NAME } from '../web/fixtures/results.js';
 import { noBoundary, survivalFixture } from '../web/fixtures/survival.js';
-import { hasChromium, launchBrowser, openReport, type OpenedReport } from './browser.js';
-import { OUT_DIR, writeReport } from './report-files.js';
+import type { OpenedReport } from './browser.js';
+import { OUT_DIR, reportBrowserSession } from './report-files.js';
 
 /**
  * The survivability view as a reader meets it: generated pages opened from file:// in Debian's
@@ -17,27 +13,10 @@ import { OUT_DIR, writeReport } from './report-files.js';
  * request but for its own file and logged no error, and leaves a screenshot under reports/out/.
  */
 
-const available = hasChromium();
-const dir = mkdtempSync(join(tmpdir(), 'headroom-survival-report-'));
-let browser: { context: BrowserContext; close: () => Promise<void> } | undefined;
+const { available, openResult } = reportBrowserSession('headroom-survival-report-');
 
-beforeAll(async () => {
-  if (!available) return;
-  mkdirSync(OUT_DIR, { recursive: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function open(name: string, result: SurvivabilityResult): Promise<OpenedReport> {
-  const read = validateReportInput(JSON.parse(JSON.stringify(result)), `${name}.json`);
-  if (!('entry' in read)) throw new Error(read.issues.join('\n'));
-  const path = writeReport(dir, name, [read.entry]);
-  const opened = await openReport(browser!.context, path);
-  console.log(`${name}: ${(statSync(path).size / 1024).toFixed(0)} KiB, first render ${opened.renderMs.toFixed(0)} ms after navigation`);
-  return opened;
+function open(name: string, result: SurvivabilityResult): Promise<OpenedReport> {
+  return openResult(name, result);
 }
 
 function expectSelfContained(report: OpenedReport): void {
