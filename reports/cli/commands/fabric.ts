@@ -1,12 +1,9 @@
 import { analyzeFabric, compareFabric, SWEEP_FACTORS } from '../../../analyzers/fabric/analyze-fabric.js';
-import { parseVary } from '../../../analyzers/saturation/compare-configurations.js';
-import { safeLine } from '../../../engine/input/terminal-text.js';
 import { loadScenario } from '../../../engine/scenario/load-scenario.js';
 import { formatFabric, formatFabricComparison } from '../../writers/fabric-table.js';
-import { EXIT, ExitError } from '../exit-codes.js';
 import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
 import { createProgress, exitOnInterrupt } from '../progress.js';
-import { parseRates } from './saturation.js';
+import { parseRates, parseVaryAxes } from './saturation.js';
 
 export interface FabricCommandOptions {
   rates?: string;
@@ -18,20 +15,13 @@ export interface FabricCommandOptions {
   output?: string;
 }
 
-const MAX_CONFIGURATIONS = 64;
-
 /** `headroom fabric <scenario>`: the Fabric Pressure analysis, or a --vary comparison of it. */
 export async function fabricCommand(file: string, options: FabricCommandOptions): Promise<void> {
   checkOutputPath(options.output);
   checkDistinctPaths([{ flag: '-o', path: options.output }], [file]);
   const rates = options.rates === undefined ? undefined : parseRates(options.rates);
-  const axes = options.vary.map((v) => {
-    const axis = parseVary(v);
-    if (axis === null) throw new ExitError(EXIT.INVALID_INPUT, `--vary ${safeLine(v)}: expected key.path=value1,value2`);
-    return axis;
-  });
+  const axes = parseVaryAxes(options.vary);
   const configurations = axes.reduce((n, a) => n * a.values.length, 1);
-  if (configurations > MAX_CONFIGURATIONS) throw new ExitError(EXIT.INVALID_INPUT, `--vary gives ${configurations} configurations, at most ${MAX_CONFIGURATIONS}: narrow the values`);
   const progress = createProgress('fabric', (rates?.length ?? SWEEP_FACTORS.length) * configurations);
   exitOnInterrupt(() => progress.stop());
   const seedOption = options.seed !== undefined ? { seed: options.seed } : {};

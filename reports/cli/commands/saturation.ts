@@ -1,5 +1,5 @@
 import { analyzeSaturation, DEFAULT_REPLICATIONS } from '../../../analyzers/saturation/analyze-saturation.js';
-import { compareConfigurations, parseVary } from '../../../analyzers/saturation/compare-configurations.js';
+import { compareConfigurations, parseVary, type VaryAxis } from '../../../analyzers/saturation/compare-configurations.js';
 import { loadScenario } from '../../../engine/scenario/load-scenario.js';
 import { formatComparison, formatConcurrencySweep, formatSaturation } from '../../writers/saturation-table.js';
 import { sweepConcurrency } from '../../../analyzers/saturation/concurrency-sweep.js';
@@ -55,12 +55,9 @@ export function parseLevels(text: string): number[] {
 /** Configurations one --vary comparison may run (a full saturation analysis each; the report draws up to this many). */
 const MAX_CONFIGURATIONS = 64;
 
-/** `headroom saturation <scenario>`: the Inference Saturation analysis, or a --vary comparison. */
-export async function saturationCommand(file: string, options: SaturationCommandOptions): Promise<void> {
-  checkOutputPath(options.output);
-  checkDistinctPaths([{ flag: '-o', path: options.output }], [file]);
-  const rates = options.rates === undefined ? undefined : parseRates(options.rates);
-  const axes = options.vary.map((v) => {
+/** The --vary axes as typed, each `key.path=v1,v2`, at most MAX_CONFIGURATIONS combinations; else exit 2 saying which. */
+export function parseVaryAxes(vary: readonly string[]): VaryAxis[] {
+  const axes = vary.map((v) => {
     const axis = parseVary(v);
     if (axis === null) throw new ExitError(EXIT.INVALID_INPUT, `--vary ${safeLine(v)}: expected key.path=value1,value2`);
     return axis;
@@ -72,6 +69,15 @@ export async function saturationCommand(file: string, options: SaturationCommand
       `--vary gives ${configurations} configurations (${axes.map((a) => a.values.length).join(' x ')}), at most ${MAX_CONFIGURATIONS}: narrow the values, or split the comparison`,
     );
   }
+  return axes;
+}
+
+/** `headroom saturation <scenario>`: the Inference Saturation analysis, or a --vary comparison. */
+export async function saturationCommand(file: string, options: SaturationCommandOptions): Promise<void> {
+  checkOutputPath(options.output);
+  checkDistinctPaths([{ flag: '-o', path: options.output }], [file]);
+  const rates = options.rates === undefined ? undefined : parseRates(options.rates);
+  const axes = parseVaryAxes(options.vary);
   const seedOption = options.seed !== undefined ? { seed: options.seed } : {};
   const replications = options.replications ?? DEFAULT_REPLICATIONS;
   const estimate = (rates?.length ?? 14) * replications * Math.max(1, axes.reduce((n, a) => n * a.values.length, 1));
