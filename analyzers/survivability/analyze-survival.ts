@@ -1,5 +1,5 @@
 import { DEFAULT_CLIENTS } from '../../engine/failures/failure-catalog.js';
-import { nextRandomFailure } from '../../engine/failures/failure-driver.js';
+import { componentCount, nextRandomFailure } from '../../engine/failures/failure-driver.js';
 import { createRandomStreams } from '../../engine/kernel/random-streams.js';
 import type { FailureSpec } from '../../engine/failures/failure-types.js';
 import type { LoadedScenario } from '../../engine/scenario/load-scenario.js';
@@ -161,7 +161,7 @@ export async function analyzeSurvival(loaded: LoadedScenario, options: SurvivalO
     try {
       const knob = rateKnobOf(scenario, data, file);
       const rates = options.rates ?? BOUNDARY_FACTORS.map((f) => Math.round(knob.currentRate * f * 1000) / 1000);
-      const racks = scenario.cluster.topology?.racks ?? (scenario.cluster.topology?.nodesPerRack !== undefined ? Math.ceil(scenario.cluster.nodes / scenario.cluster.topology.nodesPerRack) : 1);
+      const racks = componentCount(scenario, 'rack');
       const sizes: { size: string; kind: FailureSpec['kind'] }[] = [{ size: '1 GPU', kind: 'gpu' }];
       if (scenario.cluster.nodes > 1) sizes.push({ size: '1 node', kind: 'node' });
       if (racks > 1) sizes.push({ size: '1 rack', kind: 'rack' });

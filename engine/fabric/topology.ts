@@ -79,7 +79,8 @@ function scaleUpWord(fabric: FabricSpec): string {
   return fabric.kind === 'infiniband' || fabric.kind === 'roce' ? 'scale-up' : fabric.kind;
 }
 
-function rackLayout(nodes: number, input: TopologyInput): { racks: number; nodesPerRack: number } {
+/** How `nodes` nodes fall into racks under `input` (throws RangeError on a layout that leaves a rack empty or a node out). */
+export function rackLayout(nodes: number, input: TopologyInput): { racks: number; nodesPerRack: number } {
   const { racks, nodesPerRack } = input;
   const positive = (name: string, value: number | undefined) => {
     if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {

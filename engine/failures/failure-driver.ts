@@ -4,6 +4,7 @@ import type { EventHandle, Kernel } from '../kernel/simulation-clock.js';
 import type { Replica } from '../replica/replica.js';
 import type { Sequence } from '../replica/sequence.js';
 import type { Scenario } from '../scenario/scenario-types.js';
+import { rackLayout } from '../fabric/topology.js';
 import { enginesPerReplica } from '../scenario/deployment.js';
 import type { FailureKind, FailureSpec } from './failure-types.js';
 
@@ -57,11 +58,8 @@ export function componentCount(s: Scenario, kind: FailureKind): number {
       return gpus;
     case 'node':
       return s.cluster.nodes;
-    case 'rack': {
-      const t = s.cluster.topology;
-      const perRack = t?.nodesPerRack ?? (t?.racks !== undefined ? Math.ceil(s.cluster.nodes / t.racks) : s.cluster.nodes);
-      return Math.ceil(s.cluster.nodes / perRack);
-    }
+    case 'rack':
+      return rackLayout(s.cluster.nodes, s.cluster.topology ?? {}).racks;
     case 'engine':
       return s.serving.replicas;
   }
@@ -86,8 +84,7 @@ export class FailureDriver {
     private readonly arrivalsOpen: () => boolean,
   ) {
     this.sparesLeft = scenario.recovery.spares;
-    const t = scenario.cluster.topology;
-    this.perRack = t?.nodesPerRack ?? (t?.racks !== undefined ? Math.ceil(scenario.cluster.nodes / t.racks) : scenario.cluster.nodes);
+    this.perRack = rackLayout(scenario.cluster.nodes, scenario.cluster.topology ?? {}).nodesPerRack;
   }
 
   start(): void {
