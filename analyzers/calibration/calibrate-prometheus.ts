@@ -135,17 +135,18 @@ function normalCdf(z: number): number {
  * the histogram has no buckets with counts, or every request fell in one bucket (no spread seen).
  */
 function lengthSd(samples: readonly PromSample[], name: string, mean: number): number | null {
-  const latest = new Map<string, { t: number; v: number }>();
+  // Each bucket counted like every other total here: over the window, summed over other labels.
+  const buckets = new Map<string, PromSample[]>();
   for (const s of samples) {
     if (s.name !== `${name}_bucket` || s.labels.le === undefined) continue;
-    const prev = latest.get(s.labels.le);
-    const t = s.timestamp ?? 0;
-    // Summed over other labels (engines) at the latest stamp.
-    if (prev === undefined || t > prev.t) latest.set(s.labels.le, { t, v: s.value });
-    else if (t === prev.t) prev.v += s.value;
+    const list = buckets.get(s.labels.le);
+    if (list === undefined) buckets.set(s.labels.le, [s]);
+    else list.push(s);
   }
-  const total = latest.get('+Inf')?.v ?? 0;
-  const points = [...latest.entries()].filter(([le]) => le !== '+Inf').map(([le, x]) => ({ le: Number(le), f: x.v / total })).filter((p) => Number.isFinite(p.le) && p.le > 0).sort((a, b) => a.le - b.le);
+  const counted = new Map<string, { v: number }>();
+  for (const [le, list] of buckets) counted.set(le, { v: lastTotal(list, `${name}_bucket`) ?? 0 });
+  const total = counted.get('+Inf')?.v ?? 0;
+  const points = [...counted.entries()].filter(([le]) => le !== '+Inf').map(([le, x]) => ({ le: Number(le), f: x.v / total })).filter((p) => Number.isFinite(p.le) && p.le > 0).sort((a, b) => a.le - b.le);
   if (!(total > 0) || !(mean > 0) || points.filter((p) => p.f > 0 && p.f < 1).length === 0) return null;
   let best = { sigma: 0, loss: Infinity };
   for (let sigma = 0.02; sigma <= 3; sigma += 0.01) {
