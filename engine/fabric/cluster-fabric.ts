@@ -168,15 +168,7 @@ export class ClusterFabric {
         });
       }
     }
-    if (raw.length > 0) {
-      // On an idle fabric the set shares its own links (every flow out of a GPU its NIC): its time
-      // there is what the stretch is measured from.
-      const moving = raw.filter((f) => f.path.length > 0);
-      const rates = maxMinRates(moving.map((f) => f.path), (l) => this.topology.links[l]!.capacity);
-      moving.forEach((f, i) => {
-        rawIsolated = Math.max(rawIsolated, (f.latencySeconds ?? 0) + f.bytes / rates[i]!);
-      });
-    }
+    if (raw.length > 0) rawIsolated = this.idleSeconds(raw);
     let waiting = requests.length + raw.length;
     let isolated = rawIsolated;
     const use = this.use[owner]!;
@@ -206,6 +198,21 @@ export class ClusterFabric {
       for (const f of raw) use.flowBytes += f.bytes;
       this.network.startAll(raw);
     }
+  }
+
+  /**
+   * How long a set of flows takes on an otherwise idle fabric, sharing its own links (every flow out
+   * of one GPU its NIC): what a wait is measured from. Max-min rates of the whole set, each flow's
+   * bytes at its rate plus its latency.
+   */
+  private idleSeconds(flows: readonly FlowSpec[]): number {
+    const moving = flows.filter((f) => f.path.length > 0 && f.bytes > 0);
+    const rates = maxMinRates(moving.map((f) => f.path), (l) => this.topology.links[l]!.capacity);
+    let longest = flows.reduce((m, f) => Math.max(m, f.latencySeconds ?? 0), 0);
+    moving.forEach((f, i) => {
+      longest = Math.max(longest, (f.latencySeconds ?? 0) + f.bytes / rates[i]!);
+    });
+    return longest;
   }
 
   /**
@@ -239,13 +246,11 @@ export class ClusterFabric {
             const path = this.topology.route(a[i]!, b[j]!);
             const flowBytes = (bytes * share) / eff;
             const latency = this.topology.hopLatencySeconds(path);
-            // Alone on the fabric it would run at its path's narrowest link.
-            const narrowest = path.reduce((m, l) => Math.min(m, this.topology.links[l]!.capacity), Infinity);
-            isolated = Math.max(isolated, latency + (path.length === 0 ? 0 : flowBytes / narrowest));
             specs.push({ path, bytes: flowBytes, latencySeconds: latency, tag: 'kv-transfer', owner: from.index, onDone: landed });
           }
         }
         waiting = specs.length;
+        isolated = this.idleSeconds(specs);
         use.flowBytes += bytes;
         this.network.startAll(specs);
       },
