@@ -4,6 +4,7 @@ import { Kernel } from './kernel/simulation-clock.js';
 import { Cluster, closedFormKvTransport, placeEngines } from './cluster/cluster.js';
 import { ClusterFabric, type FabricMode } from './fabric/cluster-fabric.js';
 import { summarizeFabric } from './fabric/fabric-summary.js';
+import { summarizePrefixCache } from './metrics/prefix-cache-summary.js';
 import { Clients } from './cluster/clients.js';
 import { DEFAULT_CLIENTS } from './failures/failure-catalog.js';
 import { FailureDriver } from './failures/failure-driver.js';
@@ -17,6 +18,7 @@ import { newRequestHistograms, vllmMetricFamilies, type MetricFamily } from './m
 import { buildResult } from './metrics/build-result.js';
 import { Replica, type DropReason } from './replica/replica.js';
 import { Sequence } from './replica/sequence.js';
+import type { PrefixChain } from './replica/prefix-cache.js';
 import type { Scenario } from './scenario/scenario-types.js';
 import type { SimulationResult } from './simulation-result.js';
 import { calibrationOf } from './step-time/calibration-of.js';
@@ -84,7 +86,7 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   const maxInSystem = scenario.limits.maxInSystem;
   let nextId = 0;
   const send = (seq: Sequence): void => {
-    const { engine: replica, reason } = cluster.route(options.onRoute !== undefined);
+    const { engine: replica, reason } = cluster.route(seq, kernel.now, options.onRoute !== undefined);
     if (options.onRoute) options.onRoute(seq, replica, reason, kernel.now);
     const accepted = replica.enqueue(seq);
     metrics.onArrival(replica, kernel.now, seq, accepted);
@@ -96,8 +98,10 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   const clients = failing ? new Clients(kernel, scenario.clients ?? DEFAULT_CLIENTS, streams.stream('retries'), metrics, send, () => nextId++) : null;
   let failures: FailureDriver | null = null;
   let autoscaler: Autoscaler | null = null;
-  const dispatch = (prompt: number, output: number, client: number): void => {
+  const dispatch = (prompt: number, output: number, client: number, prefix: PrefixChain | null, session: number): void => {
     const seq = new Sequence(nextId++, kernel.now, prompt, output, client);
+    seq.prefix = prefix;
+    seq.session = session;
     if (clients === null) send(seq);
     else clients.start(seq);
     if (scenario.stop.requests !== null && metrics.arrived >= scenario.stop.requests) {
@@ -108,9 +112,7 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   const clientDone = scheduleArrivals(kernel, scenario, data, streams, { dispatch, arrived: () => metrics.arrived });
   if (clientDone !== null) {
     // A closed-loop client thinks once it has the whole answer, after the API server's share.
-    metrics.onRequestDone = (seq, clientTime) => {
-      if (seq.client >= 0) clientDone(seq.client, clientTime - kernel.now);
-    };
+    metrics.onRequestDone = (seq, clientTime) => clientDone(seq, clientTime - kernel.now);
   }
   const stop = scenario.stop;
   const traceLength = data.trace?.arrivals.length ?? Infinity;
@@ -143,7 +145,9 @@ export function simulate(scenario: Scenario, data: WorkloadData = NO_WORKLOAD_DA
   const end = Math.max(kernel.now, metrics.lastCompletion);
   metrics.closeSeries(end);
   const result = buildResult({ scenario, metrics, replicas, pools: cluster.pools, calibration: calibrationUsed, end, events: kernel.eventsFired });
-  const withFabric = fabric === null ? result : { ...result, fabric: summarizeFabric(fabric, replicas) };
+  const prefixCache = metrics.prefixSeries === null ? null : summarizePrefixCache(replicas, metrics.prefixSeries, end);
+  const withCache = prefixCache === null ? result : { ...result, prefixCache };
+  const withFabric = fabric === null ? withCache : { ...withCache, fabric: summarizeFabric(fabric, replicas) };
   const withSurvival = failures === null ? withFabric : { ...withFabric, survival: survivalOf(scenario, metrics, failures, end) };
   return autoscaler === null ? withSurvival : { ...withSurvival, autoscaling: scalingOf(autoscaler, end) };
 }

@@ -1,3 +1,4 @@
+import type { PrefixCacheSummary } from './metrics/prefix-cache-summary.js';
 import type { LatencyStats } from './metrics/latency-summary.js';
 import type { Scenario, SloKey } from './scenario/scenario-types.js';
 import type { CalibrationProvenance } from './step-time/step-time-calibration.js';
@@ -161,6 +162,8 @@ export interface SimulationResult {
    * fabric analysis): links, their utilization and traffic, communication share and stretch per
    * engine, coupling between engines.
    */
+  /** Present when prefix caching is on and the workload's prompts carry prefix chains. */
+  prefixCache?: PrefixCacheSummary;
   fabric?: FabricSummary;
   /** Present when the scenario has failures (or states clients): what failed, what it cost, goodput over time. */
   survival?: SurvivalSummary;

@@ -100,6 +100,8 @@ const FIELD_READERS: Record<ThresholdField, FieldReader> = {
   'cost.usdPerMillionTotalTokens': costReader('usdPerMillionTotalTokens'),
   'cost.usdPerThousandRequests': costReader('usdPerThousandRequests'),
   'cost.usdPerHour': costReader('usdPerHour'),
+  'prefixCache.hitRate': withPrefixCache((c) => measured(c.hitRate.tokens)),
+  'prefixCache.cachedTokensPerRequest': withPrefixCache((c) => measured(c.cachedTokensPerRequest)),
   'saturation.rate': withSaturation((s) => (s.saturationRate === null ? missing(saturationUnknown(s)) : measured(s.saturationRate.mean))),
   'saturation.headroom': withSaturation((s) => (s.headroom === null ? missing(headroomUnknown(s)) : measured(s.headroom.percent))),
   'saturation.headroomRate': withSaturation((s) =>
@@ -124,6 +126,14 @@ const FIELD_READERS: Record<ThresholdField, FieldReader> = {
     s.goodputAtSaturation === null ? missing(saturationUnknown(s)) : measured(s.goodputAtSaturation),
   ),
 };
+
+/** The run's prefix-cache figures, or why it has none. */
+function withPrefixCache(read: (c: NonNullable<SimulationResult['prefixCache']>) => Measurement): FieldReader {
+  return ({ simulation }) =>
+    simulation.prefixCache === undefined
+      ? missing(simulation.scenario.serving.enablePrefixCaching ? 'no prompt carried a prefix chain (a trace with hash_ids, workload.prefix or workload.sessions)' : 'serving.enablePrefixCaching is false')
+      : read(simulation.prefixCache);
+}
 
 /** The fabric analysis, or the reason there is none. */
 function withFabric(read: (f: FabricResult) => Measurement): FieldReader {

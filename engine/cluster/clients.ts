@@ -30,6 +30,8 @@ export class Clients {
   private attemptOf(prev: Sequence): Sequence {
     const seq = new Sequence(this.nextId(), prev.arrivalTime, prev.promptTokens, prev.outputTokens, prev.client);
     seq.attempt = prev.attempt + 1;
+    seq.prefix = prev.prefix;
+    seq.session = prev.session;
     return seq;
   }
 

@@ -47,6 +47,7 @@ function replicaConfig(s: Scenario, memory: MemoryPlan): ReplicaConfig {
     kvBlocks: serving.dataParallelAttention ? memory.kvBlocks : Math.floor(memory.kvBlocks / serving.pipelineParallelSize),
     maxModelLen: serving.maxModelLen,
     maxQueuedRequests: serving.maxQueuedRequests,
+    enablePrefixCaching: serving.enablePrefixCaching,
   };
 }
 
@@ -151,15 +152,16 @@ export class Cluster {
     });
     this.engines = this.pools.flatMap((p) => p.engines);
     this.entry = this.pools[0]!;
-    this.router = ROUTERS[scenario.serving.router]();
+    const { router: kind, routing, blockSize } = scenario.serving;
+    this.router = ROUTERS[kind](routing, blockSize);
     if (d !== null) {
       const decode = this.pools[1]!;
       // Decode engines are picked by the same rule, among themselves, as each hand-off comes.
-      const router = ROUTERS[scenario.serving.router]();
+      const router = ROUTERS[kind](routing, blockSize);
       const moves = transport;
       const bytesPerToken = kvBytesPerToken(scenario.model, scenario.serving.kvCacheDtype);
       const handOff = (seq: Sequence, from: Replica, time: number) => {
-        const to = decode.engines[router.pick(decode.engines)]!;
+        const to = decode.engines[router.pick(decode.engines, seq, kernel.now)]!;
         const bytes = bytesPerToken * seq.prefillTarget;
         // Counted at its destination from now: the router must see hand-offs still in flight.
         to.incoming++;
@@ -176,11 +178,11 @@ export class Cluster {
     }
   }
 
-  /** The engine a new request enters at, and why the router picked it (when asked). */
-  route(explain: boolean): { engine: Replica; reason: string } {
+  /** The engine `seq` enters at, and why the router picked it (when asked). */
+  route(seq: Sequence, now: number, explain: boolean): { engine: Replica; reason: string } {
     const engines = this.entry.engines;
-    const i = this.router.pick(engines);
-    return { engine: engines[i]!, reason: explain ? this.router.explain(engines, i) : '' };
+    const i = this.router.pick(engines, seq, now);
+    return { engine: engines[i]!, reason: explain ? this.router.explain(engines, i, seq) : '' };
   }
 
   /** The step-time model of a pool from the calibration (the roofline). */

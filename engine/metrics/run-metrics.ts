@@ -1,3 +1,4 @@
+import { PrefixCacheSeries } from './prefix-cache-summary.js';
 import type { Scenario } from '../scenario/scenario-types.js';
 import { enginesPerReplica } from '../scenario/deployment.js';
 import type { DropReason, Replica, ReplicaObserver } from '../replica/replica.js';
@@ -330,6 +331,13 @@ export class RunMetrics implements ReplicaObserver {
   onTokenGaps(gapSeconds: number, count: number, time: number): void {
     this.itl.record(gapSeconds + this.perToken, count);
     this.histograms?.record('itl', time, gapSeconds + this.perToken, count);
+  }
+
+  /** Hit and queried prompt tokens over time (prefix caching), made at the first lookup. */
+  prefixSeries: PrefixCacheSeries | null = null;
+
+  onPrefixLookup(_seq: Sequence, time: number, queriedTokens: number, hitTokens: number): void {
+    (this.prefixSeries ??= new PrefixCacheSeries()).record(time, queriedTokens, hitTokens);
   }
 
   onStepEnd(replica: Replica, _start: number, end: number, prefillTokens: number, decodeTokens: number, outputTokens: number): void {

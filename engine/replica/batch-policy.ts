@@ -29,10 +29,13 @@ function continuousChunked(replica: Replica, plan: StepPlan): void {
     const next = replica.waiting.peekFront()!;
     // A request whose KV has landed waits for blocks to join the decodes, never to be prefilled.
     if (next.kvReady) break;
-    const tokens = Math.min(next.prefillTarget, budget);
-    const blocks = blocksFor(tokens, replica.config.blockSize);
-    if (!replica.kv.canAdmit(blocks)) break;
-    const seq = replica.admitFront();
+    // Cached prefix blocks are not computed again; holding the evictable ones takes them from the free pool.
+    const hit = replica.cachedPrefix(next);
+    const start = hit.blocks * replica.config.blockSize;
+    const tokens = Math.min(next.prefillTarget - start, budget);
+    const blocks = blocksFor(start + tokens, replica.config.blockSize) - hit.blocks;
+    if (!replica.kv.canAdmit(blocks + hit.evictableBlocks)) break;
+    const seq = replica.admitFront(hit);
     replica.schedulePrefill(seq, tokens, blocks);
     budget -= tokens;
   }
@@ -50,10 +53,11 @@ function continuousWholePrefill(replica: Replica, plan: StepPlan): void {
   replica.discardDeadFront();
   while (replica.running.length < maxNumSeqs && replica.waiting.length > 0 && !replica.waiting.peekFront()!.kvReady) {
     const next = replica.waiting.peekFront()!;
-    const tokens = next.prefillTarget;
-    const blocks = blocksFor(tokens, blockSize);
-    if (tokens > budget || !replica.kv.canAdmit(blocks)) break;
-    const seq = replica.admitFront();
+    const hit = replica.cachedPrefix(next);
+    const tokens = next.prefillTarget - hit.blocks * blockSize;
+    const blocks = blocksFor(next.prefillTarget, blockSize) - hit.blocks;
+    if (tokens > budget || !replica.kv.canAdmit(blocks + hit.evictableBlocks)) break;
+    const seq = replica.admitFront(hit);
     replica.schedulePrefill(seq, tokens, blocks);
     budget -= tokens;
   }

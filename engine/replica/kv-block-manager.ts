@@ -1,9 +1,18 @@
 /**
- * Paged KV-cache blocks of one replica, as counters: the simulator never needs block identities,
- * only how many are free. It refuses to go negative or above capacity (a bug, not a state).
+ * Paged KV-cache blocks of one replica, as counters: block identities live only in the prefix
+ * cache (prefix-cache.ts), for the blocks it caches. It refuses to go negative or above capacity
+ * (a bug, not a state).
+ *
+ * With prefix caching, cached blocks no request holds are `evictable`: still in memory, yet free
+ * for allocation (vLLM keeps them in its free block queue), so `free` counts them and allocating
+ * past the truly empty blocks evicts them through `evictor`.
  */
 export class KvBlockManager {
   private usedBlocks = 0;
+  /** Cached blocks no running request holds (part of `free`). */
+  evictable = 0;
+  /** Frees that many evictable blocks (the prefix cache's LRU); null without prefix caching. */
+  evictor: ((blocks: number) => void) | null = null;
   /** Most blocks ever in use at once. */
   peak = 0;
   /** Blocks kept free when admitting new requests, so running ones can still grow (vLLM: 1%). */
@@ -20,6 +29,7 @@ export class KvBlockManager {
   /** Every block free again: the engine that held them is gone (a failure). */
   releaseAll(): void {
     this.usedBlocks = 0;
+    this.evictable = 0;
   }
 
   get used(): number {
@@ -39,6 +49,8 @@ export class KvBlockManager {
     if (blocks < 0 || this.usedBlocks + blocks > this.capacity) {
       throw new Error(`KV allocate(${blocks}) with ${this.free} of ${this.capacity} blocks free`);
     }
+    const short = this.usedBlocks + this.evictable + blocks - this.capacity;
+    if (short > 0) this.evictor!(short);
     this.usedBlocks += blocks;
     if (this.usedBlocks > this.peak) this.peak = this.usedBlocks;
   }

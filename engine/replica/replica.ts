@@ -4,6 +4,7 @@ import type { SchedulerKind } from '../scenario/scenario-types.js';
 import type { StepBatch, StepTime, StepTimeModel } from '../step-time/step-time-model.js';
 import { DecodeSet } from './decode-set.js';
 import { blocksFor, KvBlockManager } from './kv-block-manager.js';
+import { PrefixCache, type PrefixChain, type PrefixLookup } from './prefix-cache.js';
 import type { Sequence } from './sequence.js';
 import { RunningList, SequenceDeque } from './sequence-deque.js';
 import { BATCH_POLICIES, type BatchPolicy } from './batch-policy.js';
@@ -18,6 +19,8 @@ export interface ReplicaConfig {
   maxModelLen: number;
   /** Admission control: requests queued beyond this many are shed at arrival (SGLang's --max-queued-requests); null: no limit. */
   maxQueuedRequests?: number | null;
+  /** vLLM's automatic prefix caching (continuous batching only): requests that carry a prefix chain reuse cached blocks. */
+  enablePrefixCaching?: boolean;
 }
 
 /** What a replica tells the rest of the simulation. */
@@ -35,9 +38,13 @@ export interface ReplicaObserver {
   onShed?(seq: Sequence, time: number): void;
   /** An abandoned request the engine stopped (its client hung up). */
   onAborted?(seq: Sequence, time: number): void;
+  /** Prefix caching looked `seq`'s prompt up at admission: `queriedTokens` of it, `hitTokens` cached. */
+  onPrefixLookup?(seq: Sequence, time: number, queriedTokens: number, hitTokens: number): void;
   /** `outputTokens`: the tokens the step generated (one per decoding sequence, one per finished prefill). */
   onStepEnd(replica: Replica, start: number, end: number, prefillTokens: number, decodeTokens: number, outputTokens: number): void;
 }
+
+const NO_HIT: PrefixLookup = { blocks: 0, evictableBlocks: 0, entries: [] };
 
 /** What keeps a waiting request from joining the batch. */
 export type AdmissionBlock = 'batchLimit' | 'tokenBudget' | 'kvMemory';
@@ -83,6 +90,8 @@ export class Replica {
   readonly prefilling: Sequence[] = [];
   readonly decoding: DecodeSet;
   readonly kv: KvBlockManager;
+  /** Its prefix cache; null with caching off (or static batching, which reserves whole requests). */
+  readonly prefixCache: PrefixCache | null;
   private readonly plan = new StepPlan();
   private readonly policy: BatchPolicy;
   private busy = false;
@@ -129,6 +138,7 @@ export class Replica {
     private readonly observer: ReplicaObserver,
   ) {
     this.kv = new KvBlockManager(config.kvBlocks);
+    this.prefixCache = config.enablePrefixCaching === true && config.scheduler !== 'static' ? new PrefixCache(this.kv, config.blockSize) : null;
     this.decoding = new DecodeSet(config.blockSize, config.scheduler !== 'static');
     this.policy = BATCH_POLICIES[config.scheduler];
   }
@@ -160,6 +170,31 @@ export class Replica {
   /** Bumped at every failure: a step started before it must not end after it. */
   private life = 0;
   private stepLife = 0;
+
+  /** Prompt blocks of the requests waiting here (a router's view of the work queued). */
+  private queuedBlocks = 0;
+
+  private queue(seq: Sequence, front: boolean): void {
+    this.queuedBlocks += blocksFor(seq.prefillTarget, this.config.blockSize);
+    if (front) this.waiting.pushFront(seq);
+    else this.waiting.pushBack(seq);
+  }
+
+  private dequeue(): Sequence {
+    const seq = this.waiting.popFront()!;
+    this.queuedBlocks -= blocksFor(seq.prefillTarget, this.config.blockSize);
+    return seq;
+  }
+
+  /** KV blocks in use plus those its waiting prompts need: Dynamo's "active blocks" of a worker. */
+  get activeBlocks(): number {
+    return this.kv.used + this.queuedBlocks;
+  }
+
+  /** Blocks of `request`'s prompt its prefix cache holds now (a KV-aware router's overlap). */
+  cachedBlocksOf(request: { promptTokens: number; prefix: PrefixChain | null }): number {
+    return this.prefixCache === null || request.prefix === null ? 0 : this.prefixCache.overlapBlocks(request.prefix, request.promptTokens);
+  }
 
   /** Requests routed here and not yet finished (those whose KV is still moving here included). */
   get outstanding(): number {
@@ -200,7 +235,7 @@ export class Replica {
       return false;
     }
     seq.engine = this;
-    this.waiting.pushBack(seq);
+    this.queue(seq, false);
     if (!this.busy) this.planAtEndOfInstant();
     return true;
   }
@@ -223,7 +258,7 @@ export class Replica {
     seq.kvReady = true;
     seq.phase = 'waiting';
     seq.engine = this;
-    this.waiting.pushBack(seq);
+    this.queue(seq, false);
     if (!this.busy) this.planAtEndOfInstant();
     return true;
   }
@@ -231,7 +266,7 @@ export class Replica {
   /** Frees the KV blocks a handed-off sequence held here once it has moved. */
   releaseKv(seq: Sequence): void {
     this.handingOff.delete(seq);
-    this.kv.release(seq.blocks);
+    this.releaseBlocks(seq, seq.blocks, 0);
     seq.blocks = 0;
     if (!this.busy && this.waiting.length > 0) this.planAtEndOfInstant();
   }
@@ -251,15 +286,39 @@ export class Replica {
 
   // ---- mechanics the batch policies use ----
 
-  /** Moves the front waiting sequence into the running set. */
-  admitFront(): Sequence {
-    const seq = this.waiting.popFront()!;
+  /** What the prefix cache holds of `seq`'s prompt (nothing without a cache or a chain). Pure. */
+  cachedPrefix(seq: Sequence): PrefixLookup {
+    return this.prefixCache === null || seq.prefix === null ? NO_HIT : this.prefixCache.lookup(seq.prefix, seq.prefillTarget);
+  }
+
+  /**
+   * Moves the front waiting sequence into the running set; `hit` (its cachedPrefix) is what it
+   * takes from the prefix cache: its prefill starts after those blocks.
+   */
+  admitFront(hit: PrefixLookup = NO_HIT): Sequence {
+    const seq = this.dequeue();
     if (seq.scheduledAt < 0) {
       seq.scheduledAt = this.kernel.now;
       this.observer.onScheduled(seq, this.kernel.now);
     }
     seq.phase = 'prefill';
     seq.prefillDone = 0;
+    const cache = this.prefixCache;
+    if (cache !== null && seq.prefix !== null) {
+      cache.count(seq.prefillTarget, hit.blocks);
+      this.observer.onPrefixLookup?.(seq, this.kernel.now, seq.prefillTarget, hit.blocks * this.config.blockSize);
+      if (seq.cachedTokens < 0) {
+        seq.cachedTokens = hit.blocks * this.config.blockSize;
+        cache.counters.requests++;
+        cache.counters.requestCachedTokens += seq.cachedTokens;
+      }
+      seq.held = hit.entries.slice();
+      seq.registeredSegments = 0;
+      cache.hold(hit.entries);
+      seq.prefillDone = hit.blocks * this.config.blockSize;
+      seq.blocks = hit.blocks;
+      seq.sharedBlocks = hit.blocks;
+    }
     this.running.append(seq);
     this.prefilling.push(seq);
     return seq;
@@ -277,7 +336,7 @@ export class Replica {
       if (!next.kvReady) return;
       const blocks = blocksFor(next.prefillTarget, this.config.blockSize);
       if (!this.kv.canAdmit(blocks)) return;
-      const seq = this.waiting.popFront()!;
+      const seq = this.dequeue();
       seq.kvReady = false;
       this.kv.allocate(blocks);
       this.running.append(seq);
@@ -327,20 +386,20 @@ export class Replica {
       seq.lastTokenAt = Math.max(seq.lastTokenAt, this.lastDecodeEnd);
       const held = this.decoding.blocksOf(seq);
       seq.generated = this.decoding.remove(seq);
-      this.kv.release(held);
+      this.releaseBlocks(seq, held, 0);
       // Recompute covers the prompt and every token generated so far.
       seq.prefillTarget = seq.promptTokens + seq.generated;
     } else {
       const i = this.prefilling.indexOf(seq);
       if (i >= 0) this.prefilling.splice(i, 1);
-      this.kv.release(seq.blocks);
+      this.releaseBlocks(seq, seq.blocks, 0);
     }
     seq.blocks = 0;
     seq.prefillDone = 0;
     seq.phase = 'waiting';
     seq.preemptions++;
     this.preemptions++;
-    this.waiting.pushFront(seq);
+    this.queue(seq, true);
     this.observer.onPreempted(seq, this.kernel.now);
   }
 
@@ -387,14 +446,18 @@ export class Replica {
     this.stepEvent = null;
     this.busy = false;
     const lost = [...this.waiting.drain(), ...this.running.drain(), ...this.handingOff];
+    this.queuedBlocks = 0;
     this.handingOff.clear();
     this.prefilling.length = 0;
     this.decoding.clear();
+    this.prefixCache?.clear();
     this.kv.releaseAll();
     this.plan.clear();
     for (const seq of lost) {
       seq.phase = 'done';
       seq.blocks = 0;
+      seq.held = null;
+      seq.sharedBlocks = 0;
       seq.dead = true;
     }
     return lost;
@@ -414,7 +477,7 @@ export class Replica {
 
   /** Drops requests from the front of the queue whose clients are gone. */
   discardDeadFront(): void {
-    while (this.waiting.length > 0 && this.waiting.peekFront()!.dead) this.waiting.popFront();
+    while (this.waiting.length > 0 && this.waiting.peekFront()!.dead) this.dequeue();
   }
 
   private applyAborts(): void {
@@ -422,11 +485,11 @@ export class Replica {
       if (seq.phase === 'decode') {
         const held = this.decoding.blocksOf(seq);
         this.decoding.remove(seq);
-        this.kv.release(held);
+        this.releaseBlocks(seq, held, 0);
       } else if (seq.phase === 'prefill') {
         const i = this.prefilling.indexOf(seq);
         if (i >= 0) this.prefilling.splice(i, 1);
-        this.kv.release(seq.blocks);
+        this.releaseBlocks(seq, seq.blocks, 0);
       } else {
         continue;
       }
@@ -501,6 +564,7 @@ export class Replica {
     for (let i = 0; i < plan.prefillSeqs.length; i++) {
       const seq = plan.prefillSeqs[i]!;
       seq.prefillDone += plan.prefillChunks[i]!;
+      if (seq.held !== null) this.cacheComputed(seq);
       if (seq.prefillDone < seq.prefillTarget) continue;
       this.prefilling.splice(this.prefilling.indexOf(seq), 1);
       if (this.onPrefilled !== null && seq.firstTokenAt < 0) {
@@ -538,9 +602,48 @@ export class Replica {
     this.observer.onStepEnd(this, start, now, prefillTokens, decodeTokens, outputTokens);
   }
 
+  /**
+   * The whole blocks `seq`'s prefill has computed become its segments' cached blocks, segment by
+   * segment in chain order (from the first it has not finished caching).
+   */
+  private cacheComputed(seq: Sequence): void {
+    const chain = seq.prefix!;
+    const cache = this.prefixCache!;
+    const computed = Math.floor(seq.prefillDone / this.config.blockSize);
+    const held = seq.held!;
+    for (let i = seq.registeredSegments; i < chain.keys.length; i++) {
+      seq.sharedBlocks += cache.register(chain, i, computed, held);
+      if (Math.floor(chain.ends[i]! / this.config.blockSize) > computed) break;
+      seq.registeredSegments = i + 1;
+    }
+  }
+
+  /**
+   * Releases the `total` KV blocks `seq` holds: its own blocks free, the prefix-cache entries it
+   * holds become evictable once nobody holds them. `kvTokens` > 0 (a finished request): the whole
+   * blocks of its remainder (prompt after the chain, and output) stay cached under its chain's
+   * continuation, for the next turn of its conversation.
+   */
+  private releaseBlocks(seq: Sequence, total: number, kvTokens: number): void {
+    const held = seq.held;
+    if (held === null) {
+      this.kv.release(total);
+      return;
+    }
+    const chain = seq.prefix!;
+    const bs = this.config.blockSize;
+    const chainBlocks = chain.ends.length === 0 ? 0 : Math.floor(chain.ends[chain.ends.length - 1]! / bs);
+    const tail = kvTokens > 0 ? Math.max(0, Math.min(Math.floor(kvTokens / bs) - chainBlocks, total - seq.sharedBlocks)) : 0;
+    this.kv.release(total - seq.sharedBlocks - tail);
+    this.prefixCache!.release(held, chain.continuation, tail);
+    seq.held = null;
+    seq.sharedBlocks = 0;
+  }
+
   private finish(seq: Sequence, now: number): void {
-    const held = seq.phase === 'decode' ? this.decoding.blocksOf(seq) : seq.blocks;
-    this.kv.release(held);
+    const decoding = seq.phase === 'decode';
+    const held = decoding ? this.decoding.blocksOf(seq) : seq.blocks;
+    this.releaseBlocks(seq, held, decoding ? this.decoding.kvTokensOf(seq) : seq.prefillDone);
     this.running.remove(seq);
     seq.phase = 'done';
     this.completedCount++;

@@ -1,4 +1,5 @@
 import type { EventHandle } from '../kernel/simulation-clock.js';
+import type { PrefixChain, PrefixEntry } from './prefix-cache.js';
 
 /** Where a request is inside a replica. */
 export type SequencePhase = 'waiting' | 'prefill' | 'transferring' | 'decode' | 'done';
@@ -46,6 +47,18 @@ export class Sequence {
   engine: { abort(seq: Sequence): void } | null = null;
   /** The client's timeout for this attempt, cancelled when it ends. */
   timeout: EventHandle | null = null;
+  /** Its prompt's segment chain (prefix caching and prefix-aware routing); null: nothing in it is shared. */
+  prefix: PrefixChain | null = null;
+  /** The conversation it is a turn of (session-affinity routing); -1: none. */
+  session = -1;
+  /** Prefix-cache entries it holds while running (null until it holds one). */
+  held: PrefixEntry[] | null = null;
+  /** Of its KV blocks, those that are the prefix cache's (shared); the rest are its own. */
+  sharedBlocks = 0;
+  /** Segments of its chain whose computed blocks are cached (registration resumes there). */
+  registeredSegments = 0;
+  /** Prompt tokens served from the prefix cache at its first admission (-1 before it). */
+  cachedTokens = -1;
   /** Neighbours in the replica's running list (admission order). */
   prev: Sequence | null = null;
   next: Sequence | null = null;

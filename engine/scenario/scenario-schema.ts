@@ -380,9 +380,31 @@ function workloadSchema(baseDir: string) {
       arrival: arrivalSchema(baseDir),
       inputTokens: lengthSchema(baseDir).optional(),
       outputTokens: lengthSchema(baseDir).optional(),
+      prefix: z
+        .strictObject({
+          groups: count(1, 1e6),
+          tokens: count(1, SCENARIO_BOUNDS.maxTokens),
+          share: z.number().min(0).max(1).default(1),
+        })
+        .optional(),
+      sessions: z
+        .strictObject({
+          turns: count(1, 10000),
+          thinkTime: duration().pipe(z.number().max(86400, expecting('at most 24h'))),
+        })
+        .optional(),
     })
     .transform((w, ctx) => {
       const isTrace = w.arrival.process === 'trace';
+      for (const key of ['prefix', 'sessions'] as const) {
+        if (w[key] !== undefined && isTrace) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `expected no ${key} with a trace (a trace's prompts are what it recorded; Mooncake traces carry their prefix blocks as hash_ids), got one`,
+          });
+        }
+      }
       for (const key of ['inputTokens', 'outputTokens'] as const) {
         if (w[key] === undefined && !isTrace) {
           ctx.addIssue({
@@ -394,7 +416,13 @@ function workloadSchema(baseDir: string) {
       }
       // A trace carries its own lengths; the placeholders are never sampled.
       const unused = { dist: 'fixed', value: 1 } as const;
-      return { arrival: w.arrival, inputTokens: w.inputTokens ?? unused, outputTokens: w.outputTokens ?? unused };
+      return {
+        arrival: w.arrival,
+        inputTokens: w.inputTokens ?? unused,
+        outputTokens: w.outputTokens ?? unused,
+        prefix: w.prefix === undefined ? null : { ...w.prefix },
+        sessions: w.sessions === undefined ? null : { turns: w.sessions.turns, thinkTimeSeconds: w.sessions.thinkTime },
+      };
     });
 }
 
@@ -493,6 +521,15 @@ function writtenScenarioSchema(baseDir: string) {
         quantization: z.enum(DTYPES).optional(),
         kvCacheDtype: z.enum(KV_CACHE_DTYPES).default('auto'),
         router: z.enum(ROUTER_KINDS).default('least-outstanding'),
+        routing: z
+          .strictObject({
+            refresh: duration().pipe(z.number().max(3600, expecting('at most 1h'))).default(0),
+            overlapWeight: z.number().min(0).max(1000).default(1),
+            prefixTokens: count(1, SCENARIO_BOUNDS.maxTokens).default(1024),
+            fallbackOutstanding: count(1, SCENARIO_BOUNDS.maxInSystem).optional(),
+          })
+          .prefault({}),
+        enablePrefixCaching: z.boolean().default(true),
         maxModelLen: count(1, SCENARIO_BOUNDS.maxTokens).optional(),
         maxQueuedRequests: count(0, SCENARIO_BOUNDS.maxInSystem).optional(),
         expertParallelSize: count(1, 1024).default(1),
@@ -703,6 +740,13 @@ function normalizeScenario(s: ParsedScenario, ctx: z.RefinementCtx): Scenario {
       // 'auto' is the activation dtype, which is bf16 for every model here.
       kvCacheDtype: serving.kvCacheDtype === 'auto' ? 'bf16' : serving.kvCacheDtype,
       router: serving.router,
+      routing: {
+        refreshSeconds: serving.routing.refresh,
+        overlapWeight: serving.routing.overlapWeight,
+        prefixTokens: serving.routing.prefixTokens,
+        fallbackOutstanding: serving.routing.fallbackOutstanding ?? maxNumSeqs,
+      },
+      enablePrefixCaching: serving.enablePrefixCaching,
       maxModelLen,
       frontendOverhead: { ...serving.frontendOverhead },
       disaggregation,

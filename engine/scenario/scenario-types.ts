@@ -70,7 +70,7 @@ export interface ClusterSpec {
   topology: { racks?: number; nodesPerRack?: number; spine?: { oversubscription?: number } } | null;
 }
 
-export const ROUTER_KINDS = ['round-robin', 'least-outstanding'] as const;
+export const ROUTER_KINDS = ['round-robin', 'least-outstanding', 'kv-aware', 'prefix-hash', 'session-affinity'] as const;
 export type RouterKind = (typeof ROUTER_KINDS)[number];
 
 export const SCHEDULER_KINDS = ['continuous', 'static'] as const;
@@ -98,6 +98,9 @@ export interface ServingSpec {
   /** KV element dtype, 'auto' already resolved. */
   kvCacheDtype: Dtype;
   router: RouterKind;
+  routing: RoutingSpec;
+  /** vLLM's automatic prefix caching (on by default in vLLM V1): cached prompt blocks skip prefill. */
+  enablePrefixCaching: boolean;
   /** Longest prompt + output a request may have; longer requests are dropped at arrival. */
   maxModelLen: number;
   /**
@@ -162,6 +165,38 @@ export interface WorkloadSpec {
   /** Ignored for lengths a trace supplies itself. */
   inputTokens: LengthSpec;
   outputTokens: LengthSpec;
+  /** A shared prefix (system prompt, RAG corpus) in front of a share of the prompts; null: none. */
+  prefix: PrefixSpec | null;
+  /** Multi-turn conversations: each turn's prompt holds the earlier turns; null: single requests. */
+  sessions: SessionSpec | null;
+}
+
+export interface PrefixSpec {
+  /** Distinct prefixes, each request with one picking one uniformly. */
+  groups: number;
+  /** Tokens of each prefix, added in front of the sampled input length. */
+  tokens: number;
+  /** Fraction of requests that carry one (0-1). */
+  share: number;
+}
+
+export interface SessionSpec {
+  /** Turns per conversation (fewer when the context would pass serving.maxModelLen). */
+  turns: number;
+  /** Mean of the user's (exponential) think time between a reply and the next turn, seconds. */
+  thinkTimeSeconds: number;
+}
+
+/** How routers see the replicas (serving.routing). */
+export interface RoutingSpec {
+  /** Seconds between the router's refreshes of the replicas' load (0: it sees live load); between them it counts its own picks. */
+  refreshSeconds: number;
+  /** kv-aware: weight of the blocks to prefill against the blocks in use (Dynamo's kv-overlap-score-weight, default 1). */
+  overlapWeight: number;
+  /** prefix-hash: tokens of the prompt's head whose chain key picks the replica. */
+  prefixTokens: number;
+  /** prefix-hash and session-affinity: a target holding this many requests or more is passed over for the least loaded; default serving.maxNumSeqs. */
+  fallbackOutstanding: number;
 }
 
 export const SLO_METRICS = ['ttft', 'tpot', 'itl', 'e2e', 'queueWait'] as const;

@@ -38,6 +38,8 @@ const SIMULATION_FIELDS = {
   'cost.usdPerMillionTotalTokens': { kind: 'usd', description: 'US dollars per million prompt + output tokens at this load' },
   'cost.usdPerThousandRequests': { kind: 'usd', description: 'US dollars per thousand requests at this load' },
   'cost.usdPerHour': { kind: 'usd', description: "US dollars per hour for the deployment's GPUs" },
+  'prefixCache.hitRate': { kind: 'fraction', description: 'share of prompt tokens served from the prefix cache (prefix caching on, prompts with prefix chains)' },
+  'prefixCache.cachedTokensPerRequest': { kind: 'count', description: 'mean prompt tokens a request found cached at admission' },
 } as const satisfies Record<string, { kind: ThresholdKind; description: string }>;
 
 const SATURATION_FIELDS = {

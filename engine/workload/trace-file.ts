@@ -25,7 +25,16 @@ export interface TraceData {
   arrivals: Float64Array;
   inputTokens: Int32Array;
   outputTokens: Int32Array;
+  /**
+   * Prefix block identities (Mooncake `hash_ids`), row i's in ids[offsets[i] .. offsets[i+1]):
+   * id j stands for the prompt's tokens [j x blockTokens, (j+1) x blockTokens) and, as Mooncake
+   * hashes them, the prefix before them. Null when the format has none.
+   */
+  prefixBlocks?: { blockTokens: number; offsets: Int32Array; ids: Int32Array } | null;
 }
+
+/** Tokens per Mooncake hash id (FAST'25 traces: "block size 512", Mooncake's README). */
+export const MOONCAKE_BLOCK_TOKENS = 512;
 
 export interface TraceIssue {
   file: string;
@@ -240,6 +249,8 @@ class RowSink {
   private inputs = new Int32Array(1024);
   private outputs = new Int32Array(1024);
   private sorted = true;
+  /** Prefix ids per row (Mooncake), or null for formats without them. */
+  private ids: number[][] | null = null;
 
   constructor(private readonly file: string) {}
 
@@ -249,8 +260,11 @@ class RowSink {
     return this.issues.length < MAX_TRACE_ISSUES;
   }
 
-  push(time: number, input: number, output: number): void {
+  push(time: number, input: number, output: number, ids?: number[]): void {
     if (this.count === this.times.length) this.grow();
+    // A row without ids among rows with them shares nothing (its prompt is its own).
+    if (ids !== undefined && this.ids === null) this.ids = Array.from({ length: this.count }, () => []);
+    if (this.ids !== null) this.ids.push(ids ?? []);
     const i = this.count++;
     if (i > 0 && time < this.times[i - 1]!) this.sorted = false;
     this.times[i] = time;
@@ -276,6 +290,7 @@ class RowSink {
     let arrivals = this.times.slice(0, this.count);
     let inputTokens = this.inputs.slice(0, this.count);
     let outputTokens = this.outputs.slice(0, this.count);
+    let rowIds = this.ids;
     if (!this.sorted) {
       // Stable by construction (ties broken by file order), whatever the engine's sort does.
       const times = arrivals;
@@ -285,6 +300,10 @@ class RowSink {
       arrivals = Float64Array.from(order, (i) => times[i]!);
       inputTokens = Int32Array.from(order, (i) => inputs[i]!);
       outputTokens = Int32Array.from(order, (i) => outputs[i]!);
+      if (rowIds !== null) {
+        const before = rowIds;
+        rowIds = order.map((i) => before[i]!);
+      }
     }
     const start = arrivals[0]!;
     for (let i = 0; i < arrivals.length; i++) arrivals[i] = (arrivals[i]! - start) / timeScale;
@@ -300,8 +319,17 @@ class RowSink {
         },
       ]);
     }
-    return { format, file: this.file, arrivals, inputTokens, outputTokens };
+    return { format, file: this.file, arrivals, inputTokens, outputTokens, prefixBlocks: rowIds === null ? null : packIds(rowIds) };
   }
+}
+
+/** Row id lists packed as offsets into one array (no per-row arrays kept). */
+function packIds(rows: number[][]): NonNullable<TraceData['prefixBlocks']> {
+  const offsets = new Int32Array(rows.length + 1);
+  for (let i = 0; i < rows.length; i++) offsets[i + 1] = offsets[i]! + rows[i]!.length;
+  const ids = new Int32Array(offsets[rows.length]!);
+  rows.forEach((row, i) => ids.set(row, offsets[i]!));
+  return { blockTokens: MOONCAKE_BLOCK_TOKENS, offsets, ids };
 }
 
 function parseCsv(text: LineSource, headerLine: number, layout: CsvLayout, rows: RowSink): void {
@@ -377,7 +405,22 @@ function parseMooncake(text: LineSource, rows: RowSink): void {
     const outputOk = isPositiveInt(rawOutput);
     if (!outputOk && !rows.issue(lineNo, positiveIntMessage('output_length', shown(rawOutput), isTooBigNumber(rawOutput)))) return false;
 
-    if (timeOk && inputOk && outputOk) rows.push((rawTime as number) / 1000, rawInput as number, rawOutput as number);
+    // hash_ids: optional (a Mooncake trace without them replays lengths alone); when present, one
+    // id per 512-token block of the prompt.
+    const rawIds = field('hash_ids');
+    let ids: number[] | undefined;
+    if (rawIds !== undefined) {
+      const blocks = inputOk ? Math.ceil((rawInput as number) / MOONCAKE_BLOCK_TOKENS) : -1;
+      const valid = Array.isArray(rawIds) && rawIds.every((id) => Number.isInteger(id) && id >= 0 && id <= INT32_MAX);
+      if (!valid) {
+        if (!rows.issue(lineNo, `hash_ids: expected an array of integers from 0 to ${INT32_MAX}, got ${shown(rawIds)}`)) return false;
+      } else if (blocks >= 0 && (rawIds as number[]).length > blocks) {
+        if (!rows.issue(lineNo, `hash_ids: expected at most ${blocks} ids (one per ${MOONCAKE_BLOCK_TOKENS}-token block of input_length ${String(rawInput)}), got ${(rawIds as number[]).length}`)) return false;
+      } else {
+        ids = rawIds as number[];
+      }
+    }
+    if (timeOk && inputOk && outputOk) rows.push((rawTime as number) / 1000, rawInput as number, rawOutput as number, ids);
     return true;
   });
 }

@@ -118,6 +118,18 @@ export function formatSimulationSummary(result: SimulationResult): string {
       `peak ${formatPercent(u.kvOccupancyPeak)}; requests waited for a slot ${formatPercent(u.admissionBlocked.batchLimit)}, ` +
       `for token budget ${formatPercent(u.admissionBlocked.tokenBudget)}, for KV ${formatPercent(u.admissionBlocked.kvMemory)} of the time`,
   );
+  const cache = result.prefixCache;
+  if (cache !== undefined) lines.push(`  ${describePrefixCache(cache, s.serving.router)}`);
   lines.push(`  simulated ${formatSeconds(run.simulatedSeconds)} of serving: ${formatCount(run.steps)} scheduler steps, ${formatCount(run.events)} events`);
   return `${lines.join('\n')}\n`;
+}
+
+/** One line: how much prefill the prefix cache saved, and how evenly the replicas hit it. */
+export function describePrefixCache(cache: NonNullable<SimulationResult['prefixCache']>, router: string): string {
+  const rates = cache.perReplica.filter((r) => r.queriedTokens > 0).map((r) => r.hitRate);
+  const spread = rates.length > 1 ? `, per replica ${formatPercent(Math.min(...rates))}-${formatPercent(Math.max(...rates))}` : '';
+  return (
+    `prefix cache: ${formatPercent(cache.hitRate.tokens)} of prompt tokens hit (${formatCount(cache.prefillTokensSaved)} prefill tokens saved, ` +
+    `${formatCount(Math.round(cache.cachedTokensPerRequest))} cached per request${spread}, router ${router}); ${formatCount(cache.evictedBlocks)} blocks evicted`
+  );
 }

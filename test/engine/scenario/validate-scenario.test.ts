@@ -94,6 +94,8 @@ describe('validateScenario(raw, { file, baseDir })', () => {
       quantization: 'bf16',
       kvCacheDtype: 'bf16',
       router: 'least-outstanding',
+      routing: { refreshSeconds: 0, overlapWeight: 1, prefixTokens: 1024, fallbackOutstanding: 1024 },
+      enablePrefixCaching: true,
       maxModelLen: 131072,
       frontendOverhead: { perRequest: 0.033, perOutputToken: 0 },
       disaggregation: null,

@@ -26,7 +26,7 @@ const FORMATS: Record<string, string> = {
   'azure.csv': 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.0000000,100,10\n2023-11-16 18:17:05.5000000,200,20\n2023-11-16 18:17:07.0000000,300,30\n',
   'vidur.csv': 'arrived_at,num_prefill_tokens,num_decode_tokens\n0.0,100,10\n2.5,200,20\n4.0,300,30\n',
   'list.csv.gz': 'request_id,arrived_at_s,num_prefill_tokens,num_decode_tokens\n0,0.0,100,10\n1,2.5,200,20\n2,4.0,300,30\n',
-  'mooncake.jsonl': '{"timestamp": 0, "input_length": 100, "output_length": 10, "hash_ids": [1]}\n{"timestamp": 2500, "input_length": 200, "output_length": 20, "hash_ids": [1, 2]}\n{"timestamp": 4000, "input_length": 300, "output_length": 30, "hash_ids": [3]}\n',
+  'mooncake.jsonl': '{"timestamp": 0, "input_length": 100, "output_length": 10, "hash_ids": [1]}\n{"timestamp": 2500, "input_length": 200, "output_length": 20, "hash_ids": [1]}\n{"timestamp": 4000, "input_length": 300, "output_length": 30, "hash_ids": [3]}\n',
 };
 
 describe('trace replay', () => {
