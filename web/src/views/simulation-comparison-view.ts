@@ -1,7 +1,7 @@
 import type { SimulationResult } from '../../../engine/simulation-result.js';
 import { drawReplicaStrip } from '../charts/replica-strip.js';
 import { seriesStyle } from '../palette.js';
-import { SIMULATION_MEASURES } from '../shape/deltas.js';
+import { simulationMeasures } from '../shape/prefix-cache.js';
 import { replicaStrip } from '../shape/replica-strip.js';
 import { withFile, type Labelled } from '../shape/report-sections.js';
 import { calibrationNotices, calibrationOf } from '../shape/scenario-summary.js';
@@ -16,12 +16,13 @@ import { SeriesVisibility } from '../ui/series-visibility.js';
 import { simulationVerdict } from '../shape/verdict.js';
 import { verdictList } from '../ui/verdict.js';
 import { latencyPanel } from './latency-panel.js';
+import { prefixCachePanel } from './prefix-cache-panel.js';
 import { timeSeriesPanel } from './time-series-panel.js';
 
 /**
  * Several simulation results compared: one legend that shows or hides each result everywhere, a
  * table of deltas against the first, the latency CDFs and time series overlaid, each result's
- * replica strip and scenario.
+ * replica strip, prefix cache (when it has one) and scenario.
  */
 export function simulationComparisonView(parent: HTMLElement, entries: readonly Labelled<SimulationResult>[]): void {
   const view = h('article', { class: 'view view-simulation-comparison', attrs: { 'data-view': 'simulation-comparison' } });
@@ -38,7 +39,7 @@ export function simulationComparisonView(parent: HTMLElement, entries: readonly 
   );
   const sticky = h('div', { class: 'sticky-legend' }, h('span', { class: 'legend-caption' }, 'Results:'), legend(items, visibility, 'Show or hide a result in every chart'));
   view.appendChild(sticky);
-  view.appendChild(deltaPanel(entries, SIMULATION_MEASURES, 'Each result against the baseline (first file)'));
+  view.appendChild(deltaPanel(entries, simulationMeasures(entries.map((e) => e.result)), 'Each result against the baseline (first file)'));
 
   latencyPanel(view, styled);
   timeSeriesPanel(
@@ -58,6 +59,9 @@ export function simulationComparisonView(parent: HTMLElement, entries: readonly 
     f.plot.classList.add('scroll-x');
     drawOnResize(f.plot, (width) => drawReplicaStrip(f.plot, width, strip));
   });
+
+  // Each result's prefix cache, when it has one (the delta table compares their hit rates).
+  styled.forEach((e) => prefixCachePanel(view, e.result, `Prefix cache: ${e.label}`, e.key));
 
   const scenarios = h('section', { class: 'panel' }, h('h3', {}, 'Scenarios'));
   view.appendChild(scenarios);

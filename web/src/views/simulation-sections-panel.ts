@@ -8,12 +8,14 @@ import { drawOnResize, figure } from '../ui/figure.js';
 import type { SeriesVisibility } from '../ui/series-visibility.js';
 import { fabricEnginesPanel } from './fabric-engines-panel.js';
 import { fabricHeatmapPanel } from './fabric-heatmap-panel.js';
+import { prefixCachePanel } from './prefix-cache-panel.js';
 import { staticLegend } from './survival-view.js';
 
 /**
  * The optional sections of a simulation result, each a panel only when the result has it: the
  * prefill/decode pools and KV hand-offs, the fabric (the fabric view's heatmap and engine panels),
- * the failures over goodput (the survivability view's timeline chart), the autoscaler's replicas.
+ * the failures over goodput (the survivability view's timeline chart), the autoscaler's replicas,
+ * the prefix cache (hit rate over time and per replica).
  */
 export function simulationSectionPanels(parent: HTMLElement, result: SimulationResult, visibility: SeriesVisibility): void {
   const disagg = disaggregationModel(result);
@@ -65,4 +67,6 @@ export function simulationSectionPanels(parent: HTMLElement, result: SimulationR
     drawOnResize(f.plot, (width) => drawAutoscaling(f.plot, width, scaling, unit));
     if (scaling.events.length > 0) section.appendChild(h('ul', { class: 'sentences', attrs: { 'data-sentence': 'scaling-events' } }, ...scaling.events.map((e) => h('li', {}, e.title))));
   }
+
+  prefixCachePanel(parent, result);
 }
