@@ -26,6 +26,8 @@ export interface RunSummary {
   fabric?: SimulationResult['fabric'];
   /** What failures did, when the scenario has any (SimulationResult.survival). */
   survival?: SimulationResult['survival'];
+  /** Share of prompt tokens the prefix cache served, when prompts carried prefix chains. */
+  prefixHitRate?: number;
 }
 
 export function summarizeRun(result: SimulationResult, scenario: Scenario): RunSummary {
@@ -43,5 +45,6 @@ export function summarizeRun(result: SimulationResult, scenario: Scenario): RunS
     slots: scenario.serving.maxNumSeqs * scenario.serving.replicas * enginesPerReplica(scenario),
     ...(result.fabric === undefined ? {} : { fabric: result.fabric }),
     ...(result.survival === undefined ? {} : { survival: result.survival }),
+    ...(result.prefixCache === undefined ? {} : { prefixHitRate: result.prefixCache.hitRate.tokens }),
   };
 }

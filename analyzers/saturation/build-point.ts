@@ -62,6 +62,7 @@ export function buildPoint(rate: number, runs: readonly RunSummary[], scenario: 
   const e2eMean = runs.reduce((a, r) => a + (r.latency.e2e.mean ?? 0), 0) / runs.length;
   const steady = windowStart >= WARM_UP_E2E_MULTIPLE * e2eMean;
   const boundsMet = slo.every((b) => b.met);
+  const hits = runs.map((r) => r.prefixHitRate).filter((v): v is number => v !== undefined);
   return {
     rate,
     replications: runs.length,
@@ -88,6 +89,7 @@ export function buildPoint(rate: number, runs: readonly RunSummary[], scenario: 
     preemptions: estimate(runs.map((r) => r.requests.preempted)),
     // Falling behind what arrives is state pressure too: the backlog of running sequences grows.
     pressure: { ...raw, pressured: [...pressuredSignals(raw, scenario.serving.replicas, window), ...(keepsUp ? [] : ['falling-behind'])] },
+    ...(hits.length === runs.length ? { prefixHitRate: estimate(hits) } : {}),
   };
 }
 

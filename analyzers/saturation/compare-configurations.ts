@@ -88,6 +88,7 @@ export async function compareConfigurations(
         costAtSaturation: result.costAtSaturation,
         tokensPerSecondPerGpu: knee === null ? null : knee.throughput.outputTokensPerSecond.mean / gpus,
         tokensPerSecondPerUser: knee?.latency.tpot.mean ? 1 / knee.latency.tpot.mean : null,
+        prefixHitRate: knee?.prefixHitRate?.mean ?? null,
         paretoOptimal: false,
         result,
       });

@@ -93,6 +93,8 @@ export interface SaturationPoint {
   goodputRequestsPerSecond: Estimate | null;
   preemptions: Estimate;
   pressure: PressureSignals;
+  /** Share of prompt tokens served from the prefix cache, when prompts carried prefix chains. */
+  prefixHitRate?: Estimate;
 }
 
 export interface SaturationResult {
@@ -197,6 +199,8 @@ export interface SaturationComparison {
     tokensPerSecondPerGpu: number | null;
     /** Output tokens per second one user sees at the saturation rate (1 / mean TPOT). */
     tokensPerSecondPerUser: number | null;
+    /** Share of prompt tokens the prefix cache served at its saturation rate; absent or null without prefix chains. */
+    prefixHitRate?: number | null;
     /** Not beaten on both tokens/s/GPU and tokens/s/user by another configuration. */
     paretoOptimal: boolean;
     result: SaturationResult;

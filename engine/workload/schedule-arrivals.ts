@@ -140,6 +140,8 @@ export function scheduleArrivals(
 
   const gap = interarrivalSampler(arrival, streams.stream(WORKLOAD_STREAMS.arrivals));
   const arriveNext = (): void => {
+    // Conversations' later turns count toward stop.requests too: one may have taken the last place.
+    if (!mayArrive(kernel.now)) return;
     sendNew(-1);
     const at = kernel.now + gap();
     if (mayArrive(at)) kernel.at(at, 'arrival', arriveNext);

@@ -142,7 +142,7 @@ export const REPORT_LIMITS = {
  * draws (or a hand-edited one), refused rather than embedded unchecked.
  */
 const TOP_LEVEL_KEYS: Record<string, readonly string[]> = {
-  simulation: ['kind', 'version', 'seed', 'scenario', 'requests', 'latency', 'throughput', 'cost', 'slo', 'utilization', 'calibration', 'memory', 'disaggregation', 'fabric', 'survival', 'autoscaling', 'run', 'timeSeries'],
+  simulation: ['kind', 'version', 'seed', 'scenario', 'requests', 'latency', 'throughput', 'cost', 'slo', 'utilization', 'calibration', 'memory', 'disaggregation', 'prefixCache', 'fabric', 'survival', 'autoscaling', 'run', 'timeSeries'],
   saturation: [
     'kind', 'version', 'seed', 'scenario', 'currentRate', 'method', 'calibration', 'intervalNote', 'saturationRate', 'sustainedCapacity',
     'saturationReason', 'goodputAtSaturation', 'costAtSaturation', 'pressureOnsetRate', 'pressureOnsetReason', 'pressureLeadPercent',
@@ -266,6 +266,7 @@ const simulation = z.looseObject({
       kvTransferGBPerRequest: num,
     })
     .optional(),
+  prefixCache: z.lazy(() => simulationPrefixCache).optional(),
   fabric: z.lazy(() => fabricSummary).optional(),
   survival: z.lazy(() => simulationSurvival).optional(),
   autoscaling: z.lazy(() => simulationAutoscaling).optional(),
@@ -528,6 +529,18 @@ const simulationSurvival = z.looseObject({
   requests: z.looseObject({ lostInFlight: amount, refused: amount, retried: amount, failedAfterRetries: amount, timedOut: amount }),
   work: z.looseObject({ reprefillTokens: amount }),
   timeline: z.looseObject({ bucketSeconds: num.positive(), goodputPerSecond: buckets, arrivalsPerSecond: buckets }),
+});
+/** A simulation's `prefixCache` (engine/metrics/prefix-cache-summary.ts PrefixCacheSummary): hit rates, per replica and over time. */
+const simulationPrefixCache = z.looseObject({
+  blockSize: num.int().positive(),
+  hitRate: z.looseObject({ tokens: share, blocks: share }),
+  queriedTokens: amount,
+  prefillTokensSaved: amount,
+  requests: amount,
+  cachedTokensPerRequest: amount,
+  evictedBlocks: amount,
+  perReplica: z.array(z.looseObject({ replica: index, requests: amount, queriedTokens: amount, hitTokens: amount, hitRate: share, evictedBlocks: amount })).max(REPORT_LIMITS.replicas),
+  series: z.looseObject({ bucketSeconds: num.positive(), hitRate: z.array(share.nullable()).max(REPORT_LIMITS.timelineBuckets), queriedTokensPerSecond: buckets }),
 });
 /** A simulation's `autoscaling` (ScalingSummary): the scaling decisions and replicas in service over time. */
 const simulationAutoscaling = z.looseObject({

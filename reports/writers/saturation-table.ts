@@ -107,15 +107,17 @@ export function formatComparison(c: SaturationComparison): string {
   const costs = c.configurations.map((k) => k.costAtSaturation?.usdPerMillionOutputTokens ?? null);
   const priced = costs.some((v) => v !== null);
   const cheapest = Math.min(...costs.filter((v): v is number => v !== null));
+  // With prefix caching on prompts that share prefixes: how much of the prompts each served from cache.
+  const cached = c.configurations.some((k) => k.prefixHitRate !== null && k.prefixHitRate !== undefined);
   const table = new Table({
-    head: ['configuration', 'replicas x GPUs', 'saturation req/s', 'goodput req/s', 'tok/s per GPU', 'tok/s per user', ...(priced ? ['$/1M out'] : []), 'bottleneck', 'Pareto'],
+    head: ['configuration', 'replicas x GPUs', 'saturation req/s', 'goodput req/s', 'tok/s per GPU', 'tok/s per user', ...(priced ? ['$/1M out'] : []), ...(cached ? ['prefix hit'] : []), 'bottleneck', 'Pareto'],
     style: { head: [], border: [] },
   });
   c.configurations.forEach((k, i) => {
     const f = (v: number | null) => (v === null ? '-' : v.toPrecision(3));
     const cost = costs[i] ?? null;
     const costCell = cost === null ? '-' : `$${cost.toFixed(3)}${cost === cheapest ? ' (cheapest)' : ''}`;
-    table.push([k.label, `${k.replicas ?? '-'} (${k.gpus} GPUs)`, f(k.saturationRate), f(k.goodputAtSaturation), f(k.tokensPerSecondPerGpu), f(k.tokensPerSecondPerUser), ...(priced ? [costCell] : []), k.result.bottleneck?.name ?? '-', k.paretoOptimal ? '*' : '']);
+    table.push([k.label, `${k.replicas ?? '-'} (${k.gpus} GPUs)`, f(k.saturationRate), f(k.goodputAtSaturation), f(k.tokensPerSecondPerGpu), f(k.tokensPerSecondPerUser), ...(priced ? [costCell] : []), ...(cached ? [k.prefixHitRate === null || k.prefixHitRate === undefined ? '-' : `${(100 * k.prefixHitRate).toFixed(1)}%`] : []), k.result.bottleneck?.name ?? '-', k.paretoOptimal ? '*' : '']);
   });
   const parts = c.configurations.map((k) => `\n== ${k.label}\n${formatSaturation(k.result)}`);
   const refused = (c.infeasible ?? []).map((k) => `  infeasible: ${k.label}: ${k.reason}\n`).join('');

@@ -13,7 +13,8 @@ function threshold(text: string): Threshold {
   return result.threshold;
 }
 
-const withSlo = simulate(tinyScenario({ slo: { ttftP99: '2s' }, cost: { gpuHourUsd: 2.5 } }));
+// Shared system prompts, so the prefix-cache fields have figures to read.
+const withSlo = simulate(tinyScenario({ slo: { ttftP99: '2s' }, cost: { gpuHourUsd: 2.5 }, workload: { prefix: { groups: 2, tokens: 512, share: 1 } } }));
 const withoutSlo = simulate(tinyScenario());
 
 /** A saturation result as the analyzer shapes it, with the figures the check reads. */
@@ -181,6 +182,14 @@ describe('evaluateThresholds: where each field is read', () => {
     expect(outcomeOf('saturation.headroomRate > 6 req/s')).toMatchObject({ measured: 6, passed: false });
     expect(outcomeOf('saturation.pressureOnset >= 7')).toMatchObject({ measured: 7, passed: true });
     expect(outcomeOf('saturation.goodput < 9.5')).toMatchObject({ measured: 9.5, passed: false });
+  });
+
+  it('prefix-cache fields read result.prefixCache, and say why a run without one has none', () => {
+    const hit = withSlo.prefixCache!.hitRate.tokens;
+    expect(hit).toBeGreaterThan(0.5);
+    expect(outcomeOf('prefixCache.hitRate >= 50%')).toMatchObject({ measured: hit, passed: true });
+    expect(outcomeOf('prefixCache.cachedTokensPerRequest > 100')).toMatchObject({ measured: withSlo.prefixCache!.cachedTokensPerRequest, passed: true });
+    expect(outcomeOf('prefixCache.hitRate >= 50%', { simulation: withoutSlo, saturation: null }).reason).toMatch(/no prompt carried a prefix chain/);
   });
 
   it('every field of the grammar is measured on a full subject (no field is left without a reader)', () => {
