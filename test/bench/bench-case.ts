@@ -88,6 +88,35 @@ const CASES: Record<string, { file: string; sets: string[]; needsShared: boolean
     ],
     needsShared: false,
   },
+  // Issue 13's benches: the Mooncake FAST'25 conversation trace replayed whole (12,031 requests,
+  // its hash_ids as prefix blocks) on four H100 replicas routed kv-aware; and the million-request
+  // chat bench with prefix caching at work (32 shared 1,000-token system prompts, 3-turn
+  // conversations, kv-aware routing; the rate is of new conversations, 3 turns each: 60 req/s).
+  'mooncake-prefix': {
+    file: 'scenarios/llama-3.1-8b-h100-chat.yaml',
+    sets: [
+      'cluster.gpusPerNode=4',
+      'serving.replicas=4',
+      'serving.router=kv-aware',
+      'workload.arrival={process: trace, file: ../../shared/data/traces/mooncake_fast25_conversation_trace.jsonl}',
+      `stop.requests=${process.env.BENCH_REQUESTS ?? 12031}`,
+    ],
+    needsShared: true,
+  },
+  'million-chat-prefix': {
+    file: 'scenarios/llama-3.1-8b-h100-chat.yaml',
+    sets: [
+      'cluster.gpusPerNode=8',
+      'serving.replicas=8',
+      'serving.router=kv-aware',
+      'workload.prefix={groups: 32, tokens: 1000, share: 1}',
+      'workload.sessions={turns: 3, thinkTime: 5s}',
+      `stop.requests=${process.env.BENCH_REQUESTS ?? 1000000}`,
+      'workload.arrival.rate=20',
+      'limits.eventBudget=1000000000',
+    ],
+    needsShared: false,
+  },
   // Issue 11's fabric bench: 64 nodes x 8 H100 in 8 racks (2:1 spine), P/D disaggregated (256
   // prefill engines TP1, 64 decode engines TP4), 100,000 long-prompt requests: every KV hand-off
   // is a set of flows on the shared fabric.
@@ -137,6 +166,7 @@ console.log(
     tpot: { p50: l.tpot.p50, p99: l.tpot.p99 },
     e2e: { p50: l.e2e.p50, p99: l.e2e.p99 },
     preempted: result.requests.preempted,
+    ...(result.prefixCache === undefined ? {} : { prefixHitRate: result.prefixCache.hitRate.tokens, evictedBlocks: result.prefixCache.evictedBlocks }),
     ...(result.fabric === undefined
       ? {}
       : { flowEvents: result.fabric.flows.events, flowEventsPerSecond: result.fabric.flows.events / ((t2 - t1) / 1000), linkUtilizationP99: result.fabric.linkUtilizationP99, hottestLink: result.fabric.hottest[0]?.id ?? null }),

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { calibrationReport } from './calibration-report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cases = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['calibration', 'vidur-trace', 'million-chat', 'fabric-64-nodes', 'saturation-70b-w1', 'saturation-70b-w2'];
+const cases = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['calibration', 'vidur-trace', 'million-chat', 'mooncake-prefix', 'million-chat-prefix', 'fabric-64-nodes', 'saturation-70b-w1', 'saturation-70b-w2'];
 const saturationWall: Record<number, number> = {};
 const ms = (s: number | null) => (s === null ? '-' : `${(s * 1000).toFixed(1)} ms`);
 
@@ -43,6 +43,7 @@ for (const name of cases) {
       `${Math.round(f.eventsPerSecond).toLocaleString('en-US')} events/s, ${Math.round(f.requestsPerSecond).toLocaleString('en-US')} requests/s simulated`,
   );
   console.log(`  predicted TTFT p50 ${ms(f.ttft.p50)} p99 ${ms(f.ttft.p99)}; TPOT p50 ${ms(f.tpot.p50)} p99 ${ms(f.tpot.p99)}; e2e p50 ${ms(f.e2e.p50)} p99 ${ms(f.e2e.p99)}; ${f.preempted} preemptions`);
+  if (f.prefixHitRate !== undefined) console.log(`  prefix cache: ${(100 * f.prefixHitRate).toFixed(1)}% of prompt tokens hit, ${f.evictedBlocks.toLocaleString('en-US')} blocks evicted`);
   if (f.flowEvents !== undefined) {
     console.log(`  fabric: ${f.flowEvents.toLocaleString('en-US')} flow events, ${Math.round(f.flowEventsPerSecond).toLocaleString('en-US')} flow events/s; hottest link ${f.hottestLink} at p99 ${(100 * f.linkUtilizationP99).toFixed(0)}%`);
   }

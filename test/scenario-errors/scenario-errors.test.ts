@@ -339,3 +339,33 @@ describe('catalog id typos', () => {
     if (!r.ok) expect(r.issues[0]!.message).toContain(`(did you mean ${suggestion}?)`);
   });
 });
+
+describe('scenario errors: prefix caching, conversations and routers', () => {
+  const OUT = '  outputTokens: { dist: fixed, value: 128 }\n';
+  it('a conversation without a think time names the key and the duration it expects', () => {
+    expect(linesOf('sessions.yaml', edit(OUT, `${OUT}  sessions: { turns: 3 }\n`))).toEqual([
+      'sessions.yaml: workload.sessions.thinkTime: expected a duration like "250ms", "2s", "10m", "1h" or a number of seconds, got nothing',
+    ]);
+  });
+
+  it('a prefix share above 1 and zero prefix groups are refused with their bounds', () => {
+    expect(linesOf('share.yaml', edit(OUT, `${OUT}  prefix: { groups: 0, tokens: 10, share: 2 }\n`))).toEqual([
+      'share.yaml: workload.prefix.groups: expected at least 1, got 0',
+      'share.yaml: workload.prefix.share: expected at most 1, got 2',
+    ]);
+  });
+
+  it('a misspelt router lists the routers there are', () => {
+    expect(linesOf('router.yaml', edit('tensorParallelSize: 1', 'tensorParallelSize: 1\n  router: kv-awar'))).toEqual([
+      'router.yaml: serving.router: expected one of round-robin, least-outstanding, kv-aware, prefix-hash, session-affinity, got "kv-awar"',
+    ]);
+  });
+
+  it('a trace with a synthetic prefix is refused: a trace carries its own prompts', () => {
+    writeFileSync(join(dir, 'mini.jsonl'), '{"timestamp": 0, "input_length": 600, "output_length": 5, "hash_ids": [1, 2]}\n');
+    const text = edit('  arrival: { process: poisson, rate: 5 }\n  inputTokens: { dist: fixed, value: 512 }\n  outputTokens: { dist: fixed, value: 128 }\n', '  arrival: { process: trace, file: mini.jsonl }\n  prefix: { groups: 2, tokens: 100 }\n');
+    expect(linesOf('trace-prefix.yaml', text)).toEqual([
+      'trace-prefix.yaml: workload.prefix: expected no prefix with a trace (a trace\'s prompts are what it recorded; Mooncake traces carry their prefix blocks as hash_ids), got one',
+    ]);
+  });
+});

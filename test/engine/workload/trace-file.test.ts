@@ -380,5 +380,26 @@ describe.runIf(hasSharedData('traces') && hasSharedData('workloads'))('readTrace
     expect(trace.arrivals.every((t, i, all) => i === 0 || t >= all[i - 1]!)).toBe(true);
     expect(trace.inputTokens[0]).toBe(6758);
     expect(trace.outputTokens[0]).toBe(500);
+    // Its hash_ids, one per 512-token block: the first row's are 0..13 (6,758 tokens = 14 blocks).
+    const blocks = trace.prefixBlocks!;
+    expect(blocks.blockTokens).toBe(512);
+    expect(Array.from(blocks.ids.subarray(blocks.offsets[0]!, blocks.offsets[1]!))).toEqual(Array.from({ length: 14 }, (_, i) => i));
+    expect(blocks.offsets.length).toBe(12_032);
+  });
+
+  it('readTraceFile keeps Mooncake hash_ids in row order (rows sorted by time take theirs along) and refuses bad ones by line', () => {
+    const sorted = readTraceFile(
+      fixture('mooncake-ids.jsonl', ['{"timestamp": 5, "input_length": 600, "output_length": 1, "hash_ids": [7, 8]}', '{"timestamp": 1, "input_length": 10, "output_length": 1}', '{"timestamp": 2, "input_length": 10, "output_length": 1, "hash_ids": [9]}'].join('\n')),
+    );
+    const b = sorted.prefixBlocks!;
+    const row = (i: number) => Array.from(b.ids.subarray(b.offsets[i]!, b.offsets[i + 1]!));
+    expect([row(0), row(1), row(2)]).toEqual([[], [9], [7, 8]]);
+    const file = fixture('mooncake-bad-ids.jsonl', ['{"timestamp": 0, "input_length": 100, "output_length": 1, "hash_ids": [1, 2]}', '{"timestamp": 1, "input_length": 100, "output_length": 1, "hash_ids": [-1]}', '{"timestamp": 2, "input_length": 100, "output_length": 1, "hash_ids": "x"}'].join('\n'));
+    const issues = issuesOf(() => readTraceFile(file));
+    expect(issues.map((i) => [i.line, i.message])).toEqual([
+      [1, 'hash_ids: expected at most 1 ids (one per 512-token block of input_length 100), got 2'],
+      [2, 'hash_ids: expected an array of integers from 0 to 2147483647, got [-1]'],
+      [3, 'hash_ids: expected an array of integers from 0 to 2147483647, got "x"'],
+    ]);
   });
 });
