@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { prefixBase, withPrefixCache } from '../web/fixtures/prefix-cache.js';
 import { buildHtmlReport, defaultMadeBy, embedJson, htmlReport, REPORT_LIMITS, validateReportInput } from '../../reports/writers/html.js';
 import type { ReportPayload } from '../../web/src/payload.js';
 import { calibratedFixture, calibrationFixture, withoutOptionalFields } from '../web/fixtures/calibration.js';
@@ -100,6 +101,16 @@ describe('reports/writers/html', () => {
     const sweep = concurrencyFixture(chatScenario());
     expect(issues({ ...sweep, levels: sweep.levels.map((l, i) => (i === 2 ? { ...l, concurrency: 'four' } : l)) })).toEqual(['x.json: levels[2].concurrency: expected number, got "four"']);
     expect(issues({ ...sweep, levels: [] })).toEqual(['x.json: levels: expected at least 1 entry, got an empty list']);
+  });
+
+  it('validateReportInput accepts a simulation with prefixCache and rejects a hit rate out of range or a missing figure, by key path', () => {
+    const cached = withPrefixCache(prefixBase());
+    expect(validateReportInput(JSON.parse(JSON.stringify(cached)), 'r.json')).toHaveProperty('entry');
+    const issues = (value: unknown) => (validateReportInput(JSON.parse(JSON.stringify(value)), 'x.json') as { issues?: string[] }).issues ?? [];
+    const pc = cached.prefixCache!;
+    expect(issues({ ...cached, prefixCache: { ...pc, hitRate: { ...pc.hitRate, tokens: 1.5 } } })).toEqual(['x.json: prefixCache.hitRate.tokens: expected at most 1, got 1.5']);
+    const { evictedBlocks: _dropped, ...rest } = pc;
+    expect(issues({ ...cached, prefixCache: rest })).toEqual(['x.json: prefixCache.evictedBlocks: expected number, got nothing']);
   });
 
   it('validateReportInput accepts a calibration fitted, borrowed or absent (older files), and rejects a mistyped one', () => {

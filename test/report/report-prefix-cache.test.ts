@@ -16,8 +16,8 @@ import { OUT_DIR, reportBrowserSession, writeReport } from './report-files.js';
  * comparison, a panel per result that has one and the hit rate in the delta table. No page error,
  * no request but the page's own; screenshots under reports/out/.
  *
- * The pages are written from the entries directly (as report-browser.test.ts does), not through
- * validateReportInput: that check does not list `prefixCache` among a simulation's keys yet.
+ * The pages are written from the entries directly (as report-browser.test.ts does); that the
+ * report's input check accepts such a result is html-writer.test.ts's.
  */
 
 const { available, dir, context } = reportBrowserSession('headroom-prefix-cache-report-');
