@@ -10,6 +10,7 @@ import {
 import { simulate } from '../../engine/simulate.js';
 import type { SimulationResult } from '../../engine/simulation-result.js';
 import type { SaturationResult } from '../saturation/saturation-result.js';
+import type { JobRunner } from '../run-points.js';
 import type { FabricResult } from '../fabric/fabric-result.js';
 import type { SurvivabilityResult } from '../survivability/survival-result.js';
 import { evaluateThresholds, type ThresholdOutcome } from './check-thresholds.js';
@@ -60,6 +61,8 @@ export interface RunChecksOptions {
   workers?: number;
   /** Replications per rate for a saturation analysis. */
   replications?: number;
+  /** A runner every analysis shares (its owner closes it); default: each its own pool. */
+  runner?: JobRunner;
   /** Called as each scenario starts (index into `files`) and as its saturation simulations finish. */
   onProgress?: (event: { file: string; index: number; stage: 'simulate' | 'saturation'; simulations?: number }) => void;
 }
@@ -162,13 +165,13 @@ export async function runChecks(files: readonly string[], options: RunChecksOpti
 /** The survivability analysis of one scenario. */
 async function runSurvival(file: string, loaded: LoadedScenario, options: RunChecksOptions): Promise<SurvivabilityResult> {
   const { analyzeSurvival } = await import('../survivability/analyze-survival.js');
-  return analyzeSurvival(loaded, { file, ...(options.workers !== undefined ? { workers: options.workers } : {}) });
+  return analyzeSurvival(loaded, { file, ...(options.workers !== undefined ? { workers: options.workers } : {}), ...(options.runner !== undefined ? { runner: options.runner } : {}) });
 }
 
 /** The fabric analysis of one scenario (its own load and the onset sweep). */
 async function runFabric(file: string, loaded: LoadedScenario, options: RunChecksOptions): Promise<FabricResult> {
   const { analyzeFabric } = await import('../fabric/analyze-fabric.js');
-  return analyzeFabric(loaded, { file, ...(options.workers !== undefined ? { workers: options.workers } : {}) });
+  return analyzeFabric(loaded, { file, ...(options.workers !== undefined ? { workers: options.workers } : {}), ...(options.runner !== undefined ? { runner: options.runner } : {}) });
 }
 
 /**
@@ -195,6 +198,7 @@ async function runSaturation(
     file,
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     ...(options.replications !== undefined ? { replications: options.replications } : {}),
+    ...(options.runner !== undefined ? { runner: options.runner } : {}),
     ...(options.onProgress ? { onProgress: (simulations: number) => options.onProgress?.({ file, index, stage: 'saturation', simulations }) } : {}),
   });
   return { result };

@@ -170,12 +170,18 @@ export async function analyzeFabric(loaded: LoadedScenario, options: FabricOptio
 }
 
 /** `headroom fabric --vary`: every combination analysed on one worker pool; refused ones listed with why. */
-export async function compareFabric(file: string, axes: readonly VaryAxis[], options: FabricOptions & { sets?: string[]; seed?: number }): Promise<FabricComparison> {
-  const runner = createJobRunner({ workers: options.workers, onProgress: options.onProgress });
+export async function compareFabric(
+  file: string,
+  axes: readonly VaryAxis[],
+  options: FabricOptions & { sets?: string[]; seed?: number; onlyConfiguration?: (k: number) => boolean },
+): Promise<FabricComparison> {
+  const own = options.runner === undefined;
+  const runner = options.runner ?? createJobRunner({ workers: options.workers, onProgress: options.onProgress });
   try {
     const configurations: FabricComparison['configurations'] = [];
     const infeasible: FabricComparison['infeasible'] = [];
     let firstRefusal: ScenarioError | null = null;
+    let feasible = 0;
     for (const overrides of combinations(axes)) {
       const label = Object.entries(overrides).map(([k, v]) => `${k.split('.').at(-1)}=${v}`).join(' ');
       let loaded: LoadedScenario;
@@ -187,11 +193,13 @@ export async function compareFabric(file: string, axes: readonly VaryAxis[], opt
         infeasible.push({ label, overrides, reason: error.issues.map((i) => i.message).join('; ') });
         continue;
       }
+      // A shard analyses its own configurations only (numbered among the feasible ones).
+      if (options.onlyConfiguration !== undefined && !options.onlyConfiguration(feasible++)) continue;
       configurations.push({ ...(await analyzeFabric(loaded, { ...options, runner, file })), label, overrides });
     }
-    if (configurations.length === 0) throw firstRefusal!;
+    if (configurations.length === 0 && options.onlyConfiguration === undefined) throw firstRefusal!;
     return { kind: 'fabric', version: FABRIC_RESULT_VERSION, configurations, infeasible };
   } finally {
-    await runner.close();
+    if (own) await runner.close();
   }
 }

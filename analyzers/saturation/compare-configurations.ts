@@ -44,9 +44,10 @@ function kneePoint(result: SaturationResult) {
 export async function compareConfigurations(
   file: string,
   axes: readonly VaryAxis[],
-  options: SaturationOptions & { sets?: string[]; seed?: number },
+  options: SaturationOptions & { sets?: string[]; seed?: number; onlyConfiguration?: (k: number) => boolean },
 ): Promise<SaturationComparison> {
-  const runner = createJobRunner({ workers: options.workers, onProgress: options.onProgress });
+  const own = options.runner === undefined;
+  const runner = options.runner ?? createJobRunner({ workers: options.workers, onProgress: options.onProgress });
   try {
     const configs = combinations(axes);
     const labelOf = (overrides: Record<string, string>) =>
@@ -73,7 +74,9 @@ export async function compareConfigurations(
     }
     if (feasible.length === 0) throw refusals[0]!;
     const configurations: SaturationComparison['configurations'] = [];
-    for (const { overrides, loaded: l } of feasible) {
+    for (const [k, { overrides, loaded: l }] of feasible.entries()) {
+      // A shard analyses its own configurations only (the comparison it would build is not kept).
+      if (options.onlyConfiguration !== undefined && !options.onlyConfiguration(k)) continue;
       const result = await analyzeSaturation(l, { ...options, runner, file });
       const sv = l.scenario.serving;
       const gpus = gpusInUse(l.scenario);
@@ -107,6 +110,6 @@ export async function compareConfigurations(
     }
     return { kind: 'saturation-comparison', version: 1, seed: feasible[0]!.loaded.scenario.seed, configurations, infeasible };
   } finally {
-    await runner.close();
+    if (own) await runner.close();
   }
 }

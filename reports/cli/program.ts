@@ -3,7 +3,7 @@ import { safeLine } from '../../engine/input/terminal-text.js';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 
 /** The package version, read from package.json beside the built dist/ or the sources. */
-function packageVersion(): string {
+export function packageVersion(): string {
   const url = new URL(import.meta.url.includes('/dist/') ? '../../../package.json' : '../../package.json', import.meta.url);
   return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
 }
@@ -145,6 +145,7 @@ Examples:
     .option('--seed <n>', 'replace the scenario seed', integer('--seed', 0, 2 ** 32 - 1))
     .option('--json', 'print the result JSON on stdout and nothing else')
     .option('-o, --output <file>', 'write the result JSON to a file (atomically)')
+    .option('--shard <i/N>', 'run shard i of N (1-based) and write a partial result to -o; `headroom merge` makes the result (see `headroom shard-plan`)')
     .addHelpText(
       'after',
       `
@@ -174,6 +175,7 @@ Examples:
     .option('--seed <n>', 'replace the scenario seed', integer('--seed', 0, 2 ** 32 - 1))
     .option('--json', 'print the result JSON on stdout and nothing else')
     .option('-o, --output <file>', 'write the result JSON to a file (atomically)')
+    .option('--shard <i/N>', 'run shard i of N (1-based) and write a partial result to -o; `headroom merge` makes the result (see `headroom shard-plan`)')
     .addHelpText(
       'after',
       `
@@ -203,6 +205,7 @@ Examples:
     .option('--seed <n>', 'replace the scenario seed', integer('--seed', 0, 2 ** 32 - 1))
     .option('--json', 'print the result JSON on stdout and nothing else')
     .option('-o, --output <file>', 'write the result JSON to a file (atomically)')
+    .option('--shard <i/N>', 'run shard i of N (1-based) and write a partial result to -o; `headroom merge` makes the result (see `headroom shard-plan`)')
     .addHelpText(
       'after',
       `
@@ -226,6 +229,7 @@ Examples:
     .option('--summary <file>', 'write a Markdown summary, e.g. to append to $GITHUB_STEP_SUMMARY (atomically)')
     .option('--json', 'print the check report JSON (every scenario\'s results inside) on stdout and nothing else')
     .option('-o, --output <file>', 'write the check report JSON to a file (atomically); `headroom report` draws it')
+    .option('--shard <i/N>', 'run shard i of N (1-based) and write a partial result to -o; `headroom merge` makes the result (see `headroom shard-plan`)')
     .option('--set <key.path=value>', 'override any scenario key in every scenario (repeatable)', collect, [])
     .option('--seed <n>', 'replace the scenarios\' seed', integer('--seed', 0, 2 ** 32 - 1))
     .option('--replications <n>', 'seeded simulations per rate for saturation.* thresholds', integer('--replications', 1, 100))
@@ -249,6 +253,50 @@ Examples:
     .action(async (files: string[], options) => {
       const { checkCommand } = await import('./commands/check.js');
       await checkCommand(files, options);
+    });
+
+  program
+    .command('merge')
+    .description('Merge the partial results of a sharded run (--shard i/N) into the result the unsharded run writes, byte for byte.')
+    .argument('<partials...>', 'partial result files, one per shard (a rerun shard may appear twice if its files agree)')
+    .option('--workers <n>', 'worker threads for what the analysis asks for beyond the shards (a search refined around their results)', integer('--workers', 1, 256))
+    .option('--json', 'print the result JSON on stdout and nothing else')
+    .option('-o, --output <file>', 'write the result JSON to a file (atomically)')
+    .addHelpText(
+      'after',
+      `
+It refuses (exit 2) partials of different scenarios, commands, options, Headroom versions or shard
+counts, and sets with a shard missing; it replays the command from the scenario files, which must be
+where (and as) they were when the shards ran. A merged check exits 1 when a threshold fails.
+
+Example:
+  for i in 1 2 3; do headroom saturation s.yaml --rates 4:40:4 --shard $i/3 -o part-$i.json; done
+  headroom merge part-*.json -o result.json`,
+    )
+    .action(async (partials: string[], options) => {
+      const { mergeCommand } = await import('./commands/shard-run.js');
+      await mergeCommand(partials, options);
+    });
+
+  program
+    .command('shard-plan')
+    .description('Print a Kubernetes Indexed Job or a GitHub Actions matrix workflow that runs a command as N shards and merges them.')
+    .argument('<command...>', 'the headroom command to shard, after -- (e.g. -- saturation s.yaml --rates 2:40:2)')
+    .requiredOption('--shards <n>', 'how many shards (pods, matrix jobs)', integer('--shards', 1, 10000))
+    .option('--kubernetes', 'print an Indexed Job (completions N), its volume claim and the merge Job')
+    .option('--github-actions', 'print a workflow: a matrix job per shard, then a merge job')
+    .option('--image <image>', 'container image with headroom installed (Kubernetes)', 'ghcr.io/your-org/headroom:0.1.0')
+    .option('--name <name>', 'name of the Job / workflow (default from the command)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  headroom shard-plan --shards 8 --kubernetes -- saturation scenarios/llama-3.1-8b-h100-chat.yaml --rates 2:40:2
+  headroom shard-plan --shards 4 --github-actions -- survive scenarios/llama-3.1-8b-h100-chat.yaml --trials 1000`,
+    )
+    .action(async (command: string[], options) => {
+      const { shardPlanCommand } = await import('./commands/shard-plan.js');
+      shardPlanCommand(command, options);
     });
 
   program

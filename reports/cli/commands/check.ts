@@ -6,6 +6,8 @@ import { writeMarkdownSummary } from '../../writers/markdown.js';
 import { safeLine } from '../../../engine/input/terminal-text.js';
 import { EXIT, ExitError } from '../exit-codes.js';
 import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
+import { loadScenario } from '../../../engine/scenario/load-scenario.js';
+import type { RunContext, ShardableCommand } from './sharding.js';
 
 export interface CheckCommandOptions {
   failOn: string[];
@@ -17,6 +19,8 @@ export interface CheckCommandOptions {
   replications?: number;
   json?: boolean;
   output?: string;
+  /** Run as shard i/N of the checks' analyses (writes a partial result to -o). */
+  shard?: string;
 }
 
 /** A malformed expression's message, with the expression and a caret under the column it failed at. */
@@ -79,25 +83,15 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
     ],
     files,
   );
-  let report: CheckReport;
-  try {
-    parseFailOn(options.failOn);
-    report = await runChecks(files, {
-      failOn: options.failOn,
-      sets: options.set,
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      ...(options.workers !== undefined ? { workers: options.workers } : {}),
-      ...(options.replications !== undefined ? { replications: options.replications } : {}),
-      // One line per stage, on a terminal and in a CI log alike: a long check shows it is alive.
-      onProgress: (event) => {
-        if (event.stage === 'simulate') process.stderr.write(`checking ${safeLine(event.file)}\n`);
-        else if (event.simulations === 0) process.stderr.write(`  saturation analysis for ${safeLine(event.file)}\n`);
-      },
-    });
-  } catch (error) {
-    if (error instanceof CheckInputError) throw new ExitError(EXIT.INVALID_INPUT, pointAt(error));
-    throw error;
+  if (options.shard !== undefined) {
+    if (options.junit !== undefined || options.summary !== undefined) {
+      throw new ExitError(EXIT.INVALID_INPUT, '--shard with --junit or --summary: a shard has no verdict yet; the merge has (headroom merge ... -o report.json)');
+    }
+    const { runAsShard } = await import('./shard-run.js');
+    await runAsShard('check', files, { ...options, shard: options.shard });
+    return;
   }
+  const report = await computeCheckReport(files, options);
   for (const [flag, path, write] of [
     ['--junit', options.junit, writeJunit],
     ['--summary', options.summary, writeMarkdownSummary],
@@ -116,3 +110,39 @@ export async function checkCommand(files: string[], options: CheckCommandOptions
   }, { ...(options.json ? { json: true } : {}), ...(options.output !== undefined ? { output: options.output } : {}) });
   if (!report.passed) process.exitCode = EXIT.CHECK_FAILED;
 }
+
+/** Every scenario checked, its analyses on the context's runner when one is given. */
+async function computeCheckReport(files: string[], options: CheckCommandOptions, context: RunContext = {}): Promise<CheckReport> {
+  try {
+    parseFailOn(options.failOn);
+    return await runChecks(files, {
+      failOn: options.failOn,
+      sets: options.set,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      ...(options.replications !== undefined ? { replications: options.replications } : {}),
+      ...(context.runner !== undefined ? { runner: context.runner } : {}),
+      // One line per stage, on a terminal and in a CI log alike: a long check shows it is alive.
+      onProgress: (event) => {
+        if (event.stage === 'simulate') process.stderr.write(`checking ${safeLine(event.file)}\n`);
+        else if (event.simulations === 0) process.stderr.write(`  saturation analysis for ${safeLine(event.file)}\n`);
+      },
+    });
+  } catch (error) {
+    if (error instanceof CheckInputError) throw new ExitError(EXIT.INVALID_INPUT, pointAt(error));
+    throw error;
+  }
+}
+
+/** How `check --shard` and `merge` drive it: the analyses' first batch of simulations is split. */
+export const CHECK_SHARDING: ShardableCommand = {
+  scenarios: (files, options) => {
+    const o = options as unknown as CheckCommandOptions;
+    return files.map((file) => loadScenario(file, { sets: o.set, ...(o.seed !== undefined ? { seed: o.seed } : {}) }).scenario);
+  },
+  mode: () => 'split',
+  compute: async (files, options, context) => {
+    const report = await computeCheckReport(files, options as unknown as CheckCommandOptions, context);
+    return { result: report, human: () => formatCheckReport(report), ...(report.passed ? {} : { exitCode: EXIT.CHECK_FAILED }) };
+  },
+};

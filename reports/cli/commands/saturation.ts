@@ -7,6 +7,7 @@ import { safeLine } from '../../../engine/input/terminal-text.js';
 import { EXIT, ExitError } from '../exit-codes.js';
 import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
 import { createProgress, exitOnInterrupt } from '../progress.js';
+import type { Computed, RunContext, ShardableCommand } from './sharding.js';
 
 export interface SaturationCommandOptions {
   rates?: string;
@@ -20,6 +21,8 @@ export interface SaturationCommandOptions {
   seed?: number;
   json?: boolean;
   output?: string;
+  /** Run as shard i/N of the analysis (writes a partial result to -o). */
+  shard?: string;
 }
 
 /** Parses `from:to:step` (inclusive) or a comma list `2,4,8` into ascending rates. */
@@ -72,10 +75,13 @@ export function parseVaryAxes(vary: readonly string[]): VaryAxis[] {
   return axes;
 }
 
-/** `headroom saturation <scenario>`: the Inference Saturation analysis, or a --vary comparison. */
-export async function saturationCommand(file: string, options: SaturationCommandOptions): Promise<void> {
-  checkOutputPath(options.output);
-  checkDistinctPaths([{ flag: '-o', path: options.output }], [file]);
+/** The scenario `headroom saturation` runs (the base of a --vary comparison), loaded as it loads it. */
+function loadSaturationScenario(file: string, options: SaturationCommandOptions) {
+  return loadScenario(file, { sets: options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+}
+
+/** The analysis (or comparison, or concurrency sweep) and its text, on the context's runner. */
+export async function computeSaturation(file: string, options: SaturationCommandOptions, context: RunContext = {}): Promise<Computed> {
   const rates = options.rates === undefined ? undefined : parseRates(options.rates);
   const axes = parseVaryAxes(options.vary);
   const seedOption = options.seed !== undefined ? { seed: options.seed } : {};
@@ -89,28 +95,49 @@ export async function saturationCommand(file: string, options: SaturationCommand
     ...(options.precision !== undefined ? { precision: options.precision } : {}),
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
     ...(options.targetRate !== undefined ? { targetRate: options.targetRate } : {}),
+    ...(context.runner !== undefined ? { runner: context.runner } : {}),
     onProgress: (done: number) => progress.update(done),
     file,
   };
   try {
     if (axes.length > 0) {
-      const comparison = await compareConfigurations(file, axes, { ...common, sets: options.set, ...seedOption });
-      progress.stop();
-      emit(comparison, () => formatComparison(comparison), options);
-      return;
+      const comparison = await compareConfigurations(file, axes, {
+        ...common,
+        sets: options.set,
+        ...seedOption,
+        ...(context.onlyConfiguration !== undefined ? { onlyConfiguration: context.onlyConfiguration } : {}),
+      });
+      return { result: comparison, human: () => formatComparison(comparison) };
     }
-    const loaded = loadScenario(file, { sets: options.set, ...seedOption });
+    const loaded = loadSaturationScenario(file, options);
     if (options.concurrency !== undefined) {
       const levels = parseLevels(options.concurrency);
       const sweep = await sweepConcurrency(loaded, levels, common);
-      progress.stop();
-      emit(sweep, () => formatConcurrencySweep(sweep), options);
-      return;
+      return { result: sweep, human: () => formatConcurrencySweep(sweep) };
     }
     const result = await analyzeSaturation(loaded, common);
-    progress.stop();
-    emit(result, () => formatSaturation(result), options);
+    return { result, human: () => formatSaturation(result) };
   } finally {
     progress.stop();
   }
+}
+
+/** How `saturation --shard` and `merge` drive it: a --vary comparison shards by configuration, an analysis by simulation. */
+export const SATURATION_SHARDING: ShardableCommand = {
+  scenarios: ([file], options) => [loadSaturationScenario(file!, options as unknown as SaturationCommandOptions).scenario],
+  mode: (options) => (((options as unknown as SaturationCommandOptions).vary ?? []).length > 0 ? 'record' : 'split'),
+  compute: ([file], options, context) => computeSaturation(file!, options as unknown as SaturationCommandOptions, context),
+};
+
+/** `headroom saturation <scenario>`: the Inference Saturation analysis, or a --vary comparison. */
+export async function saturationCommand(file: string, options: SaturationCommandOptions): Promise<void> {
+  checkOutputPath(options.output);
+  checkDistinctPaths([{ flag: '-o', path: options.output }], [file]);
+  if (options.shard !== undefined) {
+    const { runAsShard } = await import('./shard-run.js');
+    await runAsShard('saturation', [file], { ...options, shard: options.shard });
+    return;
+  }
+  const computed = await computeSaturation(file, options);
+  emit(computed.result, computed.human, options);
 }
