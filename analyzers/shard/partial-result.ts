@@ -36,9 +36,9 @@ export interface PartialResult {
    * of `total`); `none` when nothing was split (every shard ran the whole analysis).
    */
   covers: { what: 'simulations'; batch: string[] } | { what: 'configurations'; total: number; items: number[] } | { what: 'none' };
-  /** Every simulation this shard ran, in the order run. */
+  /** Every distinct simulation this shard ran (one unit once, whichever analysis asked for it), in the order run. */
   units: { id: string; summary: unknown }[];
-  /** Wall time of the shard and simulations run. */
+  /** Wall time of the shard and the simulations it ran (a unit asked for twice counts twice). */
   run: { wallSeconds: number; simulations: number };
 }
 
@@ -128,6 +128,7 @@ export function buildPartial(
   covers: PartialResult['covers'],
   recorded: ReadonlyMap<string, RunSummary>,
   wallSeconds: number,
+  simulations: number,
 ): PartialResult {
   return {
     kind: 'partial',
@@ -138,7 +139,7 @@ export function buildPartial(
     shard,
     covers,
     units: [...recorded].map(([id, summary]) => ({ id, summary: encodeSummary(summary) })),
-    run: { wallSeconds, simulations: recorded.size },
+    run: { wallSeconds, simulations },
   };
 }
 

@@ -80,7 +80,16 @@ export function kubernetesPlan(words: readonly string[], shards: number, image: 
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: `${name}-merge`, labels: { app: 'headroom' } },
-      spec: { backoffLimit: 1, template: { metadata: { labels: { app: 'headroom' } }, spec: pod(`headroom merge ${RESULTS}/part-*.json -o ${RESULTS}/result.json`) } },
+      // Applied with the shards, it waits until every shard's partial is there (each appears whole:
+      // written atomically), then merges; a day at most.
+      spec: {
+        backoffLimit: 1,
+        activeDeadlineSeconds: 86_400,
+        template: {
+          metadata: { labels: { app: 'headroom' } },
+          spec: pod(`until [ "$(ls ${RESULTS}/part-*.json 2>/dev/null | wc -l)" -ge ${shards} ]; do sleep 10; done; headroom merge ${RESULTS}/part-*.json -o ${RESULTS}/result.json`),
+        },
+      },
     },
   ];
 }
@@ -131,13 +140,13 @@ export function shardPlanCommand(words: string[], options: ShardPlanOptions): vo
     const head = [
       `# ${options.shards} shards of: headroom ${words.map(shellWord).join(' ')}`,
       `# The image needs headroom on its PATH and the scenario files under /work (as in the repository).`,
-      `# kubectl apply -f this file creates the claim and both Jobs; the merge waits for nothing, so apply`,
-      `# the merge Job (the last document) once the shards have completed:`,
-      `#   kubectl wait --for=condition=complete job/${name} --timeout=24h`,
+      `# kubectl apply -f this file: a claim for the partials, the Indexed Job (pod i runs shard i + 1),`,
+      `# and the merge Job, which waits for all ${options.shards} partials. Then:`,
+      `#   kubectl wait --for=condition=complete job/${name}-merge --timeout=24h`,
+      `#   (result.json is on the claim: kubectl cp from a pod that mounts it)`,
     ].join('\n');
-    const [claim, shardsJob, merge] = docs.map((d) => stringify(d, { lineWidth: 0 }));
-    process.stdout.write(`${head}\n---\n${claim}---\n${shardsJob}---\n# Merge: apply after the shards complete.\n${merge}`);
+    process.stdout.write(`${head}\n${docs.map((d) => `---\n${stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })}`).join('')}`);
     return;
   }
-  process.stdout.write(`# ${options.shards} shards of: headroom ${words.map(shellWord).join(' ')}\n${stringify(githubActionsPlan(words, options.shards, name), { lineWidth: 0 })}`);
+  process.stdout.write(`# ${options.shards} shards of: headroom ${words.map(shellWord).join(' ')}\n${stringify(githubActionsPlan(words, options.shards, name), { lineWidth: 0, aliasDuplicateObjects: false })}`);
 }

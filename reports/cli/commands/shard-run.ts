@@ -59,7 +59,7 @@ export async function runAsShard(name: ShardedCommand, files: string[], options:
   const covers: PartialResult['covers'] =
     mode === 'record' ? { what: 'configurations', total, items } : runner.split !== null ? { what: 'simulations', batch: runner.split.ids } : { what: 'none' };
   const wallSeconds = (performance.now() - started) / 1000;
-  const partial = buildPartial({ name, files, options: replayed }, hash, packageVersion(), shard, covers, runner.recorded, wallSeconds);
+  const partial = buildPartial({ name, files, options: replayed }, hash, packageVersion(), shard, covers, runner.recorded, wallSeconds, runner.completed);
   writeFileAtomically(options.output, toJson(partial));
   const what =
     covers.what === 'configurations'
