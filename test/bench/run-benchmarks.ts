@@ -1,17 +1,55 @@
 /**
  * npm run bench: runs each case in a fresh process and prints its figures. Nothing is asserted.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { calibrationReport } from './calibration-report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cases = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['calibration', 'vidur-trace', 'million-chat', 'mooncake-prefix', 'million-chat-prefix', 'fabric-64-nodes', 'saturation-70b-w1', 'saturation-70b-w2'];
+const cases = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['calibration', 'vidur-trace', 'million-chat', 'mooncake-prefix', 'million-chat-prefix', 'fabric-64-nodes', 'saturation-70b-w1', 'saturation-70b-w2', 'shard-vary-60'];
 const saturationWall: Record<number, number> = {};
 const ms = (s: number | null) => (s === null ? '-' : `${(s * 1000).toFixed(1)} ms`);
 
+/**
+ * Issue 14's bench: a 60-configuration --vary saturation sweep (5 memory fractions x 6 batch caps x
+ * 2 block sizes, a 2-rate grid each) in one process, then as 4 local shards, each run alone (a
+ * stand-in for 4 pods with a core each), and their merge: each shard's wall time and the merge's.
+ */
+async function shardBench(): Promise<void> {
+  const cli = join(here, '..', '..', 'reports', 'cli', 'main.js');
+  const args = [
+    'saturation', 'scenarios/llama-3.1-8b-h100-chat.yaml', '--set', 'stop.requests=4000', '--rates', '6,12', '--replications', '1', '--workers', '1',
+    '--vary', 'serving.gpuMemoryUtilization=0.5,0.6,0.7,0.8,0.9', '--vary', 'serving.maxNumSeqs=32,64,128,256,512,1024', '--vary', 'serving.blockSize=16,32',
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-shard-bench-'));
+  const timed = (argv: string[]) =>
+    new Promise<number>((resolve, reject) => {
+      const t0 = performance.now();
+      const child = spawn(process.execPath, [cli, ...argv], { stdio: 'ignore' });
+      child.on('exit', (code) => (code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`${argv.join(' ')}: exit ${code}`))));
+    });
+  try {
+    const one = await timed([...args, '-o', join(dir, 'whole.json')]);
+    // One at a time: each shard on its own core, as 4 pods would run (this machine has 2).
+    const shards: number[] = [];
+    for (const i of [1, 2, 3, 4]) shards.push(await timed([...args, '--shard', `${i}/4`, '-o', join(dir, `part-${i}.json`)]));
+    const merge = await timed(['merge', ...[1, 2, 3, 4].map((i) => join(dir, `part-${i}.json`)), '-o', join(dir, 'merged.json')]);
+    const same = execFileSync('cmp', [join(dir, 'whole.json'), join(dir, 'merged.json')]).length === 0;
+    console.log(`shard-vary-60: a 60-configuration --vary saturation sweep (2 rates each), one worker per process:`);
+    console.log(`  1 process ${one.toFixed(2)} s; 4 shards (each alone, as on 4 pods) ${shards.map((s) => `${s.toFixed(2)} s`).join(', ')} (slowest ${Math.max(...shards).toFixed(2)} s), merge ${merge.toFixed(2)} s; merged result ${same ? 'identical to' : 'DIFFERENT from'} the one-process result`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 for (const name of cases) {
+  if (name === 'shard-vary-60') {
+    await shardBench();
+    continue;
+  }
   if (name === 'calibration') {
     for (const line of calibrationReport()) console.log(line);
     continue;
