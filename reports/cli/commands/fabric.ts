@@ -1,10 +1,8 @@
 import { analyzeFabric, compareFabric, SWEEP_FACTORS } from '../../../analyzers/fabric/analyze-fabric.js';
-import { loadScenario } from '../../../engine/scenario/load-scenario.js';
 import { formatFabric, formatFabricComparison } from '../../writers/fabric-table.js';
-import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
 import { createProgress, exitOnInterrupt } from '../progress.js';
 import { parseRates, parseVaryAxes } from './saturation.js';
-import type { Computed, RunContext, ShardableCommand } from './sharding.js';
+import { loadCommandScenario, oneScenarioSharding, runOneScenarioCommand, type Computed, type RunContext, type ShardableCommand } from './sharding.js';
 
 export interface FabricCommandOptions {
   rates?: string;
@@ -16,10 +14,6 @@ export interface FabricCommandOptions {
   output?: string;
   /** Run as shard i/N (writes a partial result to -o). */
   shard?: string;
-}
-
-function loadFabricScenario(file: string, options: FabricCommandOptions) {
-  return loadScenario(file, { sets: options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
 }
 
 /** The Fabric Pressure analysis (or its --vary comparison) and its text, on the context's runner. */
@@ -42,7 +36,7 @@ export async function computeFabric(file: string, options: FabricCommandOptions,
       const comparison = await compareFabric(file, axes, { ...common, sets: options.set, ...seedOption, ...(context.onlyConfiguration !== undefined ? { onlyConfiguration: context.onlyConfiguration } : {}) });
       return { result: comparison, human: () => formatFabricComparison(comparison) };
     }
-    const result = await analyzeFabric(loadFabricScenario(file, options), common);
+    const result = await analyzeFabric(loadCommandScenario(file, options), common);
     return { result, human: () => formatFabric(result) };
   } finally {
     progress.stop();
@@ -50,21 +44,9 @@ export async function computeFabric(file: string, options: FabricCommandOptions,
 }
 
 /** How `fabric --shard` and `merge` drive it: a --vary comparison shards by configuration, an analysis by simulation. */
-export const FABRIC_SHARDING: ShardableCommand = {
-  scenarios: ([file], options) => [loadFabricScenario(file!, options as unknown as FabricCommandOptions).scenario],
-  mode: (options) => (((options as unknown as FabricCommandOptions).vary ?? []).length > 0 ? 'record' : 'split'),
-  compute: ([file], options, context) => computeFabric(file!, options as unknown as FabricCommandOptions, context),
-};
+export const FABRIC_SHARDING: ShardableCommand = oneScenarioSharding(computeFabric);
 
 /** `headroom fabric <scenario>`: the Fabric Pressure analysis, or a --vary comparison of it. */
 export async function fabricCommand(file: string, options: FabricCommandOptions): Promise<void> {
-  checkOutputPath(options.output);
-  checkDistinctPaths([{ flag: '-o', path: options.output }], [file]);
-  if (options.shard !== undefined) {
-    const { runAsShard } = await import('./shard-run.js');
-    await runAsShard('fabric', [file], { ...options, shard: options.shard });
-    return;
-  }
-  const computed = await computeFabric(file, options);
-  emit(computed.result, computed.human, options);
+  await runOneScenarioCommand('fabric', file, options, computeFabric);
 }

@@ -1,13 +1,11 @@
 import { analyzeSaturation, DEFAULT_REPLICATIONS } from '../../../analyzers/saturation/analyze-saturation.js';
 import { compareConfigurations, parseVary, type VaryAxis } from '../../../analyzers/saturation/compare-configurations.js';
-import { loadScenario } from '../../../engine/scenario/load-scenario.js';
 import { formatComparison, formatConcurrencySweep, formatSaturation } from '../../writers/saturation-table.js';
 import { sweepConcurrency } from '../../../analyzers/saturation/concurrency-sweep.js';
 import { safeLine } from '../../../engine/input/terminal-text.js';
 import { EXIT, ExitError } from '../exit-codes.js';
-import { checkDistinctPaths, checkOutputPath, emit } from '../output.js';
 import { createProgress, exitOnInterrupt } from '../progress.js';
-import type { Computed, RunContext, ShardableCommand } from './sharding.js';
+import { loadCommandScenario, oneScenarioSharding, runOneScenarioCommand, type Computed, type RunContext, type ShardableCommand } from './sharding.js';
 
 export interface SaturationCommandOptions {
   rates?: string;
@@ -75,11 +73,6 @@ export function parseVaryAxes(vary: readonly string[]): VaryAxis[] {
   return axes;
 }
 
-/** The scenario `headroom saturation` runs (the base of a --vary comparison), loaded as it loads it. */
-function loadSaturationScenario(file: string, options: SaturationCommandOptions) {
-  return loadScenario(file, { sets: options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
-}
-
 /** The analysis (or comparison, or concurrency sweep) and its text, on the context's runner. */
 export async function computeSaturation(file: string, options: SaturationCommandOptions, context: RunContext = {}): Promise<Computed> {
   const rates = options.rates === undefined ? undefined : parseRates(options.rates);
@@ -109,7 +102,7 @@ export async function computeSaturation(file: string, options: SaturationCommand
       });
       return { result: comparison, human: () => formatComparison(comparison) };
     }
-    const loaded = loadSaturationScenario(file, options);
+    const loaded = loadCommandScenario(file, options);
     if (options.concurrency !== undefined) {
       const levels = parseLevels(options.concurrency);
       const sweep = await sweepConcurrency(loaded, levels, common);
@@ -123,21 +116,9 @@ export async function computeSaturation(file: string, options: SaturationCommand
 }
 
 /** How `saturation --shard` and `merge` drive it: a --vary comparison shards by configuration, an analysis by simulation. */
-export const SATURATION_SHARDING: ShardableCommand = {
-  scenarios: ([file], options) => [loadSaturationScenario(file!, options as unknown as SaturationCommandOptions).scenario],
-  mode: (options) => (((options as unknown as SaturationCommandOptions).vary ?? []).length > 0 ? 'record' : 'split'),
-  compute: ([file], options, context) => computeSaturation(file!, options as unknown as SaturationCommandOptions, context),
-};
+export const SATURATION_SHARDING: ShardableCommand = oneScenarioSharding(computeSaturation);
 
 /** `headroom saturation <scenario>`: the Inference Saturation analysis, or a --vary comparison. */
 export async function saturationCommand(file: string, options: SaturationCommandOptions): Promise<void> {
-  checkOutputPath(options.output);
-  checkDistinctPaths([{ flag: '-o', path: options.output }], [file]);
-  if (options.shard !== undefined) {
-    const { runAsShard } = await import('./shard-run.js');
-    await runAsShard('saturation', [file], { ...options, shard: options.shard });
-    return;
-  }
-  const computed = await computeSaturation(file, options);
-  emit(computed.result, computed.human, options);
+  await runOneScenarioCommand('saturation', file, options, computeSaturation);
 }

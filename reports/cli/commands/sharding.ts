@@ -1,7 +1,9 @@
 import type { JobRunner } from '../../../analyzers/run-points.js';
 import type { Scenario } from '../../../engine/scenario/scenario-types.js';
 import type { ShardedCommand } from '../../../analyzers/shard/partial-result.js';
+import { loadScenario, type LoadedScenario } from '../../../engine/scenario/load-scenario.js';
 import { EXIT, ExitError } from '../exit-codes.js';
+import { checkDistinctPaths, checkOutputPath, emit, type OutputOptions } from '../output.js';
 
 /**
  * How a many-simulation command runs: on its own runner (a plain run), as one shard of N
@@ -62,4 +64,39 @@ const NOT_REPLAYED = new Set(['shard', 'output', 'json', 'workers', 'junit', 'su
 
 export function replayedOptions(options: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(options).filter(([k, v]) => !NOT_REPLAYED.has(k) && v !== undefined));
+}
+
+/** The scenario a one-file command runs, loaded with its --set and --seed. */
+export function loadCommandScenario(file: string, options: { set?: string[]; seed?: number }): LoadedScenario {
+  return loadScenario(file, { sets: options.set ?? [], ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+}
+
+/**
+ * A one-scenario analysis command as the sharding drives it: its scenario loaded as the command
+ * loads it, 'record' for a --vary comparison (configurations are the units), 'split' otherwise.
+ */
+export function oneScenarioSharding<O extends { set?: string[]; seed?: number; vary?: string[] }>(compute: (file: string, options: O, context: RunContext) => Promise<Computed>): ShardableCommand {
+  return {
+    scenarios: ([file], options) => [loadCommandScenario(file!, options as O).scenario],
+    mode: (options) => (((options as O).vary ?? []).length > 0 ? 'record' : 'split'),
+    compute: ([file], options, context) => compute(file!, options as O, context),
+  };
+}
+
+/** Runs a one-scenario command: as a shard with --shard (a partial to -o), else whole, its result emitted. */
+export async function runOneScenarioCommand<O extends OutputOptions & { shard?: string; workers?: number }>(
+  name: ShardedCommand,
+  file: string,
+  options: O,
+  compute: (file: string, options: O, context: RunContext) => Promise<Computed>,
+): Promise<void> {
+  checkOutputPath(options.output);
+  checkDistinctPaths([{ flag: '-o', path: options.output }], [file]);
+  if (options.shard !== undefined) {
+    const { runAsShard } = await import('./shard-run.js');
+    await runAsShard(name, [file], { ...(options as Record<string, unknown>), shard: options.shard });
+    return;
+  }
+  const computed = await compute(file, options, {});
+  emit(computed.result, computed.human, options);
 }
