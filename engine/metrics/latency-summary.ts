@@ -1,5 +1,3 @@
-import * as hdr from 'hdr-histogram-js';
-
 /** A point of a cumulative distribution: `fraction` of the samples are at most `seconds`. */
 export interface CdfPoint {
   fraction: number;
@@ -29,21 +27,62 @@ export const CDF_FRACTIONS: readonly number[] = [
 ];
 
 const MICROS = 1e6;
+/** Values are microseconds up to 1e12 (about 11.6 simulated days). */
+const HIGHEST_MICROS = 1e12;
+
+/**
+ * HdrHistogram's bucket layout at 3 significant digits and unit resolution (2,048 sub-buckets, the
+ * upper 1,024 of each bucket after the first), as hdr-histogram-js lays it out: the same values land
+ * in the same counts, so every percentile is the library's, bit for bit
+ * (test/engine/metrics/latency-summary.test.ts holds the two side by side). Written out because the
+ * library's recording path (floating log2 and pow per value, a 31k-entry array zeroed per
+ * histogram) was a fifth of a simulation's time: here a value below 2^32 takes a clz32, and the
+ * counts grow only as far as the values recorded reach.
+ */
+const SUB_HALF_MAGNITUDE = 10;
+const SUB_HALF = 1 << SUB_HALF_MAGNITUDE;
+const SUB_COUNT = 2 * SUB_HALF;
+
+/** Counts index of a value (HdrHistogram's countsArrayIndex). */
+function countsIndex(value: number): number {
+  // floor(log2(value)) - 10, at least 0; exact from clz32 below 2^32 (where floating log2 is too).
+  const magnitude = value < 4294967296 ? 31 - Math.clz32(value) : Math.floor(Math.log2(value));
+  const bucket = Math.max(magnitude - SUB_HALF_MAGNITUDE, 0);
+  const sub = bucket === 0 ? value : Math.floor(value / 2 ** bucket);
+  return bucket * SUB_HALF + sub;
+}
+
+/** The highest value equivalent to the values at counts index `index` (HdrHistogram's highestEquivalentValue(valueFromIndex)). */
+function highestValueAt(index: number): number {
+  let bucket = Math.floor(index / SUB_HALF) - 1;
+  let sub = (index % SUB_HALF) + SUB_HALF;
+  if (bucket < 0) {
+    sub -= SUB_HALF;
+    bucket = 0;
+  }
+  const lowest = sub * 2 ** bucket;
+  // Its range: one unit of its bucket (of the next one at the very top of a bucket).
+  const b = Math.max((lowest < 4294967296 ? 31 - Math.clz32(lowest) : Math.floor(Math.log2(lowest))) - SUB_HALF_MAGNITUDE, 0);
+  const s = b === 0 ? lowest : Math.floor(lowest / 2 ** b);
+  return s * 2 ** b + 2 ** (s >= SUB_COUNT ? b + 1 : b) - 1;
+}
+
+/** The count a percentile reaches (HdrHistogram's getValueAtPercentile: rounded up, ulp-safe, at least 1). */
+function countAtPercentile(percentile: number, total: number): number {
+  const fp = (Math.min(percentile, 100) / 100) * total;
+  const ulp = 2 ** (Math.floor(Math.log2(fp)) - 52);
+  return Math.max(Math.ceil(fp - ulp), 1);
+}
 
 /**
  * Streaming latency summary with bounded memory: an HDR histogram (3 significant digits, so
  * percentiles are within 0.1% of the exact value) plus an exact count, sum and max. Memory does
- * not grow with the number of samples, and histograms merge exactly across runs.
+ * not grow with the number of samples.
  */
 export class LatencySummary {
-  private readonly histogram = hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 1e12, // microseconds: about 11.6 simulated days
-    numberOfSignificantValueDigits: 3,
-    bitBucketSize: 64,
-    autoResize: false,
-    useWebAssembly: false,
-  });
+  private counts = new Float64Array(SUB_COUNT);
+  /** Highest counts index holding a sample, + 1. */
+  private used = 0;
   private n = 0;
   private sum = 0;
   private maximum = -Infinity;
@@ -51,11 +90,22 @@ export class LatencySummary {
   /** Records `count` samples of `seconds` each (count lets one step record all its sequences at once). */
   record(seconds: number, count = 1): void {
     if (count <= 0) return;
-    const micros = Math.min(1e12, Math.max(0, Math.round(seconds * MICROS)));
-    this.histogram.recordValueWithCount(micros, count);
+    const micros = Math.min(HIGHEST_MICROS, Math.max(0, Math.round(seconds * MICROS)));
+    const index = countsIndex(micros);
+    if (index >= this.counts.length) this.grow(index);
+    this.counts[index]! += count;
+    if (index >= this.used) this.used = index + 1;
     this.n += count;
     this.sum += seconds * count;
     if (seconds > this.maximum) this.maximum = seconds;
+  }
+
+  private grow(index: number): void {
+    let length = this.counts.length;
+    while (length <= index) length *= 2;
+    const counts = new Float64Array(length);
+    counts.set(this.counts);
+    this.counts = counts;
   }
 
   get count(): number {
@@ -69,7 +119,36 @@ export class LatencySummary {
   /** Value at quantile q in [0, 1], in seconds; null when empty. */
   quantile(q: number): number | null {
     if (this.n === 0) return null;
-    return Math.min(this.histogram.getValueAtPercentile(q * 100) / MICROS, this.maximum);
+    return this.quantiles([q])[0]!;
+  }
+
+  /** Values at ascending quantiles, in seconds, in one pass over the counts (the summary's 59). */
+  private quantiles(qs: readonly number[]): number[] {
+    const out = new Array<number>(qs.length);
+    let k = 0;
+    let target = countAtPercentile(qs[0]! * 100, this.n);
+    let reached = 0;
+    for (let i = 0; i < this.used && k < qs.length; i++) {
+      reached += this.counts[i]!;
+      while (k < qs.length && reached >= target) {
+        // Percentile 0 would read the lowest equivalent value; no summary asks for it below the first count.
+        out[k] = Math.min((qs[k] === 0 ? this.lowestAt(i) : highestValueAt(i)) / MICROS, this.maximum);
+        k++;
+        if (k < qs.length) target = countAtPercentile(qs[k]! * 100, this.n);
+      }
+    }
+    return out;
+  }
+
+  /** The lowest value of counts index `index` (HdrHistogram's lowestEquivalentValue(valueFromIndex)). */
+  private lowestAt(index: number): number {
+    let bucket = Math.floor(index / SUB_HALF) - 1;
+    let sub = (index % SUB_HALF) + SUB_HALF;
+    if (bucket < 0) {
+      sub -= SUB_HALF;
+      bucket = 0;
+    }
+    return sub * 2 ** bucket;
   }
 
   summarize(): LatencyStats {
@@ -81,7 +160,7 @@ export class LatencySummary {
       p95: this.quantile(0.95),
       p99: this.quantile(0.99),
       max: this.n === 0 ? null : this.maximum,
-      cdf: this.n === 0 ? [] : CDF_FRACTIONS.map((fraction) => ({ fraction, seconds: this.quantile(fraction)! })),
+      cdf: this.n === 0 ? [] : ((values) => CDF_FRACTIONS.map((fraction, i) => ({ fraction, seconds: values[i]! })))(this.quantiles(CDF_FRACTIONS)),
     };
   }
 }
