@@ -11,13 +11,32 @@ export function formatSeconds(seconds: number | null): string {
   return `${(seconds / 3600).toPrecision(3)} h`;
 }
 
+/**
+ * `text` (a number written out, e.g. "1234567.89") with thousands separated by commas, as
+ * toLocaleString('en-US') writes it; without ICU, whose locale data costs ~10 ms to load on the
+ * first call of a process.
+ */
+function groupThousands(text: string): string {
+  const negative = text.startsWith('-');
+  const body = negative ? text.slice(1) : text;
+  const dot = body.indexOf('.');
+  const whole = dot < 0 ? body : body.slice(0, dot);
+  if (!/^\d+$/.test(whole)) return text;
+  let grouped = '';
+  for (let i = whole.length; i > 0; i -= 3) grouped = (i > 3 ? ',' : '') + whole.slice(Math.max(0, i - 3), i) + grouped;
+  return `${negative ? '-' : ''}${grouped}${dot < 0 ? '' : body.slice(dot)}`;
+}
+
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  const r = Math.round(n);
+  return Number.isFinite(r) ? groupThousands(String(r === 0 ? 0 : r)) : r.toLocaleString('en-US');
 }
 
 export function formatRate(n: number, unit: string): string {
   const digits = n >= 100 ? 0 : n >= 10 ? 1 : 2;
-  return `${n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
+  // toFixed rounds the exact value half up, as ICU's default does for the non-negative rates shown here.
+  const text = Number.isFinite(n) && Math.abs(n) < 1e21 && n >= 0 ? groupThousands(n.toFixed(digits)) : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  return `${text} ${unit}`;
 }
 
 /**
