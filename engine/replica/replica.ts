@@ -103,6 +103,8 @@ export class Replica {
   private planPending = false;
   /** One handler for every step end (no closure per step on the hot path). */
   private readonly onStepEnd = (): void => this.endStep();
+  /** A sequence whose last token the step just made (decode steps end at the kernel's now). */
+  private readonly onDecodeFinished = (seq: Sequence): void => this.finish(seq, this.kernel.now);
   private readonly onPlan = (): void => {
     this.planPending = false;
     if (this.failed) return;
@@ -558,7 +560,7 @@ export class Replica {
       }
       this.observer.onTokenGaps(now - this.lastDecodeEnd, decodeTokens - individually, now);
       this.lastDecodeEnd = now;
-      decoding.advance((seq) => this.finish(seq, now));
+      decoding.advance(this.onDecodeFinished);
     }
     let outputTokens = decodeTokens;
     for (let i = 0; i < plan.prefillSeqs.length; i++) {
