@@ -73,6 +73,10 @@ export function createJobRunner(options: RunnerOptions = {}): JobRunner {
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,
+    // piscina loads the worker with require() first; where Node can require() an ES module (20.19+,
+    // process.features.require_module) that path crashed a worker now and then on a native assertion
+    // (ModuleWrap::CreateRequiredModuleFacade). Without it, require() refuses and piscina import()s.
+    ...((process.features as { require_module?: boolean }).require_module === true ? { execArgv: [...process.execArgv, '--no-experimental-require-module'] } : {}),
   });
   return {
     async run(jobs) {
