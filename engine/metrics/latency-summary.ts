@@ -45,11 +45,14 @@ const SUB_COUNT = 2 * SUB_HALF;
 
 /** Counts index of a value (HdrHistogram's countsArrayIndex). */
 function countsIndex(value: number): number {
-  // floor(log2(value)) - 10, at least 0; exact from clz32 below 2^32 (where floating log2 is too).
-  const magnitude = value < 4294967296 ? 31 - Math.clz32(value) : Math.floor(Math.log2(value));
-  const bucket = Math.max(magnitude - SUB_HALF_MAGNITUDE, 0);
-  const sub = bucket === 0 ? value : Math.floor(value / 2 ** bucket);
-  return bucket * SUB_HALF + sub;
+  if (value < 4294967296) {
+    // floor(log2(value)) - 10, at least 0, from clz32 (exact, as floating log2 is below 2^32); the
+    // sub-bucket is the value shifted down by the bucket (an unsigned shift: exact below 2^32).
+    const bucket = 21 - Math.clz32(value);
+    return bucket <= 0 ? value : bucket * SUB_HALF + (value >>> bucket);
+  }
+  const bucket = Math.floor(Math.log2(value)) - SUB_HALF_MAGNITUDE;
+  return bucket * SUB_HALF + Math.floor(value / 2 ** bucket);
 }
 
 /** The highest value equivalent to the values at counts index `index` (HdrHistogram's highestEquivalentValue(valueFromIndex)). */
