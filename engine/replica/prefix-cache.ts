@@ -201,7 +201,8 @@ export class PrefixCache {
   /**
    * A request lets go of its entries, last segment first (so its tail is evicted first), after
    * caching `tailBlocks` full blocks of its remainder under `continuation` (-1: a key no prompt
-   * names, kept only as evictable memory, as vLLM keeps every full block hashed). Its other
+   * names, kept only as evictable memory, as vLLM keeps every full block hashed; an ownKey: what
+   * its own recompute will look for). Its other
    * private blocks are the caller's to release.
    */
   release(held: readonly PrefixEntry[], continuation: number, tailBlocks: number): void {
@@ -222,7 +223,7 @@ export class PrefixCache {
 
   /** `blocks` used blocks freed into the cache as evictable under `key`. */
   private cacheFreed(key: number, blocks: number): void {
-    const k = key >= 0 ? key : this.nextAnonymous--;
+    const k = key === -1 ? this.nextAnonymous-- : key;
     const existing = this.entries.get(k);
     this.kv.release(blocks);
     if (existing !== undefined) {
@@ -251,6 +252,11 @@ export class PrefixCache {
       }
     }
     if (left > 0) throw new Error(`prefix cache: asked to evict ${blocks} blocks, ${left} more than are evictable`);
+  }
+
+  /** A key for blocks only their own request will look for again (its recompute after a preemption). */
+  ownKey(): number {
+    return this.nextAnonymous--;
   }
 
   /** Blocks of held and of evictable entries, and the lowest refcount: what audits check the counters against. */

@@ -307,12 +307,17 @@ export class Replica {
     seq.prefillDone = 0;
     const cache = this.prefixCache;
     if (cache !== null && seq.prefix !== null) {
-      cache.count(seq.prefillTarget, hit.blocks);
-      this.observer.onPrefixLookup?.(seq, this.kernel.now, seq.prefillTarget, hit.blocks * this.config.blockSize);
-      if (seq.cachedTokens < 0) {
-        seq.cachedTokens = hit.blocks * this.config.blockSize;
-        cache.counters.requests++;
-        cache.counters.requestCachedTokens += seq.cachedTokens;
+      // Counted as the workload's prompts are: a chain of its own only (blocks a preempted request
+      // left cached for its recompute) is not a prompt the workload shares.
+      const chain = seq.prefix;
+      if (!(chain.keys.length > 0 && chain.keys[0]! < -1)) {
+        cache.count(seq.prefillTarget, hit.blocks);
+        this.observer.onPrefixLookup?.(seq, this.kernel.now, seq.prefillTarget, hit.blocks * this.config.blockSize);
+        if (seq.cachedTokens < 0) {
+          seq.cachedTokens = hit.blocks * this.config.blockSize;
+          cache.counters.requests++;
+          cache.counters.requestCachedTokens += seq.cachedTokens;
+        }
       }
       seq.held = hit.entries.slice();
       seq.registeredSegments = 0;
@@ -380,21 +385,27 @@ export class Replica {
     this.plan.batch.decodeContextTokens = this.decoding.kvTokens + this.decoding.count;
   }
 
-  /** Preemption by recompute: free its KV and put it at the front of the queue to prefill again. */
+  /**
+   * Preemption by recompute: free its KV and put it at the front of the queue to prefill again.
+   * With prefix caching its whole blocks stay cached (vLLM frees a preempted request's blocks into
+   * the cache like any other), under a key of its own its recompute looks up first: what survives
+   * eviction until then is not computed again.
+   */
   preempt(seq: Sequence): void {
     this.running.remove(seq);
     if (seq.phase === 'decode') {
       // Its last token came at the last decode step, unless it joined after that step.
       seq.lastTokenAt = Math.max(seq.lastTokenAt, this.lastDecodeEnd);
       const held = this.decoding.blocksOf(seq);
+      const kvTokens = this.decoding.kvTokensOf(seq);
       seq.generated = this.decoding.remove(seq);
-      this.releaseBlocks(seq, held, 0);
+      this.releasePreempted(seq, held, kvTokens);
       // Recompute covers the prompt and every token generated so far.
       seq.prefillTarget = seq.promptTokens + seq.generated;
     } else {
       const i = this.prefilling.indexOf(seq);
       if (i >= 0) this.prefilling.splice(i, 1);
-      this.releaseBlocks(seq, seq.blocks, 0);
+      this.releasePreempted(seq, seq.blocks, seq.prefillDone);
     }
     seq.blocks = 0;
     seq.prefillDone = 0;
@@ -638,6 +649,42 @@ export class Replica {
     const tail = kvTokens > 0 ? Math.max(0, Math.min(Math.floor(kvTokens / bs) - chainBlocks, total - seq.sharedBlocks)) : 0;
     this.kv.release(total - seq.sharedBlocks - tail);
     this.prefixCache!.release(held, chain.continuation, tail);
+    seq.held = null;
+    seq.sharedBlocks = 0;
+  }
+
+  /**
+   * Releases a preempted sequence's `total` blocks; with a cache, the whole blocks of its first
+   * `kvTokens` beyond its chain are cached under a key of its own, added to its chain. Not for a
+   * conversation's turn (its remainder's key is the next turn's, from the chain's end: a split there
+   * would misname blocks).
+   */
+  private releasePreempted(seq: Sequence, total: number, kvTokens: number): void {
+    const cache = this.prefixCache;
+    const chain = seq.prefix;
+    if (cache === null || (chain !== null && chain.continuation !== -1)) {
+      this.releaseBlocks(seq, total, 0);
+      return;
+    }
+    const bs = this.config.blockSize;
+    const chainEnd = chain === null || chain.ends.length === 0 ? 0 : chain.ends[chain.ends.length - 1]!;
+    const own = Math.floor(kvTokens / bs) - Math.floor(chainEnd / bs);
+    if (own <= 0) {
+      this.releaseBlocks(seq, total, 0);
+      return;
+    }
+    const key = cache.ownKey();
+    const keys = chain === null ? Int32Array.of(key) : Int32Array.from([...chain.keys, key]);
+    const ends = chain === null ? Int32Array.of(own * bs) : Int32Array.from([...chain.ends, Math.floor(kvTokens / bs) * bs]);
+    if (seq.held === null) {
+      // It held nothing cached (no chain before): its blocks are all its own.
+      seq.held = [];
+      seq.sharedBlocks = 0;
+    }
+    seq.prefix = { keys, ends, continuation: -1 };
+    const ownBlocks = Math.min(own, total - seq.sharedBlocks);
+    this.kv.release(total - seq.sharedBlocks - ownBlocks);
+    this.prefixCache!.release(seq.held, key, ownBlocks);
     seq.held = null;
     seq.sharedBlocks = 0;
   }

@@ -50,14 +50,15 @@ describe('prefix caching keeps every KV block accounted for', () => {
               arrival: { process: 'poisson', rate: p.rate },
               inputTokens: { dist: 'uniform', min: 16, max: 1500 },
               outputTokens: { dist: 'uniform', min: 1, max: 400 },
-              prefix: { groups: p.groups, tokens: p.prefixTokens, share: p.share },
-              sessions: { turns: p.turns, thinkTime: '2s' },
+              // Without a prefix or conversations, a preempted request's own cached blocks are all there is.
+              ...(p.share > 0.15 ? { prefix: { groups: p.groups, tokens: p.prefixTokens, share: p.share } } : {}),
+              ...(p.turns > 1 ? { sessions: { turns: p.turns, thinkTime: '2s' } } : {}),
             },
           });
           const result = simulate(scenario, undefined, { afterStep: audit });
           expect(result.requests.completed + result.requests.dropped).toBe(result.requests.arrived);
-          seen.hitTokens += result.prefixCache!.prefillTokensSaved;
-          seen.evicted += result.prefixCache!.evictedBlocks;
+          seen.hitTokens += result.prefixCache?.prefillTokensSaved ?? 0;
+          seen.evicted += result.prefixCache?.evictedBlocks ?? 0;
           seen.preempted += result.requests.preempted;
         },
       ),
@@ -67,5 +68,32 @@ describe('prefix caching keeps every KV block accounted for', () => {
     expect(seen.hitTokens).toBeGreaterThan(0);
     expect(seen.evicted).toBeGreaterThan(0);
     expect(seen.preempted).toBeGreaterThan(0);
+  });
+});
+
+describe('a preempted request recomputes only what left the cache', () => {
+  it('with caching on, recompute after preemption prefills fewer tokens than with it off (the same arrivals)', () => {
+    const run = (enablePrefixCaching: boolean) => {
+      let prefilled = 0;
+      const scenario = tinyScenario({
+        seed: 4,
+        stop: { requests: 300 },
+        serving: { enablePrefixCaching, gpuMemoryUtilization: 0.26, maxModelLen: 8192 },
+        workload: { arrival: { process: 'poisson', rate: 30 }, inputTokens: { dist: 'uniform', min: 200, max: 2000 }, outputTokens: { dist: 'uniform', min: 200, max: 1500 } },
+      });
+      const result = simulate(scenario, undefined, {
+        afterStep: (replica, _time, batch) => {
+          prefilled += batch.prefillTokens;
+          if (enablePrefixCaching) audit(replica);
+        },
+      });
+      return { prefilled, preempted: result.requests.preempted, result };
+    };
+    const on = run(true);
+    const off = run(false);
+    expect(off.preempted).toBeGreaterThan(10);
+    expect(on.prefilled).toBeLessThan(off.prefilled);
+    // Only the workload's own prompts are counted as prefix-cache queries: these share nothing.
+    expect(on.result.prefixCache).toBeUndefined();
   });
 });
