@@ -55,15 +55,20 @@ function countsIndex(value: number): number {
   return bucket * SUB_HALF + Math.floor(value / 2 ** bucket);
 }
 
-/** The highest value equivalent to the values at counts index `index` (HdrHistogram's highestEquivalentValue(valueFromIndex)). */
-function highestValueAt(index: number): number {
+/** The lowest value of counts index `index` (HdrHistogram's valueFromIndex, its own lowest equivalent value). */
+function lowestValueAt(index: number): number {
   let bucket = Math.floor(index / SUB_HALF) - 1;
   let sub = (index % SUB_HALF) + SUB_HALF;
   if (bucket < 0) {
     sub -= SUB_HALF;
     bucket = 0;
   }
-  const lowest = sub * 2 ** bucket;
+  return sub * 2 ** bucket;
+}
+
+/** The highest value equivalent to the values at counts index `index` (HdrHistogram's highestEquivalentValue(valueFromIndex)). */
+function highestValueAt(index: number): number {
+  const lowest = lowestValueAt(index);
   // Its range: one unit of its bucket (of the next one at the very top of a bucket).
   const b = Math.max((lowest < 4294967296 ? 31 - Math.clz32(lowest) : Math.floor(Math.log2(lowest))) - SUB_HALF_MAGNITUDE, 0);
   const s = b === 0 ? lowest : Math.floor(lowest / 2 ** b);
@@ -135,23 +140,12 @@ export class LatencySummary {
       reached += this.counts[i]!;
       while (k < qs.length && reached >= target) {
         // Percentile 0 would read the lowest equivalent value; no summary asks for it below the first count.
-        out[k] = Math.min((qs[k] === 0 ? this.lowestAt(i) : highestValueAt(i)) / MICROS, this.maximum);
+        out[k] = Math.min((qs[k] === 0 ? lowestValueAt(i) : highestValueAt(i)) / MICROS, this.maximum);
         k++;
         if (k < qs.length) target = countAtPercentile(qs[k]! * 100, this.n);
       }
     }
     return out;
-  }
-
-  /** The lowest value of counts index `index` (HdrHistogram's lowestEquivalentValue(valueFromIndex)). */
-  private lowestAt(index: number): number {
-    let bucket = Math.floor(index / SUB_HALF) - 1;
-    let sub = (index % SUB_HALF) + SUB_HALF;
-    if (bucket < 0) {
-      sub -= SUB_HALF;
-      bucket = 0;
-    }
-    return sub * 2 ** bucket;
   }
 
   summarize(): LatencyStats {
