@@ -187,6 +187,9 @@ export class Cluster {
 
   /** The step-time model of a pool from the calibration (the roofline). */
   static rooflineOf(calibration: StepTimeCalibration): (pool: Scenario) => StepTimeModel {
-    return (pool) => createRooflineStepTime(replicaShapeOf(pool), calibration);
+    // A step holds at most the token budget plus one token per sequence: the memo of per-token-count
+    // parts need not reach further (it is a cache; a larger count is computed, not looked up).
+    return (pool) =>
+      createRooflineStepTime(replicaShapeOf(pool), calibration, { memoTokens: Math.min(1 << 16, pool.serving.maxNumBatchedTokens + pool.serving.maxNumSeqs + 1) });
   }
 }
