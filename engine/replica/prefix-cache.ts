@@ -35,6 +35,21 @@ export interface PrefixChain {
   readonly continuation: number;
 }
 
+/** Blocks wholly inside the chain's first i + 1 segments (a block belongs to the segment holding its last token); 0 for i = -1. */
+export function segmentEndBlock(chain: PrefixChain, i: number, blockSize: number): number {
+  return i < 0 ? 0 : Math.floor(chain.ends[i]! / blockSize);
+}
+
+/** Blocks segment i spans. */
+export function segmentBlocks(chain: PrefixChain, i: number, blockSize: number): number {
+  return segmentEndBlock(chain, i, blockSize) - segmentEndBlock(chain, i - 1, blockSize);
+}
+
+/** Blocks the whole chain spans (those of a prompt's remainder come after). */
+export function chainBlocks(chain: PrefixChain, blockSize: number): number {
+  return segmentEndBlock(chain, chain.ends.length - 1, blockSize);
+}
+
 /** One cached segment. */
 export interface PrefixEntry {
   readonly key: number;
@@ -114,12 +129,6 @@ export class PrefixCache {
     return this.entries.get(key);
   }
 
-  /** Blocks segment i of `chain` spans. */
-  segmentBlocks(chain: PrefixChain, i: number): number {
-    const bs = this.blockSize;
-    return Math.floor(chain.ends[i]! / bs) - (i === 0 ? 0 : Math.floor(chain.ends[i - 1]! / bs));
-  }
-
   /**
    * What `chain` finds cached for a prefill of `target` tokens: the longest run of cached leading
    * blocks, stopping at the last full block before the target's last token. Pure.
@@ -133,7 +142,7 @@ export class PrefixCache {
     for (let i = 0; i < chain.keys.length && blocks < maxBlocks; i++) {
       const entry = this.entries.get(chain.keys[i]!);
       if (entry === undefined || entry.blocks === 0) break;
-      const span = this.segmentBlocks(chain, i);
+      const span = segmentBlocks(chain, i, this.blockSize);
       const take = Math.min(entry.blocks, span, maxBlocks - blocks);
       blocks += take;
       if (entry.refs === 0) evictableBlocks += entry.blocks;
@@ -179,8 +188,8 @@ export class PrefixCache {
    */
   register(chain: PrefixChain, i: number, computedBlocks: number, held: PrefixEntry[]): number {
     const key = chain.keys[i]!;
-    const first = i === 0 ? 0 : Math.floor(chain.ends[i - 1]! / this.blockSize);
-    const upTo = Math.min(Math.floor(chain.ends[i]! / this.blockSize), computedBlocks);
+    const first = segmentEndBlock(chain, i - 1, this.blockSize);
+    const upTo = Math.min(segmentEndBlock(chain, i, this.blockSize), computedBlocks);
     if (upTo <= first) return 0;
     let entry = this.entries.get(key);
     if (entry === undefined) {

@@ -4,7 +4,7 @@ import type { SchedulerKind } from '../scenario/scenario-types.js';
 import type { StepBatch, StepTime, StepTimeModel } from '../step-time/step-time-model.js';
 import { DecodeSet } from './decode-set.js';
 import { blocksFor, KvBlockManager } from './kv-block-manager.js';
-import { PrefixCache, type PrefixChain, type PrefixLookup } from './prefix-cache.js';
+import { chainBlocks, PrefixCache, segmentEndBlock, type PrefixChain, type PrefixLookup } from './prefix-cache.js';
 import type { Sequence } from './sequence.js';
 import { RunningList, SequenceDeque } from './sequence-deque.js';
 import { BATCH_POLICIES, type BatchPolicy } from './batch-policy.js';
@@ -626,7 +626,7 @@ export class Replica {
     const held = seq.held!;
     for (let i = seq.registeredSegments; i < chain.keys.length; i++) {
       seq.sharedBlocks += cache.register(chain, i, computed, held);
-      if (Math.floor(chain.ends[i]! / this.config.blockSize) > computed) break;
+      if (segmentEndBlock(chain, i, this.config.blockSize) > computed) break;
       seq.registeredSegments = i + 1;
     }
   }
@@ -645,8 +645,7 @@ export class Replica {
     }
     const chain = seq.prefix!;
     const bs = this.config.blockSize;
-    const chainBlocks = chain.ends.length === 0 ? 0 : Math.floor(chain.ends[chain.ends.length - 1]! / bs);
-    const tail = kvTokens > 0 ? Math.max(0, Math.min(Math.floor(kvTokens / bs) - chainBlocks, total - seq.sharedBlocks)) : 0;
+    const tail = kvTokens > 0 ? Math.max(0, Math.min(Math.floor(kvTokens / bs) - chainBlocks(chain, bs), total - seq.sharedBlocks)) : 0;
     this.kv.release(total - seq.sharedBlocks - tail);
     this.prefixCache!.release(held, chain.continuation, tail);
     seq.held = null;
@@ -667,8 +666,7 @@ export class Replica {
       return;
     }
     const bs = this.config.blockSize;
-    const chainEnd = chain === null || chain.ends.length === 0 ? 0 : chain.ends[chain.ends.length - 1]!;
-    const own = Math.floor(kvTokens / bs) - Math.floor(chainEnd / bs);
+    const own = Math.floor(kvTokens / bs) - (chain === null ? 0 : chainBlocks(chain, bs));
     if (own <= 0) {
       this.releaseBlocks(seq, total, 0);
       return;

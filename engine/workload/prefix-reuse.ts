@@ -1,4 +1,4 @@
-import type { PrefixChain } from '../replica/prefix-cache.js';
+import { chainBlocks, segmentBlocks, type PrefixChain } from '../replica/prefix-cache.js';
 
 /**
  * The prefix-cache hit rate a sequence of prompts implies on its own, without serving: each
@@ -33,7 +33,7 @@ export function prefixReuse(requests: Iterable<ReuseRequest>, blockSize: number,
     const maxBlocks = Math.floor((r.promptTokens - 1) / blockSize);
     let hit = 0;
     for (let i = 0; i < chain.keys.length && hit < maxBlocks; i++) {
-      const span = Math.floor(chain.ends[i]! / blockSize) - (i === 0 ? 0 : Math.floor(chain.ends[i - 1]! / blockSize));
+      const span = segmentBlocks(chain, i, blockSize);
       const take = Math.min(cached.get(chain.keys[i]!) ?? 0, span, maxBlocks - hit);
       hit += take;
       if (take < span) break;
@@ -41,11 +41,10 @@ export function prefixReuse(requests: Iterable<ReuseRequest>, blockSize: number,
     queriedTokens += r.promptTokens;
     hitTokens += hit * blockSize;
     // Freed tail first: the remainder is least recent, the first segment most recent.
-    const chainBlocks = chain.ends.length === 0 ? 0 : Math.floor(chain.ends[chain.ends.length - 1]! / blockSize);
-    const tail = Math.floor((r.promptTokens + r.outputTokens - 1) / blockSize) - chainBlocks;
+    const tail = Math.floor((r.promptTokens + r.outputTokens - 1) / blockSize) - chainBlocks(chain, blockSize);
     if (tail > 0) touch(chain.continuation >= 0 ? chain.continuation : anonymous--, tail);
     for (let i = chain.keys.length - 1; i >= 0; i--) {
-      const span = Math.floor(chain.ends[i]! / blockSize) - (i === 0 ? 0 : Math.floor(chain.ends[i - 1]! / blockSize));
+      const span = segmentBlocks(chain, i, blockSize);
       if (span > 0) touch(chain.keys[i]!, span);
     }
     for (const [key, blocks] of cached) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KvBlockManager } from '../../../engine/replica/kv-block-manager.js';
-import { PrefixCache, PrefixKeys, type PrefixChain, type PrefixEntry } from '../../../engine/replica/prefix-cache.js';
+import { chainBlocks, PrefixCache, PrefixKeys, type PrefixChain, type PrefixEntry } from '../../../engine/replica/prefix-cache.js';
 
 /** Block size 4 throughout: segment ends in tokens, blocks are floor(end / 4). */
 const chainOf = (keys: number[], ends: number[], continuation = -1): PrefixChain => ({ keys: Int32Array.from(keys), ends: Int32Array.from(ends), continuation });
@@ -18,8 +18,7 @@ function runRequest(cache: PrefixCache, kv: KvBlockManager, chain: PrefixChain, 
 }
 
 function finishWith(cache: PrefixCache, kv: KvBlockManager, chain: PrefixChain, held: PrefixEntry[], total: number, shared: number, kvTokens: number): PrefixEntry[] {
-  const chainBlocks = chain.ends.length === 0 ? 0 : Math.floor(chain.ends[chain.ends.length - 1]! / 4);
-  const tail = Math.max(0, Math.min(Math.floor(kvTokens / 4) - chainBlocks, total - shared));
+  const tail = Math.max(0, Math.min(Math.floor(kvTokens / 4) - chainBlocks(chain, 4), total - shared));
   kv.release(total - shared - tail);
   cache.release(held, chain.continuation, tail);
   return held;
