@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ import {
 } from '../web/fixtures/results.js';
 import { calibratedFixture, calibrationFixture } from '../web/fixtures/calibration.js';
 import { openReport, type OpenedReport } from './browser.js';
-import { OUT_DIR, reportBrowserSession, TEST_MADE_BY, writeReport } from './report-files.js';
+import { OUT_DIR, reportBrowserSession, TEST_MADE_BY } from './report-files.js';
 
 /**
  * The report as a reader meets it: generated pages opened from file:// in Debian's headless
@@ -38,14 +38,7 @@ import { OUT_DIR, reportBrowserSession, TEST_MADE_BY, writeReport } from './repo
  * request but for its own file and logged no error, and writes a screenshot under reports/out/.
  */
 
-const { available, dir, context } = reportBrowserSession('headroom-report-');
-
-async function open(name: string, entries: Parameters<typeof writeReport>[2], madeBy = TEST_MADE_BY): Promise<OpenedReport> {
-  const path = writeReport(dir, name, entries, madeBy);
-  const opened = await openReport(context(), path);
-  console.log(`${name}: ${(statSync(path).size / 1024).toFixed(0)} KiB, first render ${opened.renderMs.toFixed(0)} ms after navigation`);
-  return opened;
-}
+const { available, dir, context, openEntries: open } = reportBrowserSession('headroom-report-');
 
 /** The report stayed inside its own file and logged nothing wrong. */
 function expectSelfContained(report: OpenedReport): void {

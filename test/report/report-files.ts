@@ -33,12 +33,14 @@ export function writeReport(dir: string, name: string, entries: ReportEntry[], m
 
 /**
  * One browser for a test file: Chromium launched before its tests (when installed) and closed
- * after, a temporary folder for its pages, and `openResult` to write a result's report and open it.
+ * after, a temporary folder for its pages, `openEntries` to write a page for report entries and
+ * open it, and `openResult` to do so for a result checked as `headroom report` checks it.
  */
 export function reportBrowserSession(prefix: string): {
   available: boolean;
   dir: string;
   context: () => BrowserContext;
+  openEntries: (name: string, entries: ReportEntry[], madeBy?: MadeBy) => Promise<OpenedReport>;
   openResult: (name: string, result: unknown, file?: string) => Promise<OpenedReport>;
 } {
   const available = hasChromium();
@@ -54,13 +56,16 @@ export function reportBrowserSession(prefix: string): {
     rmSync(dir, { recursive: true, force: true });
   });
   const context = () => browser!.context;
-  const openResult = async (name: string, result: unknown, file = `${name}.json`): Promise<OpenedReport> => {
-    const read = validateReportInput(JSON.parse(JSON.stringify(result)), file);
-    if (!('entry' in read)) throw new Error(read.issues.join('\n'));
-    const path = writeReport(dir, name, [read.entry]);
+  const openEntries = async (name: string, entries: ReportEntry[], madeBy: MadeBy = TEST_MADE_BY): Promise<OpenedReport> => {
+    const path = writeReport(dir, name, entries, madeBy);
     const opened = await openReport(context(), path);
     console.log(`${name}: ${(statSync(path).size / 1024).toFixed(0)} KiB, first render ${opened.renderMs.toFixed(0)} ms after navigation`);
     return opened;
   };
-  return { available, dir, context, openResult };
+  const openResult = async (name: string, result: unknown, file = `${name}.json`): Promise<OpenedReport> => {
+    const read = validateReportInput(JSON.parse(JSON.stringify(result)), file);
+    if (!('entry' in read)) throw new Error(read.issues.join('\n'));
+    return openEntries(name, [read.entry]);
+  };
+  return { available, dir, context, openEntries, openResult };
 }

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../engine/simulation-result.js';
@@ -6,8 +5,8 @@ import type { ReportEntry } from '../../web/src/payload.js';
 import { prefixCacheModel, prefixReplicaRows } from '../../web/src/shape/prefix-cache.js';
 import { prefixBase, prefixCacheSummary, withPrefixCache } from '../web/fixtures/prefix-cache.js';
 import { HOSTILE_NAME } from '../web/fixtures/results.js';
-import { openReport, type OpenedReport } from './browser.js';
-import { OUT_DIR, reportBrowserSession, writeReport } from './report-files.js';
+import type { OpenedReport } from './browser.js';
+import { OUT_DIR, reportBrowserSession } from './report-files.js';
 
 /**
  * A simulation result's prefix-cache section as a reader meets it in headless Chromium: the panel
@@ -20,14 +19,11 @@ import { OUT_DIR, reportBrowserSession, writeReport } from './report-files.js';
  * report's input check accepts such a result is html-writer.test.ts's.
  */
 
-const { available, dir, context } = reportBrowserSession('headroom-prefix-cache-report-');
+const session = reportBrowserSession('headroom-prefix-cache-report-');
+const { available } = session;
 
-async function open(name: string, entries: ReportEntry[]): Promise<OpenedReport> {
-  const path = writeReport(dir, name, JSON.parse(JSON.stringify(entries)) as ReportEntry[]);
-  const opened = await openReport(context(), path);
-  console.log(`${name}: ${(statSync(path).size / 1024).toFixed(0)} KiB, first render ${opened.renderMs.toFixed(0)} ms after navigation`);
-  return opened;
-}
+/** The entries as a result file carries them (a JSON round trip), drawn and opened. */
+const open = (name: string, entries: ReportEntry[]): Promise<OpenedReport> => session.openEntries(name, JSON.parse(JSON.stringify(entries)) as ReportEntry[]);
 
 function expectSelfContained(report: OpenedReport): void {
   expect(report.errors).toEqual([]);
