@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findFabric, findGpu } from '../../engine/catalog/lookup.js';
-import { DEFAULT_COLLECTIVE_COSTS, planCollective, type CollectiveCosts, type CollectiveKind } from '../../engine/fabric/collective-flows.js';
+import {
+  DEFAULT_COLLECTIVE_COSTS,
+  nvlsCapable,
+  planCollective,
+  type CollectiveCosts,
+  type CollectiveKind,
+  type CollectivePlan,
+  type CollectiveRequest,
+} from '../../engine/fabric/collective-flows.js';
 import { buildTopology, type Topology } from '../../engine/fabric/topology.js';
 import type { ClusterSpec } from '../../engine/scenario/scenario-types.js';
 import { bufferLines } from '../../engine/workload/trace-file.js';
@@ -16,11 +24,14 @@ import { readNcclTests } from './nccl-tests.js';
  * even-indexed rows in size order and checked on the odd ones (the held-back rows), sizes of
  * 1 MiB and up reported separately as the acceptance figure.
  *
- * The model fitted is the one `headroom collective` and the engine run: a ring inside one node,
- * the hierarchical algorithm (overlapped phases, one flow per rail between nodes) across two, each
- * phase with its chunk-pipelining fill. The fit also reports, as evidence for those two choices,
- * what a plain alpha-beta model (no fill) reaches on the same rows and what efficiency sequential
- * hierarchical phases would need.
+ * The model fitted is the one `headroom collective` and the engine run: NVLS where the NVSwitch
+ * reduces (H100, H200: in one node, and across two with the rails beside it), else a ring inside
+ * one node and the hierarchical algorithm (overlapped phases, one flow per rail between nodes)
+ * across two, each phase with its chunk-pipelining fill. The fit also reports, as evidence for
+ * those choices, what a plain alpha-beta model (no fill) reaches on the same rows and what
+ * efficiency the phases run in sequence would need. Beyond the rows of one setup, the catalog's
+ * defaults (efficiencies fitted on the nccl-tests logs) are checked on setups no catalog number
+ * was fitted on (catalogErrors: the Azure tables).
  *
  * Run it: npx tsx analyzers/calibration/collective-fit.ts [path/to/shared/data]
  */
@@ -269,16 +280,27 @@ export interface SetupModel {
   topology: Topology;
   /** The setup's GPUs, all of them, in rank order. */
   gpus: number[];
+  /** The algorithm the rows are priced with at every size: nvls where the NVSwitch reduces, else what 'auto' runs (ring in a node, hierarchical across). */
+  algorithm: CollectivePlan['algorithm'];
 }
 
 export function setupModel(setup: CollectiveSetup): SetupModel {
   const topology = buildTopology(setupCluster(setup));
-  return { setup, topology, gpus: Array.from({ length: topology.gpus }, (_, g) => g) };
+  const gpus = Array.from({ length: topology.gpus }, (_, g) => g);
+  // NCCL runs NVLS wherever the switch reduces (the Azure tables say so); else ring in a node, hierarchical across.
+  const algorithm = setup.kind === 'all-reduce' && nvlsCapable(topology, gpus) ? 'nvls' : planCollective(topology, { kind: setup.kind, gpus, bytes: 2 ** 30, costs: DEFAULT_COLLECTIVE_COSTS }).algorithm;
+  return { setup, topology, gpus, algorithm };
+}
+
+/** The request the setup's rows measure, with these costs. */
+function setupRequest(model: SetupModel, costs: CollectiveCosts, bytes: number, phases: 'overlapped' | 'sequential' = 'overlapped'): CollectiveRequest {
+  const algorithm = model.algorithm === 'ring' || model.algorithm === 'hierarchical' || model.algorithm === 'nvls' ? model.algorithm : 'auto';
+  return { kind: model.setup.kind, gpus: model.gpus, bytes, costs, phases, algorithm };
 }
 
 /** What the model predicts for `bytes` on the setup with these costs: the collective's time on an idle fabric. */
 export function predictSeconds(model: SetupModel, costs: CollectiveCosts, bytes: number, phases: 'overlapped' | 'sequential' = 'overlapped'): number {
-  return planCollective(model.topology, { kind: model.setup.kind, gpus: model.gpus, bytes, costs, phases }).isolatedSeconds;
+  return planCollective(model.topology, setupRequest(model, costs, bytes, phases)).isolatedSeconds;
 }
 
 /** Fitted constants: the per-step latency overrides the catalog's for every step (one number per setup). */
@@ -304,13 +326,7 @@ interface PhaseShape {
 
 function phaseShapes(model: SetupModel, phases: 'overlapped' | 'sequential'): PhaseShape[] {
   const probe = 2 ** 30;
-  const plan = planCollective(model.topology, {
-    kind: model.setup.kind,
-    gpus: model.gpus,
-    bytes: probe,
-    costs: { fixedSeconds: 0, hopLatencySeconds: 0, bandwidthEfficiency: 1 },
-    phases,
-  });
+  const plan = planCollective(model.topology, setupRequest(model, { fixedSeconds: 0, hopLatencySeconds: 0, bandwidthEfficiency: 1 }, probe, phases));
   return plan.phases.map((p) => ({ steps: p.steps, perByte: p.transferSeconds / probe }));
 }
 
@@ -380,7 +396,9 @@ export interface SetupFit {
   heldBackBySize: { bytes: number; error: number }[];
   /** The same rows with a plain alpha-beta model (no pipeline fill) fitted the same way. */
   plainAlphaBeta: { fitted: FittedCosts; heldBackErrorsFrom1MiB: ErrorSummary | null };
-  /** Across nodes: the efficiency sequential hierarchical phases would need; null inside a node. */
+  /** The algorithm the rows were priced with (SetupModel.algorithm). */
+  algorithm: CollectivePlan['algorithm'];
+  /** Across nodes: the efficiency the same algorithm's phases run in sequence would need; null inside a node. */
   sequentialEfficiency: number | null;
   /** The catalog fabric whose links bound the collective's transfer time (efficiency 1). */
   bottleneckFabric: string;
@@ -395,12 +413,7 @@ function errorsOf(model: SetupModel, costs: CollectiveCosts, rows: readonly Meas
 
 /** The fabric of the link that bounds the slowest flow (in isolation, efficiency 1). */
 function bottleneckFabric(model: SetupModel): string {
-  const plan = planCollective(model.topology, {
-    kind: model.setup.kind,
-    gpus: model.gpus,
-    bytes: 2 ** 30,
-    costs: { fixedSeconds: 0, hopLatencySeconds: 0, bandwidthEfficiency: 1 },
-  });
+  const plan = planCollective(model.topology, setupRequest(model, { fixedSeconds: 0, hopLatencySeconds: 0, bandwidthEfficiency: 1 }, 2 ** 30));
   const flows = plan.phases.flatMap((p) => p.flows);
   // The slowest flow alone: its path's smallest capacity per byte carried.
   let worst = { seconds: -1, fabric: '' };
@@ -433,6 +446,7 @@ export function fitSetup(setup: CollectiveSetup, rows: readonly MeasuredRow[]): 
     heldBackErrorsFrom1MiB: summary(errorsOf(model, costs, large)),
     heldBackBySize: large.map((r) => ({ bytes: r.bytes, error: predictSeconds(model, costs, r.bytes) / r.seconds - 1 })),
     plainAlphaBeta: { fitted: plain, heldBackErrorsFrom1MiB: summary(errorsOf(model, asCosts(plain, false), large)) },
+    algorithm: model.algorithm,
     sequentialEfficiency: sequential,
     bottleneckFabric: bottleneckFabric(model),
   };
@@ -444,24 +458,29 @@ export function fitCollectiveSetups(dataRoot: string): SetupFit[] {
 }
 
 /**
- * The catalog's allReduceBandwidthEfficiency per fabric: the median fitted efficiency of the
- * nccl-tests all-reduce logs (not the Azure tables, which check it) whose time that fabric bounds, rounded to
- * 0.01. A stand-in NIC (EFA modelled as RoCE) tells nothing about the catalog's RoCE entry.
+ * The catalog's efficiencies per fabric and algorithm (ring: allReduceBandwidthEfficiency; nvls:
+ * nvls.bandwidthEfficiency): the median fitted efficiency of the nccl-tests all-reduce logs (not the
+ * Azure tables, which check it) whose time that fabric bounds, rounded to 0.01. A stand-in NIC (EFA
+ * modelled as RoCE) tells nothing about the catalog's RoCE entry.
  */
-export function fabricEfficiencies(fits: readonly SetupFit[]): { fabric: string; efficiency: number; from: string[] }[] {
-  const byFabric = new Map<string, SetupFit[]>();
+export function fabricEfficiencies(fits: readonly SetupFit[]): { fabric: string; algorithm: 'ring' | 'nvls'; efficiency: number; from: string[] }[] {
+  const groups = new Map<string, { fabric: string; algorithm: 'ring' | 'nvls'; fits: SetupFit[] }>();
   for (const fit of fits) {
     if (fit.setup.format !== 'nccl-tests' || fit.setup.kind !== 'all-reduce') continue;
     const fabric = fit.bottleneckFabric;
     const standIn = fit.setup.interNode !== null && fit.setup.interNodeStandIn && fabric === fit.setup.interNode.kind;
     if (standIn) continue;
-    byFabric.set(fabric, [...(byFabric.get(fabric) ?? []), fit]);
+    const algorithm = fit.algorithm === 'nvls' ? 'nvls' : 'ring';
+    const key = `${fabric} ${algorithm}`;
+    const group = groups.get(key) ?? { fabric, algorithm, fits: [] };
+    group.fits.push(fit);
+    groups.set(key, group);
   }
-  return [...byFabric].map(([fabric, group]) => {
+  return [...groups.values()].map(({ fabric, algorithm, fits: group }) => {
     const values = group.map((f) => f.fitted.bandwidthEfficiency).sort((a, b) => a - b);
     const mid = values.length / 2;
     const median = values.length % 2 === 1 ? values[Math.floor(mid)]! : (values[mid - 1]! + values[mid]!) / 2;
-    return { fabric, efficiency: Math.round(median * 100) / 100, from: group.map((f) => f.setup.id) };
+    return { fabric, algorithm, efficiency: Math.round(median * 100) / 100, from: group.map((f) => f.setup.id) };
   });
 }
 
@@ -477,7 +496,7 @@ function describeFit(fit: SetupFit): string[] {
   const f = fit.fitted;
   const us = (s: number) => `${(s * 1e6).toFixed(2)} us`;
   const lines = [
-    `${fit.setup.label} [${fit.setup.id}]: fixed ${us(f.fixedSeconds)}, step latency ${us(f.hopLatencySeconds)}, efficiency ${f.bandwidthEfficiency.toFixed(3)} (bound by ${fit.bottleneckFabric})`,
+    `${fit.setup.label} [${fit.setup.id}]: fixed ${us(f.fixedSeconds)}, step latency ${us(f.hopLatencySeconds)}, efficiency ${f.bandwidthEfficiency.toFixed(3)} (${fit.algorithm}, bound by ${fit.bottleneckFabric})`,
     `  ${formatSummary(`fit rows`, fit.fitErrors)}`,
     `  ${formatSummary(`held-back rows`, fit.heldBackErrors)}`,
   ];
@@ -487,7 +506,7 @@ function describeFit(fit: SetupFit): string[] {
   }
   const plain = fit.plainAlphaBeta.heldBackErrorsFrom1MiB;
   if (plain !== null) lines.push(`  plain alpha-beta (no pipeline fill): ${formatSummary('held-back rows >= 1 MiB', plain)}`);
-  if (fit.sequentialEfficiency !== null) lines.push(`  sequential hierarchical phases would need efficiency ${fit.sequentialEfficiency.toFixed(3)}`);
+  if (fit.sequentialEfficiency !== null) lines.push(`  its phases in sequence would need efficiency ${fit.sequentialEfficiency.toFixed(3)}`);
   return lines;
 }
 
@@ -495,8 +514,8 @@ function main(): void {
   const dataRoot = process.argv[2] ?? join(process.cwd(), '..', 'shared', 'data');
   const fits = fitCollectiveSetups(dataRoot);
   for (const fit of fits) for (const line of describeFit(fit)) console.log(line);
-  console.log('\ncatalog allReduceBandwidthEfficiency from these fits:');
-  for (const e of fabricEfficiencies(fits)) console.log(`  ${e.fabric}: ${e.efficiency.toFixed(2)} (from ${e.from.join(', ')})`);
+  console.log('\ncatalog efficiencies from these fits (ring: allReduceBandwidthEfficiency, nvls: nvls.bandwidthEfficiency):');
+  for (const e of fabricEfficiencies(fits)) console.log(`  ${e.fabric} ${e.algorithm}: ${e.efficiency.toFixed(2)} (from ${e.from.join(', ')})`);
   console.log('\nheadroom collective defaults (catalog latencies and efficiencies) on rows >= 1 MiB:');
   for (const setup of COLLECTIVE_SETUPS) {
     const { summary } = catalogErrors(setup, readSetupRows(dataRoot, setup));

@@ -100,5 +100,11 @@ export interface FabricSpec {
    * Absent where no log measures the fabric: collectives then assume its line rate (1).
    */
   allReduceBandwidthEfficiency?: number;
+  /**
+   * The switch reduces (NVLink SHARP, "NVLS", NVSwitch gen 3 and later): NCCL's NVLS all-reduce
+   * (engine/fabric/collective-flows.ts) with its fraction of the port bandwidth on large messages
+   * and its per-call latency, microseconds. Absent: the switch only forwards.
+   */
+  nvls?: { bandwidthEfficiency: number; latencyUs: number };
   source: string;
 }

@@ -18,6 +18,8 @@ import type { FabricSpec } from './catalog-types.js';
  * nccl-tests logs by analyzers/calibration/collective-fit.ts. No inter-node entry has one: in the
  * two-node logs NVLink, not the NIC, bounds the time, and the one log a NIC bounds (2 x 8 A100 over
  * AWS EFA, a fabric not catalogued here) fits 0.975, i.e. line rate, which is what an absent value means.
+ * `nvls` marks a switch that reduces (NVLink SHARP): all-reduce then runs NCCL's NVLS algorithm, at
+ * its own efficiency and per-call latency (engine/fabric/collective-flows.ts).
  */
 export const FABRICS: readonly FabricSpec[] = [
   {
@@ -43,17 +45,19 @@ export const FABRICS: readonly FabricSpec[] = [
     scope: 'intra-node',
     GBpsPerGpu: 450,
     latencyUs: 1.9,
-    allReduceBandwidthEfficiency: 1.01,
+    nvls: { bandwidthEfficiency: 0.65, latencyUs: 25 },
     source:
       'Bandwidth: NVIDIA H100 and H200 datasheets "NVIDIA NVLink 900GB/s", NVLink page https://www.nvidia.com/en-us/data-center/nvlink/ ' +
       '(fourth generation: 18 links x 50 GB/s bidirectional = 900 GB/s total) / 2 = 450 GB/s per direction. ' +
       'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[NVLINK][Ring][LL128] = 1.9 us per hop ' +
       '(Vidur shared/data/profiling/vidur/network/h100_dgx/send_recv.csv: 2 KiB NCCL send/recv inside a node, median 5 us end to end). ' +
-      'All-reduce efficiency: fitted by analyzers/calibration/collective-fit.ts (hierarchical, overlapped phases, chunk-pipelining fill) on the ' +
-      'all_reduce_perf logs of 2 x 8 H100 over EFA (1.100) and RoCE (0.970) and 2 x 8 H200 over RoCE (1.013) and InfiniBand (1.000) in ' +
-      'shared/data/fabric and shared/data/telemetry/nccl, whose time NVLink bounds: median 1.01. Above 1 because NCCL reduces inside ' +
-      'the NVSwitch (NVLS) and moves less over each port than the ring the model charges; the Azure ND H100 v5 and H200 v5 NVLS busbw ' +
-      'tables fit 1.135 and 1.058.',
+      'NVLS (NVLink SHARP: NVSwitch gen 3 reduces in the switch; NCCL 2.17+ runs all-reduce on it): latency NVIDIA/nccl src/graph/tuning.cc ' +
+      'hwLat[NVLINK][NVLS][Simple] = 25 us per call (NVLS has no baseLat); efficiency fitted by analyzers/calibration/collective-fit.ts ' +
+      '(nvls: S + S/g per port each way, rails beside it across nodes, overlapped, chunk-pipelining fill) on the all_reduce_perf logs of ' +
+      '2 x 8 H100 over EFA (0.713) and RoCE (0.624) and 2 x 8 H200 over RoCE (0.654) and InfiniBand (0.641) in shared/data/fabric and ' +
+      'shared/data/telemetry/nccl, whose time NVLink bounds: median 0.65; checked on the one-node Azure ND H100 v5 and H200 v5 NVLS busbw ' +
+      'tables, which fit 0.729 and 0.680 on their own and which these defaults predict within 9.4% and 17.4% from 1 MiB up. ' +
+      'Ring all-reduce efficiency: not measured (every H100/H200 log in shared/data ran NVLS), so a ring here runs at line rate.',
   },
   {
     id: 'nvlink5',
@@ -65,7 +69,9 @@ export const FABRICS: readonly FabricSpec[] = [
     source:
       'Bandwidth: NVLink page https://www.nvidia.com/en-us/data-center/nvlink/ and DGX B200 datasheet https://www.nvidia.com/en-us/data-center/dgx-b200/ ' +
       '(fifth generation: 18 links x 100 GB/s bidirectional = 1.8 TB/s per GPU; DGX B200 "14.4TB/s aggregate NVLink bandwidth" / 8 GPUs) / 2 = 900 GB/s per direction. ' +
-      'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[NVLINK][Ring][LL128] = 1.9 us per hop (NCCL uses one NVLink row for all generations).',
+      'Latency: NVIDIA/nccl src/graph/tuning.cc hwLat[NVLINK][Ring][LL128] = 1.9 us per hop (NCCL uses one NVLink row for all generations). ' +
+      'NVLS: NVSwitch gen 4 reduces in the switch too, but no B200 all-reduce log is in shared/data, so none is modelled: all-reduce runs ' +
+      'as a ring at line rate here (NVLS would move S + S/g per port instead of 2(g-1)/g S).',
   },
   {
     id: 'infinity-fabric',

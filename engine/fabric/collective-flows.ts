@@ -1,3 +1,4 @@
+import type { FabricSpec } from '../catalog/catalog-types.js';
 import type { FlowHandle, FlowNetwork, FlowSpec } from './flow-network.js';
 import { maxMinRates } from './max-min-rates.js';
 import type { Topology } from './topology.js';
@@ -25,13 +26,17 @@ import type { Topology } from './topology.js';
  *   runs the three in order; the default `'overlapped'` runs them as one phase whose flows share
  *   the links at once, as NCCL pipelines chunks through them: the slowest link set bounds the time
  *   and the latencies add up. The nccl-tests logs in ../shared/data decide between the two
- *   (analyzers/calibration/collective-fit.ts): two nodes of 8 H100 or H200 reach an all-reduce bus
- *   bandwidth that sequential phases would reach only at an efficiency above 1.4.
+ *   (analyzers/calibration/collective-fit.ts): two nodes of 8 A100 reach an all-reduce bus
+ *   bandwidth that sequential phases would reach only at an efficiency above 1.1.
+ * - nvls, all-reduce on an NVSwitch that reduces in the switch (catalog `nvls`: Hopper and later):
+ *   each port carries S + S/g each way in 2 steps (nvlsDrafts below), across nodes with the rails
+ *   of the hierarchical algorithm beside it. 'auto' takes it when it is faster, as NCCL does for
+ *   large messages; the H100 and H200 logs fit one NVLS efficiency in one node and across two.
  * - all-to-all: each GPU sends bytes/n (or its weight's share) to each other GPU at once, n-1 steps.
  * - sendrecv (nccl-tests sendrecv_perf): each GPU sends `bytes` to the next, one step.
  * - send: one flow from gpus[0] to gpus[1] (pipeline activations, KV transfer), one step.
  *
- * `costs.pipelineFill` adds, to ring and hierarchical phases (whose steps forward chunks from GPU
+ * `costs.pipelineFill` adds, to ring, hierarchical and nvls phases (whose steps forward chunks from GPU
  * to GPU; all-to-all and point-to-point flows go straight to their destination), the cost of
  * moving a message through a pipeline in chunks. In k chunks through steps of total latency L,
  * a transfer of T seconds takes about (k + steps)(L / steps + T / k); the best k makes that
@@ -62,8 +67,12 @@ export interface CollectiveRequest {
   bytes: number;
   /** all-to-all skew: each rank's weight as a destination (expert popularity); default uniform. */
   weights?: readonly number[];
-  /** GPUs on several nodes: 'auto' (default) takes hierarchical when every node holds the same number of them, else ring. */
-  algorithm?: 'auto' | 'ring' | 'hierarchical';
+  /**
+   * all-reduce, all-gather, reduce-scatter: 'auto' (default) takes the fastest on an idle fabric of
+   * ring (GPUs unevenly spread or in one node), hierarchical (the same number, at least 2, on each
+   * of several nodes) and, for all-reduce on a fabric that reduces in the switch, nvls.
+   */
+  algorithm?: 'auto' | 'ring' | 'hierarchical' | 'nvls';
   /** How the hierarchical algorithm's three phases run; default 'overlapped'. */
   phases?: 'overlapped' | 'sequential';
   costs: CollectiveCosts;
@@ -96,7 +105,7 @@ export interface CollectivePhase {
 
 export interface CollectivePlan {
   readonly kind: CollectiveKind;
-  readonly algorithm: 'none' | 'ring' | 'hierarchical' | 'pairwise' | 'p2p';
+  readonly algorithm: 'none' | 'ring' | 'hierarchical' | 'nvls' | 'pairwise' | 'p2p';
   readonly phases: readonly CollectivePhase[];
   /** Time on an otherwise idle fabric: sum over phases of transfer + latency. */
   readonly isolatedSeconds: number;
@@ -108,6 +117,8 @@ interface Draft {
   steps: number;
   /** Step latency before pipeline fill and fixed cost. */
   stepLatency: number;
+  /** A per-call latency of the algorithm that chunks do not pipeline (NCCL's NVLS setup); default 0. */
+  callLatency?: number;
 }
 
 function checkRequest(topology: Topology, request: CollectiveRequest): void {
@@ -144,14 +155,14 @@ export function planCollective(topology: Topology, request: CollectiveRequest): 
     for (const l of path) lowest = Math.min(lowest, topology.links[l]!.fabric.allReduceBandwidthEfficiency ?? 1);
     return lowest === Infinity ? 1 : lowest;
   };
-  const flow = (src: number, dst: number, payloadBytes: number): PlannedFlow => {
+  const flow = (src: number, dst: number, payloadBytes: number, efficiency?: number): PlannedFlow => {
     const path = topology.route(src, dst);
-    return { src, dst, path, payloadBytes, bytes: payloadBytes / efficiencyOf(path) };
+    return { src, dst, path, payloadBytes, bytes: payloadBytes / (efficiency ?? efficiencyOf(path)) };
   };
   const hop = (path: readonly number[]) => topology.hopLatencySeconds(path);
   /** A ring over `ring` moving `share` of the message from each GPU to the next, in `steps` steps. */
-  const ringDraft = (name: string, ring: readonly number[], payloadBytes: number, steps: number): Draft => {
-    const flows = ring.map((src, i) => flow(src, ring[(i + 1) % ring.length]!, payloadBytes));
+  const ringDraft = (name: string, ring: readonly number[], payloadBytes: number, steps: number, efficiency?: number): Draft => {
+    const flows = ring.map((src, i) => flow(src, ring[(i + 1) % ring.length]!, payloadBytes, efficiency));
     // Each step crosses one ring edge's worth of latency on average: steps / n x the ring's total.
     const stepLatency =
       costs.hopLatencySeconds !== undefined
@@ -161,19 +172,14 @@ export function planCollective(topology: Topology, request: CollectiveRequest): 
   };
 
   const n = gpus.length;
-  let algorithm: CollectivePlan['algorithm'];
-  let drafts: Draft[];
-  if (bytes === 0 || (n === 1 && kind !== 'send')) {
-    algorithm = 'none';
-    drafts = [];
-  } else if (kind === 'send' || kind === 'sendrecv') {
-    algorithm = 'p2p';
+  if (bytes === 0 || (n === 1 && kind !== 'send')) return finishPlan(topology, kind, 'none', [], costs);
+  if (kind === 'send' || kind === 'sendrecv') {
     const pairs = kind === 'send' ? [[gpus[0]!, gpus[1]!] as const] : gpus.map((g, i) => [g, gpus[(i + 1) % n]!] as const);
     const flows = pairs.map(([src, dst]) => flow(src, dst, bytes));
     const stepLatency = costs.hopLatencySeconds ?? Math.max(...flows.map((f) => hop(f.path)));
-    drafts = [{ name: kind, flows, steps: 1, stepLatency }];
-  } else if (kind === 'all-to-all') {
-    algorithm = 'pairwise';
+    return finishPlan(topology, kind, 'p2p', [{ name: kind, flows, steps: 1, stepLatency }], costs);
+  }
+  if (kind === 'all-to-all') {
     const weights = request.weights ?? gpus.map(() => 1);
     const total = weights.reduce((a, b) => a + b, 0);
     const flows: PlannedFlow[] = [];
@@ -184,37 +190,126 @@ export function planCollective(topology: Topology, request: CollectiveRequest): 
       });
     }
     const stepLatency = (n - 1) * (costs.hopLatencySeconds ?? Math.max(0, ...flows.map((f) => hop(f.path))));
-    drafts = [{ name: 'all-to-all', flows, steps: n - 1, stepLatency }];
-  } else {
-    // all-reduce moves each byte twice round the ring (reduce-scatter, then all-gather).
-    const factor = kind === 'all-reduce' ? 2 : 1;
-    const perNode = groupByNode(topology, gpus);
-    const even = perNode.length > 1 && perNode.every((group) => group.length === perNode[0]!.length) && perNode[0]!.length > 1;
-    const wanted = request.algorithm ?? 'auto';
-    if (wanted === 'hierarchical' && !even) {
-      throw new RangeError(`${kind}: hierarchical needs the GPUs on several nodes, the same number (at least 2) on each; got ${perNode.map((g) => g.length).join(' + ')}`);
-    }
-    if (wanted === 'ring' || !even) {
-      algorithm = 'ring';
-      drafts = [ringDraft('ring', gpus, (factor * (n - 1) * bytes) / n, factor * (n - 1))];
-    } else {
-      algorithm = 'hierarchical';
-      drafts = hierarchicalDrafts(kind, perNode, bytes, ringDraft, request.phases ?? 'overlapped');
-    }
+    return finishPlan(topology, kind, 'pairwise', [{ name: 'all-to-all', flows, steps: n - 1, stepLatency }], costs);
   }
+  // all-reduce moves each byte twice round the ring (reduce-scatter, then all-gather).
+  const factor = kind === 'all-reduce' ? 2 : 1;
+  const perNode = groupByNode(topology, gpus);
+  const even = perNode.length > 1 && perNode.every((group) => group.length === perNode[0]!.length) && perNode[0]!.length > 1;
+  const schedule = request.phases ?? 'overlapped';
+  const wanted = request.algorithm ?? 'auto';
+  if (wanted === 'hierarchical' && !even) {
+    throw new RangeError(`${kind}: hierarchical needs the GPUs on several nodes, the same number (at least 2) on each; got ${perNode.map((g) => g.length).join(' + ')}`);
+  }
+  const nvls = kind === 'all-reduce' ? nvlsOf(topology, perNode) : null;
+  if (wanted === 'nvls' && nvls === null) {
+    throw new RangeError(
+      `${kind}: nvls needs an all-reduce over GPUs whose NVSwitch reduces in the switch (a catalog fabric with nvls), the same number (at least 2) on each node`,
+    );
+  }
+  const candidates: CollectivePlan[] = [];
+  if (wanted === 'ring' || ((wanted === 'auto' || wanted === 'hierarchical') && !even)) {
+    candidates.push(finishPlan(topology, kind, 'ring', [ringDraft('ring', gpus, (factor * (n - 1) * bytes) / n, factor * (n - 1))], costs));
+  } else if (wanted !== 'nvls') {
+    candidates.push(finishPlan(topology, kind, 'hierarchical', hierarchicalDrafts(kind, perNode, bytes, ringDraft, schedule), costs));
+  }
+  if (nvls !== null && (wanted === 'nvls' || wanted === 'auto')) {
+    candidates.push(finishPlan(topology, kind, 'nvls', nvlsDrafts(perNode, bytes, nvls, ringDraft, costs, schedule), costs));
+  }
+  // 'auto' takes what is fastest on an idle fabric, as NCCL picks the algorithm its own cost model
+  // predicts fastest (ties: the ring family, listed first).
+  return candidates.reduce((best, plan) => (plan.isolatedSeconds < best.isolatedSeconds ? plan : best));
+}
 
-  // Ring and hierarchical steps forward chunks GPU to GPU, a pipeline; all-to-all and
-  // point-to-point flows go straight to their destination, so there is nothing to fill.
-  const forwards = algorithm === 'ring' || algorithm === 'hierarchical';
+/** Phases from drafts: isolated transfer times, pipeline fill on forwarding algorithms, the fixed cost on the last phase. */
+function finishPlan(topology: Topology, kind: CollectiveKind, algorithm: CollectivePlan['algorithm'], drafts: readonly Draft[], costs: CollectiveCosts): CollectivePlan {
+  // Ring, hierarchical and NVLS steps forward chunks through GPUs and switches, a pipeline;
+  // all-to-all and point-to-point flows go straight to their destination, nothing to fill.
+  const forwards = algorithm === 'ring' || algorithm === 'hierarchical' || algorithm === 'nvls';
   const phases: CollectivePhase[] = drafts.map((draft, i) => {
     const transferSeconds = isolatedTransferSeconds(topology, draft.flows);
     let latencySeconds = draft.stepLatency;
     if (costs.pipelineFill && forwards) latencySeconds += 2 * Math.sqrt(draft.stepLatency * transferSeconds);
+    latencySeconds += draft.callLatency ?? 0;
     if (i === drafts.length - 1) latencySeconds += costs.fixedSeconds;
     return { name: draft.name, flows: draft.flows, steps: draft.steps, latencySeconds, transferSeconds };
   });
   const isolatedSeconds = phases.reduce((sum, p) => sum + p.transferSeconds + p.latencySeconds, 0);
   return { kind, algorithm, phases, isolatedSeconds };
+}
+
+/** Whether an all-reduce over `gpus` can run as nvls (its nodes' NVSwitch reduces in the switch, the same number, at least 2, of them on each). */
+export function nvlsCapable(topology: Topology, gpus: readonly number[]): boolean {
+  return gpus.length > 1 && nvlsOf(topology, groupByNode(topology, gpus)) !== null;
+}
+
+/**
+ * The NVLS constants of the collective's scale-up fabric when every node holds the same number
+ * (at least 2) of its GPUs and that fabric reduces in the switch; else null.
+ */
+function nvlsOf(topology: Topology, perNode: readonly (readonly number[])[]): NonNullable<FabricSpec['nvls']> | null {
+  const size = perNode[0]!.length;
+  if (size < 2 || perNode.some((group) => group.length !== size)) return null;
+  let found: NonNullable<FabricSpec['nvls']> | null = null;
+  for (const group of perNode) {
+    for (const l of topology.route(group[0]!, group[1]!)) {
+      const nvls = topology.links[l]!.fabric.nvls;
+      if (nvls === undefined) return null;
+      found = nvls;
+    }
+  }
+  return found;
+}
+
+/**
+ * NVLS all-reduce (NVLink SHARP, Hopper and later NVSwitch): each GPU reduces its 1/g shard by
+ * loading it from all g GPUs through the switch at once (multimem.ld_reduce: the switch adds), then
+ * stores the result once for the switch to multicast to all g (multimem.st). Each port then carries
+ * S + S/g each way, against the ring's 2(g-1)/g S, in 2 steps instead of 2(g-1). Across nodes (NCCL's
+ * NVLS tree) the shards are all-reduced along the rails between the two, as in hierarchical. A port's
+ * two directions carry the same bytes, so the flows are a ring of GPU-to-GPU flows (one per port
+ * each way) of that size; in 'sequential' phases the reduce and the multicast each bound by their
+ * heavier direction (S). Efficiency: costs.bandwidthEfficiency, else the fabric's NVLS efficiency on
+ * scale-up ports and the catalog's on the NICs. Latency: the steps' (costs.hopLatencySeconds, else
+ * each path's), and with catalog latencies NCCL's per-call NVLS latency (nvls.latencyUs, which the
+ * call's fixed cost counts toward), unpipelined; a fit (costs.hopLatencySeconds given) prices that
+ * in its own fixed cost.
+ */
+function nvlsDrafts(
+  perNode: readonly (readonly number[])[],
+  bytes: number,
+  nvls: NonNullable<FabricSpec['nvls']>,
+  ringDraft: (name: string, ring: readonly number[], payloadBytes: number, steps: number, efficiency?: number) => Draft,
+  costs: CollectiveCosts,
+  schedule: 'overlapped' | 'sequential',
+): Draft[] {
+  const m = perNode.length;
+  const g = perNode[0]!.length;
+  const efficiency = costs.bandwidthEfficiency ?? nvls.bandwidthEfficiency;
+  // NCCL's model charges NVLS its hwLat of 25 us per call and no ring baseLat: the call's fixed cost counts toward it.
+  const callLatency = costs.hopLatencySeconds === undefined ? Math.max(0, nvls.latencyUs * 1e-6 - costs.fixedSeconds) : 0;
+  const merge = (name: string, parts: readonly Draft[]): Draft => ({
+    name,
+    flows: parts.flatMap((p) => p.flows),
+    steps: Math.max(...parts.map((p) => p.steps)),
+    stepLatency: Math.max(...parts.map((p) => p.stepLatency)),
+  });
+  const inside = (name: string, payloadBytes: number, steps: number) => merge(name, perNode.map((ring) => ringDraft(name, ring, payloadBytes, steps, efficiency)));
+  const across =
+    m === 1 ? null : merge('inter-node rails', Array.from({ length: g }, (_, r) => ringDraft('inter-node rails', perNode.map((ring) => ring[r]!), (2 * (m - 1) * bytes) / (m * g), 2 * (m - 1))));
+  if (schedule === 'overlapped') {
+    const parts = [inside('nvls', (bytes * (g + 1)) / g, 2), ...(across === null ? [] : [across])];
+    return [
+      {
+        name: 'nvls',
+        flows: parts.flatMap((p) => p.flows),
+        steps: parts.reduce((sum, p) => sum + p.steps, 0),
+        stepLatency: parts.reduce((sum, p) => sum + p.stepLatency, 0),
+        callLatency,
+      },
+    ];
+  }
+  return [{ ...inside('nvls reduce', bytes, 1), callLatency }, ...(across === null ? [] : [across]), inside('nvls multicast', bytes, 1)];
 }
 
 /** The collective's GPUs grouped by node, in node order, each group in the request's order. */

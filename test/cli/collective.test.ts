@@ -57,13 +57,16 @@ describe('headroom collective <kind> --gpus N: the flow model in nccl-tests layo
     expect(parsed.rows.map((r) => r.bytes)).toEqual([2 ** 20, 2 ** 22, 2 ** 24, 2 ** 26, 2 ** 28, 2 ** 30]);
   });
 
-  it('prints only the prediction JSON with --json: hierarchical over two nodes, and slower NICs slow it', () => {
+  it('prints only the prediction JSON with --json: NVLS beside the rails over two H100 nodes, hierarchical over A100s, and slower NICs slow it', () => {
     const base = ['collective', 'all-reduce', '--gpus', '16', '--sizes', '1G:1G:2', '--json'];
     const run = runCli(...base);
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
-    expect(result).toMatchObject({ kind: 'collective', version: 1, collective: 'all-reduce', ncclTest: 'all_reduce_perf', gpus: 16, nodes: 2, gpusPerNode: 8, algorithm: 'hierarchical' });
+    expect(result).toMatchObject({ kind: 'collective', version: 1, collective: 'all-reduce', ncclTest: 'all_reduce_perf', gpus: 16, nodes: 2, gpusPerNode: 8, algorithm: 'nvls' });
+    expect(result.cluster.intraNode).toMatchObject({ fabric: 'nvlink4', allReduceBandwidthEfficiency: null, nvls: { bandwidthEfficiency: 0.65, latencyUs: 25 } });
     expect(result.cluster.interNode).toMatchObject({ fabric: 'infiniband-ndr', gbpsPerGpu: 400 });
+    const a100 = JSON.parse(runCli(...base, '--gpu', 'a100-80gb').stdout);
+    expect(a100).toMatchObject({ algorithm: 'hierarchical', cluster: { intraNode: { fabric: 'nvlink3', allReduceBandwidthEfficiency: 0.89, nvls: null } } });
     const slow = JSON.parse(runCli(...base, '--set', 'cluster.fabric.interNode.gbpsPerGpu=100').stdout);
     // At 100 Gb/s per GPU the rails, not NVLink, bound the time: 1/8 of the message per NIC at 12.5 GB/s.
     expect(slow.rows[0].seconds).toBeGreaterThan(2 ** 30 / 8 / 12.5e9);

@@ -173,7 +173,7 @@ export interface CollectivePrediction {
   racks: number;
   cluster: {
     gpu: string;
-    intraNode: { fabric: string; GBpsPerGpu: number; allReduceBandwidthEfficiency: number | null };
+    intraNode: { fabric: string; GBpsPerGpu: number; allReduceBandwidthEfficiency: number | null; nvls: { bandwidthEfficiency: number; latencyUs: number } | null };
     interNode: { fabric: string; gbpsPerGpu: number; oversubscription: number; allReduceBandwidthEfficiency: number | null } | null;
   };
   algorithm: CollectivePlan['algorithm'];
@@ -243,7 +243,7 @@ export function predictCollective(kind: CollectiveName, options: CollectiveComma
     racks: topology.racks,
     cluster: {
       gpu: cluster.gpu.id,
-      intraNode: { fabric: intra.id, GBpsPerGpu: intra.GBpsPerGpu, allReduceBandwidthEfficiency: intra.allReduceBandwidthEfficiency ?? null },
+      intraNode: { fabric: intra.id, GBpsPerGpu: intra.GBpsPerGpu, allReduceBandwidthEfficiency: intra.allReduceBandwidthEfficiency ?? null, nvls: intra.nvls ?? null },
       interNode:
         inter === null
           ? null
@@ -261,6 +261,12 @@ export function predictCollective(kind: CollectiveName, options: CollectiveComma
   };
 }
 
+/** What the header says of an algorithm beyond its name. */
+const ALGORITHM_NOTE: Partial<Record<CollectivePlan['algorithm'], string>> = {
+  hierarchical: ' (intra-node ring, inter-node rails, phases overlapped)',
+  nvls: ' (NVLink SHARP: the switch reduces, S + S/g per port; across nodes the rails beside it, overlapped)',
+};
+
 /** nccl-tests' time column: 2 decimals below 100 us, 1 below 10 ms, none above. */
 function formatMicros(seconds: number): string {
   const us = seconds * 1e6;
@@ -273,14 +279,15 @@ export function formatCollectiveTable(p: CollectivePrediction): string {
   const efficiency = (e: number | null) => (e === null ? 'line rate' : `efficiency ${e}`);
   const lines = [
     `# headroom collective: the flow model's ${p.ncclTest} over ${p.gpus} GPU${p.gpus === 1 ? '' : 's'}, in nccl-tests' layout (out-of-place columns)`,
-    `# cluster: ${p.nodes} node${p.nodes === 1 ? '' : 's'} x ${p.gpusPerNode} ${cluster.gpu}; ${cluster.intraNode.fabric} ${cluster.intraNode.GBpsPerGpu} GB/s per GPU (${efficiency(cluster.intraNode.allReduceBandwidthEfficiency)})` +
+    `# cluster: ${p.nodes} node${p.nodes === 1 ? '' : 's'} x ${p.gpusPerNode} ${cluster.gpu}; ${cluster.intraNode.fabric} ${cluster.intraNode.GBpsPerGpu} GB/s per GPU (${cluster.intraNode.nvls === null ? '' : 'ring at '}${efficiency(cluster.intraNode.allReduceBandwidthEfficiency)}` +
+      `${cluster.intraNode.nvls === null ? '' : `; NVLS efficiency ${cluster.intraNode.nvls.bandwidthEfficiency}, ${cluster.intraNode.nvls.latencyUs} us per call`})` +
       (cluster.interNode === null
         ? ''
         : `; ${cluster.interNode.fabric} ${cluster.interNode.gbpsPerGpu} Gb/s per GPU (${efficiency(cluster.interNode.allReduceBandwidthEfficiency)}), ` +
           (p.racks === 1
             ? `one leaf${cluster.interNode.oversubscription > 1 ? ` (oversubscription ${cluster.interNode.oversubscription} applies at the spine; give --racks to use one)` : ''}`
             : `${p.racks} racks, spine oversubscription ${cluster.interNode.oversubscription}`)),
-    `# model: ${p.algorithm}${p.algorithm === 'hierarchical' ? ' (intra-node ring, inter-node rails, phases overlapped)' : ''}; fixed ${(p.costs.fixedSeconds * 1e6).toFixed(1)} us per call, step latency per link from the catalog${p.costs.pipelineFill ? ', chunk-pipelining fill' : ''}`,
+    `# model: ${p.algorithm}${ALGORITHM_NOTE[p.algorithm] ?? ''}; fixed ${(p.costs.fixedSeconds * 1e6).toFixed(1)} us per call, step latency per link from the catalog${p.costs.pipelineFill ? ', chunk-pipelining fill' : ''}`,
     '#',
     '#                                                              out-of-place',
     '#       size         count      type   redop    root     time   algbw   busbw',

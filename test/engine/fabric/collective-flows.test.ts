@@ -7,14 +7,14 @@ import { Kernel } from '../../../engine/kernel/simulation-clock.js';
 import type { ClusterSpec } from '../../../engine/scenario/scenario-types.js';
 import { allGatherSeconds, allToAllSeconds, ringAllReduceSeconds, sendRecvSeconds } from '../../../engine/step-time/collectives.js';
 
-function cluster(nodes: number, gpusPerNode: number, gbpsPerGpu = 400, oversubscription = 1): ClusterSpec {
-  const gpu = findGpu('h100-sxm')!;
+function cluster(nodes: number, gpusPerNode: number, gbpsPerGpu = 400, oversubscription = 1, gpuId = 'h100-sxm'): ClusterSpec {
+  const gpu = findGpu(gpuId)!;
   return {
     gpu,
     nodes,
     gpusPerNode,
     fabric: {
-      intraNode: { ...findFabric('nvlink4')!, GBpsPerGpu: gpu.intraNodeGBps },
+      intraNode: { ...findFabric(gpu.intraNodeFabric)!, GBpsPerGpu: gpu.intraNodeGBps },
       interNode: nodes === 1 ? null : { fabric: findFabric('infiniband-ndr')!, gbpsPerGpu, oversubscription },
     },
     topology: null,
@@ -42,16 +42,47 @@ const COSTS = { fixedSeconds: 2.78e-5, hopLatencySeconds: 2.4e-7, bandwidthEffic
 
 describe('collectives on the flow network (engine/fabric/collective-flows.ts)', () => {
   const node = buildTopology(cluster(1, 8));
+  const a100Node = buildTopology(cluster(1, 8, 400, 1, 'a100-80gb'));
 
   it('takes exactly ringAllReduceSeconds for a ring all-reduce inside one node on an idle fabric', () => {
     for (const n of [2, 3, 4, 8]) {
       for (const bytes of [2048, 1 << 20, 64 << 20, 8 * 2 ** 30]) {
         const gpus = range(0, n);
-        expectRelative(seconds(node, { kind: 'all-reduce', gpus, bytes, costs: COSTS }), ringAllReduceSeconds(bytes, n, 450, COSTS.hopLatencySeconds, COSTS.bandwidthEfficiency, COSTS.fixedSeconds), 1e-9);
-        // With the link's own latency (the catalog's 1.9 us) and the catalog's efficiency (nvlink4: 1.01).
-        expectRelative(seconds(node, { kind: 'all-reduce', gpus, bytes, costs: { fixedSeconds: 0 } }), ringAllReduceSeconds(bytes, n, 450, 1.9e-6, 1.01, 0), 1e-9);
+        expectRelative(seconds(node, { kind: 'all-reduce', gpus, bytes, costs: COSTS, algorithm: 'ring' }), ringAllReduceSeconds(bytes, n, 450, COSTS.hopLatencySeconds, COSTS.bandwidthEfficiency, COSTS.fixedSeconds), 1e-9);
+        // With the link's own latency (the catalog's 1.9 us) and the catalog's efficiency (nvlink3: 0.89; nvlink4 has no ring figure: line rate).
+        expectRelative(seconds(node, { kind: 'all-reduce', gpus, bytes, costs: { fixedSeconds: 0 }, algorithm: 'ring' }), ringAllReduceSeconds(bytes, n, 450, 1.9e-6, 1, 0), 1e-9);
+        expectRelative(seconds(a100Node, { kind: 'all-reduce', gpus, bytes, costs: { fixedSeconds: 0 } }), ringAllReduceSeconds(bytes, n, 300, 1.9e-6, 0.89, 0), 1e-9);
       }
     }
+  });
+
+  it('runs NVLS where the switch reduces: each port carries S + S/g each way in 2 steps, and auto takes it over the ring', () => {
+    const bytes = 2 ** 30;
+    const costs = { fixedSeconds: 1e-5, hopLatencySeconds: 1e-6, bandwidthEfficiency: 0.7 };
+    const plan = planCollective(node, { kind: 'all-reduce', gpus: range(0, 8), bytes, costs });
+    expect(plan.algorithm).toBe('nvls');
+    expect(plan.phases).toHaveLength(1);
+    expect(plan.phases[0]!.steps).toBe(2);
+    expect(plan.phases[0]!.flows.map((f) => f.payloadBytes)).toEqual(range(0, 8).map(() => (9 / 8) * bytes));
+    expectRelative(seconds(node, { kind: 'all-reduce', gpus: range(0, 8), bytes, costs }), 1e-5 + 2e-6 + ((9 / 8) * bytes) / (450e9 * 0.7), 1e-9);
+    // With the catalog's costs: nvlink4's NVLS efficiency (0.65) and NCCL's 25 us per call, of which the fixed cost is part.
+    const catalog = planCollective(node, { kind: 'all-reduce', gpus: range(0, 8), bytes, costs: { fixedSeconds: 5e-6 } });
+    expect(catalog.algorithm).toBe('nvls');
+    expectRelative(catalog.isolatedSeconds, 25e-6 + 2 * 1.9e-6 + ((9 / 8) * bytes) / (450e9 * 0.65), 1e-9);
+    // A100's NVSwitch only forwards: ring, and asking for nvls there (or for anything but all-reduce) is refused.
+    expect(planCollective(a100Node, { kind: 'all-reduce', gpus: range(0, 8), bytes, costs }).algorithm).toBe('ring');
+    expect(() => planCollective(a100Node, { kind: 'all-reduce', gpus: range(0, 8), bytes, costs, algorithm: 'nvls' })).toThrow(/nvls needs/);
+    expect(() => planCollective(node, { kind: 'all-gather', gpus: range(0, 8), bytes, costs, algorithm: 'nvls' })).toThrow(/nvls needs/);
+    // Across two nodes: the rails beside the switch's reduction, overlapped; in sequence reduce, rails, multicast add up.
+    const two = buildTopology(cluster(2, 8));
+    const flat = { fixedSeconds: 0, hopLatencySeconds: 0, bandwidthEfficiency: 1 };
+    const across = planCollective(two, { kind: 'all-reduce', gpus: range(0, 16), bytes, costs: flat });
+    expect(across.algorithm).toBe('nvls');
+    expect(across.phases[0]!.steps).toBe(2 + 2);
+    expectRelative(across.isolatedSeconds, Math.max((9 / 8) * bytes / 450e9, bytes / 8 / 50e9), 1e-12);
+    const sequential = planCollective(two, { kind: 'all-reduce', gpus: range(0, 16), bytes, costs: flat, algorithm: 'nvls', phases: 'sequential' });
+    expect(sequential.phases.map((p) => p.name)).toEqual(['nvls reduce', 'inter-node rails', 'nvls multicast']);
+    expectRelative(sequential.isolatedSeconds, bytes / 450e9 + bytes / 8 / 50e9 + bytes / 450e9, 1e-12);
   });
 
   it('takes exactly allGatherSeconds for all-gather and reduce-scatter, allToAllSeconds for all-to-all, sendRecvSeconds for a send', () => {
@@ -80,7 +111,7 @@ describe('collectives on the flow network (engine/fabric/collective-flows.ts)', 
   it('runs an all-reduce over two nodes hierarchically: NVLink rings and one flow per rail, overlapped', () => {
     const two = buildTopology(cluster(2, 8));
     const bytes = 2 ** 30;
-    const plan = planCollective(two, { kind: 'all-reduce', gpus: range(0, 16), bytes, costs: { fixedSeconds: 0, hopLatencySeconds: 0, bandwidthEfficiency: 1 } });
+    const plan = planCollective(two, { kind: 'all-reduce', gpus: range(0, 16), bytes, costs: { fixedSeconds: 0, hopLatencySeconds: 0, bandwidthEfficiency: 1 }, algorithm: 'hierarchical' });
     expect(plan.algorithm).toBe('hierarchical');
     expect(plan.phases).toHaveLength(1);
     const [phase] = plan.phases;
@@ -91,7 +122,10 @@ describe('collectives on the flow network (engine/fabric/collective-flows.ts)', 
     // NVLink carries 2(g-1)/g of the message per port; each NIC 1/g: at 450 vs 50 GB/s NVLink bounds.
     expectRelative(plan.isolatedSeconds, (1.75 * bytes) / 450e9, 1e-12);
     expect(phase!.steps).toBe(2 * 7 + 2 * 1);
-    expectRelative(seconds(two, { kind: 'all-reduce', gpus: range(0, 16), bytes, costs: { fixedSeconds: 0, hopLatencySeconds: 0, bandwidthEfficiency: 1 } }), plan.isolatedSeconds, 1e-9);
+    expectRelative(seconds(two, { kind: 'all-reduce', gpus: range(0, 16), bytes, costs: { fixedSeconds: 0, hopLatencySeconds: 0, bandwidthEfficiency: 1 }, algorithm: 'hierarchical' }), plan.isolatedSeconds, 1e-9);
+    // A100 nodes (no NVLS) take it by themselves.
+    const a100Two = buildTopology(cluster(2, 8, 400, 1, 'a100-80gb'));
+    expect(planCollective(a100Two, { kind: 'all-reduce', gpus: range(0, 16), bytes, costs: COSTS }).algorithm).toBe('hierarchical');
   });
 
   it('makes TP16 over two nodes slower than TP8 in one by the factor the NIC bandwidth implies', () => {
@@ -101,7 +135,8 @@ describe('collectives on the flow network (engine/fabric/collective-flows.ts)', 
     const tp16 = seconds(slow, { kind: 'all-reduce', gpus: range(0, 16), bytes, costs });
     const tp8 = seconds(node, { kind: 'all-reduce', gpus: range(0, 8), bytes, costs });
     const nicSeconds = bytes / 8 / 12.5e9;
-    const nvlinkSeconds = (1.75 * bytes) / 450e9;
+    // Both run NVLS on H100: S + S/g over each NVLink port in one node.
+    const nvlinkSeconds = (1.125 * bytes) / 450e9;
     expectRelative(tp16 / tp8, nicSeconds / nvlinkSeconds, 1e-9);
   });
 
@@ -109,7 +144,7 @@ describe('collectives on the flow network (engine/fabric/collective-flows.ts)', 
     const two = buildTopology(cluster(2, 8));
     const bytes = 2 ** 30;
     const costs = { fixedSeconds: 0, hopLatencySeconds: 0, bandwidthEfficiency: 1 };
-    const t = seconds(two, { kind: 'all-reduce', gpus: range(0, 16), bytes, costs, phases: 'sequential' });
+    const t = seconds(two, { kind: 'all-reduce', gpus: range(0, 16), bytes, costs, phases: 'sequential', algorithm: 'hierarchical' });
     expectRelative(t, (0.875 * bytes) / 450e9 + bytes / 8 / 50e9 + (0.875 * bytes) / 450e9, 1e-9);
     const plan = planCollective(two, { kind: 'all-gather', gpus: range(0, 16), bytes, costs, phases: 'sequential' });
     expect(plan.phases.map((p) => p.name)).toEqual(['inter-node all-gather', 'intra-node all-gather']);
@@ -127,7 +162,7 @@ describe('collectives on the flow network (engine/fabric/collective-flows.ts)', 
     const costs = { fixedSeconds: 1e-5, hopLatencySeconds: 1e-6, bandwidthEfficiency: 0.9, pipelineFill: true };
     const latency = 14 * 1e-6;
     const transfer = (1.75 * bytes) / (450e9 * 0.9);
-    expectRelative(seconds(node, { kind: 'all-reduce', gpus: range(0, 8), bytes, costs }), 1e-5 + latency + transfer + 2 * Math.sqrt(latency * transfer), 1e-9);
+    expectRelative(seconds(node, { kind: 'all-reduce', gpus: range(0, 8), bytes, costs, algorithm: 'ring' }), 1e-5 + latency + transfer + 2 * Math.sqrt(latency * transfer), 1e-9);
     expectRelative(seconds(node, { kind: 'all-to-all', gpus: range(0, 8), bytes, costs }), allToAllSeconds(bytes, 8, 450, 1e-6, 0.9, 1e-5), 1e-9);
   });
 
