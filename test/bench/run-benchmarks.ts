@@ -45,7 +45,38 @@ async function shardBench(): Promise<void> {
   }
 }
 
+/** min and median of a few figures, formatted: machine load moves single runs by a third here. */
+const spread = (values: number[], unit = (v: number) => `${v.toFixed(3)} s`) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${unit(sorted[0]!)} (median ${unit(sorted[Math.floor((sorted.length - 1) / 2)]!)} of ${sorted.length})`;
+};
+
+/**
+ * Issue 15's 10k figures, each from 5 fresh processes: the first simulation in a process (JIT
+ * warm-up included), the same simulation re-run in that process (a sweep worker's cost), the bench
+ * process, and the command a user types (`headroom simulate`, imports and printing included).
+ */
+function vidurColdWarm(): void {
+  const runs: { simulateSeconds: number; warmSimulateSeconds: number; processWallSeconds: number; skipped?: string }[] = [];
+  for (let i = 0; i < 5; i++) {
+    const out = execFileSync(process.execPath, [join(here, 'bench-case.js'), 'vidur-trace'], { encoding: 'utf8', env: { ...process.env, BENCH_WARM_RUNS: '4' } });
+    runs.push(JSON.parse(out.trim().split('\n').pop()!));
+  }
+  if (runs[0]!.skipped) return;
+  const cli = join(here, '..', '..', 'reports', 'cli', 'main.js');
+  const command: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    execFileSync(process.execPath, [cli, 'simulate', 'scenarios/vidur-benchmark-llama-2-7b-a100.yaml'], { stdio: 'ignore' });
+    command.push((performance.now() - t0) / 1000);
+  }
+  console.log('vidur-trace, 5 fresh processes:');
+  console.log(`  first simulation in a process ${spread(runs.map((r) => r.simulateSeconds))}; re-run in the same process ${spread(runs.map((r) => r.warmSimulateSeconds))}`);
+  console.log(`  bench process ${spread(runs.map((r) => r.processWallSeconds))}; \`headroom simulate\` whole process ${spread(command)}`);
+}
+
 for (const name of cases) {
+  if (name === 'vidur-trace') vidurColdWarm();
   if (name === 'shard-vary-60') {
     await shardBench();
     continue;
