@@ -8,6 +8,7 @@ import {
   type CollectiveCosts,
   type CollectiveKind,
   type CollectivePlan,
+  type CollectiveProtocol,
   type CollectiveRequest,
 } from '../../engine/fabric/collective-flows.js';
 import { buildTopology, type Topology } from '../../engine/fabric/topology.js';
@@ -19,8 +20,9 @@ import { readNcclTests } from './nccl-tests.js';
 
 /**
  * The flow model's collective constants, fitted to real nccl-tests logs (../shared/data, read in
- * place; see fabric/SOURCE.md): for each measured setup, the per-call fixed cost, the per-step
- * latency and the bandwidth efficiency of engine/fabric/collective-flows.ts, fitted on the
+ * place; see fabric/SOURCE.md): for each measured setup, the per-call fixed cost, a scale on NCCL's
+ * latency table for each of its LL and Simple protocols (costs.protocols) and the bandwidth
+ * efficiency of engine/fabric/collective-flows.ts, fitted on the
  * even-indexed rows in size order and checked on the odd ones (the held-back rows), sizes of
  * 1 MiB and up reported separately as the acceptance figure.
  *
@@ -292,10 +294,9 @@ export function setupModel(setup: CollectiveSetup): SetupModel {
   return { setup, topology, gpus, algorithm };
 }
 
-/** The request the setup's rows measure, with these costs. */
+/** The request the setup's rows measure, with these costs: 'auto' picks algorithm and protocol as NCCL does, the fastest. */
 function setupRequest(model: SetupModel, costs: CollectiveCosts, bytes: number, phases: 'overlapped' | 'sequential' = 'overlapped'): CollectiveRequest {
-  const algorithm = model.algorithm === 'ring' || model.algorithm === 'hierarchical' || model.algorithm === 'nvls' ? model.algorithm : 'auto';
-  return { kind: model.setup.kind, gpus: model.gpus, bytes, costs, phases, algorithm };
+  return { kind: model.setup.kind, gpus: model.gpus, bytes, costs, phases };
 }
 
 /** What the model predicts for `bytes` on the setup with these costs: the collective's time on an idle fabric. */
@@ -303,53 +304,87 @@ export function predictSeconds(model: SetupModel, costs: CollectiveCosts, bytes:
   return planCollective(model.topology, setupRequest(model, costs, bytes, phases)).isolatedSeconds;
 }
 
-/** Fitted constants: the per-step latency overrides the catalog's for every step (one number per setup). */
+/**
+ * Fitted constants: NCCL's latency table scaled per protocol (LL; Simple and NVLS), the fabric's
+ * bandwidth efficiency, a fixed cost per call.
+ */
 export interface FittedCosts {
   fixedSeconds: number;
-  hopLatencySeconds: number;
+  lowLatencyScale: number;
+  simpleLatencyScale: number;
   bandwidthEfficiency: number;
 }
 
 export function asCosts(fit: FittedCosts, pipelineFill = true): CollectiveCosts {
-  return { fixedSeconds: fit.fixedSeconds, hopLatencySeconds: fit.hopLatencySeconds, bandwidthEfficiency: fit.bandwidthEfficiency, pipelineFill };
+  return {
+    fixedSeconds: fit.fixedSeconds,
+    protocols: { lowLatencyScale: fit.lowLatencyScale, simpleLatencyScale: fit.simpleLatencyScale },
+    bandwidthEfficiency: fit.bandwidthEfficiency,
+    pipelineFill,
+  };
 }
 
 /**
- * The model's shape for one setup: per phase, its steps and its transfer seconds per byte at
- * efficiency 1, read off planCollective. Time = fixed + sum over phases of
- * (steps x latency + perByte x bytes / efficiency [+ 2 sqrt(steps x latency x perByte x bytes / efficiency)]).
+ * The model's shape for one setup, read off planCollective at latency scales 1 and efficiency 1:
+ * one candidate per algorithm and protocol it may run (ring or hierarchical with LL and Simple;
+ * NVLS with Simple), each phase's transfer seconds per byte, step latency and per-call latency.
+ * Time = fixed + min over candidates of the sum over phases of
+ * (s call + s steps + perByte x bytes / e [+ 2 sqrt(s steps x perByte x bytes / e)]), s the
+ * candidate's protocol scale: what planCollective computes, in closed form for the grid search.
  */
-interface PhaseShape {
-  steps: number;
-  perByte: number;
+interface Candidate {
+  protocol: CollectiveProtocol;
+  phases: { perByte: number; steps: number; call: number }[];
 }
 
-function phaseShapes(model: SetupModel, phases: 'overlapped' | 'sequential'): PhaseShape[] {
+function candidates(model: SetupModel, phases: 'overlapped' | 'sequential'): Candidate[] {
   const probe = 2 ** 30;
-  const plan = planCollective(model.topology, setupRequest(model, { fixedSeconds: 0, hopLatencySeconds: 0, bandwidthEfficiency: 1 }, probe, phases));
-  return plan.phases.map((p) => ({ steps: p.steps, perByte: p.transferSeconds / probe }));
+  const costs: CollectiveCosts = { fixedSeconds: 0, protocols: { lowLatencyScale: 1, simpleLatencyScale: 1 }, bandwidthEfficiency: 1 };
+  const algorithms: ('auto' | 'nvls')[] = model.setup.kind === 'all-reduce' && nvlsCapable(model.topology, model.gpus) ? ['auto', 'nvls'] : ['auto'];
+  const out: Candidate[] = [];
+  for (const algorithm of algorithms) {
+    // 'auto' beside 'nvls': the ring family alone (hierarchical across nodes, ring in one).
+    const family = algorithm === 'nvls' ? 'nvls' : model.setup.nodes > 1 && model.setup.kind !== 'all-to-all' ? 'hierarchical' : model.setup.kind === 'all-to-all' ? 'auto' : 'ring';
+    for (const protocol of ['LL', 'Simple'] as const) {
+      if (protocol === 'LL' && (family === 'nvls' || family === 'auto')) continue;
+      const plan = planCollective(model.topology, { ...setupRequest(model, costs, probe, phases), algorithm: family, protocol });
+      out.push({
+        protocol,
+        phases: plan.phases.map((p) => ({ perByte: p.transferSeconds / probe, steps: p.stepLatencySeconds, call: p.latencySeconds - p.stepLatencySeconds })),
+      });
+    }
+  }
+  return out;
 }
 
-function shapeSeconds(shapes: readonly PhaseShape[], fit: FittedCosts, bytes: number, pipelineFill: boolean): number {
-  let t = fit.fixedSeconds;
-  for (const p of shapes) {
-    const latency = p.steps * fit.hopLatencySeconds;
+function candidateSeconds(candidate: Candidate, fit: FittedCosts, bytes: number, pipelineFill: boolean): number {
+  const scale = candidate.protocol === 'LL' ? fit.lowLatencyScale : fit.simpleLatencyScale;
+  let t = 0;
+  for (const p of candidate.phases) {
+    const latency = scale * p.steps;
     const transfer = (p.perByte * bytes) / fit.bandwidthEfficiency;
-    t += latency + transfer + (pipelineFill ? 2 * Math.sqrt(latency * transfer) : 0);
+    t += scale * p.call + latency + transfer + (pipelineFill ? 2 * Math.sqrt(latency * transfer) : 0);
   }
   return t;
 }
 
+function shapeSeconds(shapes: readonly Candidate[], fit: FittedCosts, bytes: number, pipelineFill: boolean): number {
+  let best = Infinity;
+  for (const c of shapes) best = Math.min(best, candidateSeconds(c, fit, bytes, pipelineFill));
+  return fit.fixedSeconds + best;
+}
+
 /**
- * Least squares of relative error over `rows`: a grid over (latency, efficiency), the fixed cost
- * solved exactly at each point (clamped at 0), then a finer grid around the best point.
- * Deterministic. Efficiency is searched in [0.2, 1.8]: above 1 means NCCL moves less over each link
- * than the model's ring does (NVLink SHARP reduces inside the switch).
+ * Least squares of relative error over `rows`: a grid over (LL scale, Simple scale, efficiency),
+ * the fixed cost solved exactly at each point (clamped at 0), then a finer grid around the best
+ * point. Deterministic. Efficiency is searched in [0.2, maxEfficiency]: 1, line rate, for the fit
+ * itself (no link moves more than its line rate; NVLS's smaller traffic is in the model); the
+ * counterfactual of sequential phases asks what it would need, up to 1.8.
  */
-function fitRows(shapes: readonly PhaseShape[], rows: readonly MeasuredRow[], pipelineFill: boolean): FittedCosts {
-  let best = { loss: Infinity, fit: { fixedSeconds: 0, hopLatencySeconds: 0, bandwidthEfficiency: 1 } };
-  const tryPoint = (hopLatencySeconds: number, bandwidthEfficiency: number) => {
-    const trial = { fixedSeconds: 0, hopLatencySeconds, bandwidthEfficiency };
+function fitRows(shapes: readonly Candidate[], rows: readonly MeasuredRow[], pipelineFill: boolean, maxEfficiency = 1): FittedCosts {
+  let best = { loss: Infinity, fit: { fixedSeconds: 0, lowLatencyScale: 1, simpleLatencyScale: 1, bandwidthEfficiency: 1 } };
+  const tryPoint = (lowLatencyScale: number, simpleLatencyScale: number, bandwidthEfficiency: number) => {
+    const trial = { fixedSeconds: 0, lowLatencyScale, simpleLatencyScale, bandwidthEfficiency };
     let num = 0;
     let den = 0;
     const rest = rows.map((r) => shapeSeconds(shapes, trial, r.bytes, pipelineFill));
@@ -363,14 +398,16 @@ function fitRows(shapes: readonly PhaseShape[], rows: readonly MeasuredRow[], pi
       const e = (fixedSeconds + rest[i]!) / r.seconds - 1;
       loss += e * e;
     });
-    if (loss < best.loss) best = { loss, fit: { fixedSeconds, hopLatencySeconds, bandwidthEfficiency } };
+    if (loss < best.loss) best = { loss, fit: { fixedSeconds, lowLatencyScale, simpleLatencyScale, bandwidthEfficiency } };
   };
-  const latencies = pipelineFill ? [0, ...Array.from({ length: 121 }, (_, i) => 1e-8 * 10 ** (i / 24))] : [0];
-  for (const latency of latencies) for (let e = 0.2; e <= 1.8 + 1e-9; e += 0.005) tryPoint(latency, e);
-  const coarse = best.fit;
-  for (let i = -20; i <= 20; i++) {
-    const latency = coarse.hopLatencySeconds * 10 ** (i / 240);
-    for (let j = -25; j <= 25; j++) tryPoint(latency, coarse.bandwidthEfficiency + j * 0.0002);
+  // Scales from 0.01 to 100 of NCCL's table, and 0.
+  const scales = [0, ...Array.from({ length: 41 }, (_, i) => 0.01 * 10 ** (i / 10))];
+  for (const a of scales) for (const b of scales) for (let e = 0.2; e <= maxEfficiency + 1e-9; e += 0.02) tryPoint(a, b, e);
+  const c = best.fit;
+  for (let i = -8; i <= 8; i++) {
+    for (let j = -8; j <= 8; j++) {
+      for (let k = -10; k <= 10; k++) tryPoint(c.lowLatencyScale * 10 ** (i / 80), c.simpleLatencyScale * 10 ** (j / 80), Math.min(maxEfficiency, c.bandwidthEfficiency + k * 0.002));
+    }
   }
   return best.fit;
 }
@@ -432,10 +469,11 @@ export function fitSetup(setup: CollectiveSetup, rows: readonly MeasuredRow[]): 
   const model = setupModel(setup);
   const { fit, heldBack } = splitRows(rows);
   const large = heldBack.filter((r) => r.bytes >= CHECK_FROM_BYTES);
-  const fitted = fitRows(phaseShapes(model, 'overlapped'), fit, true);
+  const shapes = candidates(model, 'overlapped');
+  const fitted = fitRows(shapes, fit, true);
   const costs = asCosts(fitted);
-  const plain = fitRows(phaseShapes(model, 'overlapped'), fit, false);
-  const sequential = setup.nodes > 1 ? fitRows(phaseShapes(model, 'sequential'), fit, true).bandwidthEfficiency : null;
+  const plain = fitRows(shapes, fit, false);
+  const sequential = setup.nodes > 1 ? fitRows(candidates(model, 'sequential'), fit, true, 1.8).bandwidthEfficiency : null;
   const summary = (errors: number[]) => (errors.length === 0 ? null : summarizeErrors(errors));
   return {
     setup,
@@ -496,7 +534,7 @@ function describeFit(fit: SetupFit): string[] {
   const f = fit.fitted;
   const us = (s: number) => `${(s * 1e6).toFixed(2)} us`;
   const lines = [
-    `${fit.setup.label} [${fit.setup.id}]: fixed ${us(f.fixedSeconds)}, step latency ${us(f.hopLatencySeconds)}, efficiency ${f.bandwidthEfficiency.toFixed(3)} (${fit.algorithm}, bound by ${fit.bottleneckFabric})`,
+    `${fit.setup.label} [${fit.setup.id}]: fixed ${us(f.fixedSeconds)}, NCCL latencies x ${f.lowLatencyScale.toFixed(3)} (LL) and x ${f.simpleLatencyScale.toFixed(3)} (Simple), efficiency ${f.bandwidthEfficiency.toFixed(3)} (${fit.algorithm}, bound by ${fit.bottleneckFabric})`,
     `  ${formatSummary(`fit rows`, fit.fitErrors)}`,
     `  ${formatSummary(`held-back rows`, fit.heldBackErrors)}`,
   ];

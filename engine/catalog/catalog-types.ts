@@ -94,6 +94,12 @@ export interface FabricSpec {
   /** One-way small-message latency, microseconds (order of magnitude; collectives add their own). */
   latencyUs: number;
   /**
+   * NCCL's per-step latency over this link for its low-latency (LL) and bandwidth (Simple)
+   * protocols, microseconds (its tuning model's hwLat): what collectives priced by protocol
+   * (engine/fabric/collective-flows.ts, `costs.protocols`) scale. Absent: latencyUs for both.
+   */
+  protocolLatencyUs?: { ll: number; simple: number };
+  /**
    * Fraction of this link's bandwidth an NCCL all-reduce reaches on large messages, in the flow
    * model's terms (engine/fabric/collective-flows.ts: ring inside a node, rails across nodes, with
    * the chunk-pipelining fill), fitted on nccl-tests logs by analyzers/calibration/collective-fit.ts.

@@ -44,6 +44,12 @@ import type { Topology } from './topology.js';
  * what the nccl-tests curves show between 1 MiB and 256 MiB, where a plain alpha-beta model misses
  * by 20-45% (analyzers/calibration/collective-fit.ts). T is the phase's transfer time on an
  * otherwise idle fabric.
+ *
+ * `costs.protocols` prices NCCL's LL and Simple protocols instead of one latency, NCCL's own
+ * per-step and per-call latencies (tuning.cc hwLat, baseLat) scaled per protocol, LL at half the
+ * bandwidth, and takes the faster: a small message's time is LL's, a large one's Simple's, which
+ * is what the nccl-tests logs fit within 15% on every held-back row and one latency for all sizes
+ * does not. The engine's own collectives price one protocol (its step-time calibration).
  */
 
 export type CollectiveKind = 'all-reduce' | 'all-gather' | 'reduce-scatter' | 'all-to-all' | 'sendrecv' | 'send';
@@ -57,7 +63,23 @@ export interface CollectiveCosts {
   bandwidthEfficiency?: number;
   /** Add the chunk-pipelining fill, 2 sqrt(latency x transfer) per ring or hierarchical phase (default false: collectives.ts' closed form). */
   pipelineFill?: boolean;
+  /**
+   * Price NCCL's two protocols and take the faster (not with hopLatencySeconds): LL (8-byte lines,
+   * half of each carrying a flag: half the bandwidth, NCCL's low per-step latency) and Simple (full
+   * bandwidth, a higher latency). Each step's latency is NCCL's hwLat for the links it crosses
+   * (catalog protocolLatencyUs) and each call pays NCCL's baseLat (ring: LL 6.6 us, Simple 8.4 us;
+   * NVLS: its 25 us), times these scales: 1 is NCCL's own tuning table; a fit sets its own.
+   * NVLS, all-to-all and point-to-point run Simple only.
+   */
+  protocols?: { lowLatencyScale: number; simpleLatencyScale: number };
 }
+
+export type CollectiveProtocol = 'LL' | 'Simple';
+
+/** NCCL's per-call base latency of a ring (NVIDIA/nccl src/graph/tuning.cc baseLat[Ring]: LL 6.6 us, Simple 8.4 us). */
+const RING_BASE_LATENCY_US = { ll: 6.6, simple: 8.4 };
+/** What LL's lines carry of their 8 bytes: 4 of data beside a 4-byte flag (tuning.cc: busBw x 0.5 for ring LL). */
+const LL_BANDWIDTH_SHARE = 0.5;
 
 export interface CollectiveRequest {
   kind: CollectiveKind;
@@ -73,6 +95,8 @@ export interface CollectiveRequest {
    * of several nodes) and, for all-reduce on a fabric that reduces in the switch, nvls.
    */
   algorithm?: 'auto' | 'ring' | 'hierarchical' | 'nvls';
+  /** With costs.protocols: 'auto' (default) takes the faster protocol; 'LL' or 'Simple' forces one (LL only where it runs: ring, hierarchical). */
+  protocol?: 'auto' | CollectiveProtocol;
   /** How the hierarchical algorithm's three phases run; default 'overlapped'. */
   phases?: 'overlapped' | 'sequential';
   costs: CollectiveCosts;
@@ -97,8 +121,10 @@ export interface CollectivePhase {
   readonly flows: readonly PlannedFlow[];
   /** Latency steps of the phase (for the report; the latency below already counts them). */
   readonly steps: number;
-  /** Seconds from the phase's last byte to its end: step latencies, pipeline fill, and the fixed cost on the last phase. */
+  /** Seconds from the phase's last byte to its end: step latencies, pipeline fill, per-call latencies, and the fixed cost on the last phase. */
   readonly latencySeconds: number;
+  /** The steps' latency alone (what the pipeline fill is computed from). */
+  readonly stepLatencySeconds: number;
   /** The phase's transfer time on an otherwise idle fabric. */
   readonly transferSeconds: number;
 }
@@ -106,6 +132,8 @@ export interface CollectivePhase {
 export interface CollectivePlan {
   readonly kind: CollectiveKind;
   readonly algorithm: 'none' | 'ring' | 'hierarchical' | 'nvls' | 'pairwise' | 'p2p';
+  /** With costs.protocols, the protocol it runs; else null. */
+  readonly protocol: CollectiveProtocol | null;
   readonly phases: readonly CollectivePhase[];
   /** Time on an otherwise idle fabric: sum over phases of transfer + latency. */
   readonly isolatedSeconds: number;
@@ -119,6 +147,13 @@ interface Draft {
   stepLatency: number;
   /** A per-call latency of the algorithm that chunks do not pipeline (NCCL's NVLS setup); default 0. */
   callLatency?: number;
+  /** The steps' latency at NCCL's per-protocol hwLat (catalog protocolLatencyUs), seconds, before any scale. */
+  protocolLatency: ProtocolLatency;
+}
+
+interface ProtocolLatency {
+  ll: number;
+  simple: number;
 }
 
 function checkRequest(topology: Topology, request: CollectiveRequest): void {
@@ -135,6 +170,16 @@ function checkRequest(topology: Topology, request: CollectiveRequest): void {
   if (latency !== undefined && (!(latency >= 0) || !Number.isFinite(latency))) throw new RangeError(`${kind}: costs.hopLatencySeconds: expected seconds >= 0, got ${latency}`);
   const efficiency = costs.bandwidthEfficiency;
   if (efficiency !== undefined && (!(efficiency > 0) || !Number.isFinite(efficiency))) throw new RangeError(`${kind}: costs.bandwidthEfficiency: expected a number above 0, got ${efficiency}`);
+  const protocols = costs.protocols;
+  if (protocols !== undefined) {
+    if (latency !== undefined) throw new RangeError(`${kind}: costs.protocols prices steps with NCCL's latencies; expected no costs.hopLatencySeconds beside it`);
+    for (const key of ['lowLatencyScale', 'simpleLatencyScale'] as const) {
+      const v = protocols[key];
+      if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${kind}: costs.protocols.${key}: expected a number >= 0, got ${v}`);
+    }
+  } else if (request.protocol !== undefined && request.protocol !== 'auto') {
+    throw new RangeError(`${kind}: protocol ${request.protocol} needs costs.protocols`);
+  }
   const weights = request.weights;
   if (weights !== undefined) {
     if (kind !== 'all-to-all') throw new RangeError(`${kind}: weights apply to all-to-all only`);
@@ -160,6 +205,23 @@ export function planCollective(topology: Topology, request: CollectiveRequest): 
     return { src, dst, path, payloadBytes, bytes: payloadBytes / (efficiency ?? efficiencyOf(path)) };
   };
   const hop = (path: readonly number[]) => topology.hopLatencySeconds(path);
+  /** One step's NCCL latency per protocol over a path: its slowest link's (catalog protocolLatencyUs). */
+  const protocolHop = (path: readonly number[]): ProtocolLatency => {
+    let ll = 0;
+    let simple = 0;
+    for (const l of path) {
+      const f = topology.links[l]!.fabric;
+      ll = Math.max(ll, (f.protocolLatencyUs?.ll ?? f.latencyUs) * 1e-6);
+      simple = Math.max(simple, (f.protocolLatencyUs?.simple ?? f.latencyUs) * 1e-6);
+    }
+    return { ll, simple };
+  };
+  /** `steps` steps at the slowest of these flows' paths (or at the average of a ring's: `perEdge`). */
+  const protocolSteps = (flows: readonly PlannedFlow[], steps: number, perEdge: boolean): ProtocolLatency => {
+    const hops = flows.map((f) => protocolHop(f.path));
+    if (perEdge) return { ll: (steps / flows.length) * hops.reduce((a, h) => a + h.ll, 0), simple: (steps / flows.length) * hops.reduce((a, h) => a + h.simple, 0) };
+    return { ll: steps * Math.max(0, ...hops.map((h) => h.ll)), simple: steps * Math.max(0, ...hops.map((h) => h.simple)) };
+  };
   /** A ring over `ring` moving `share` of the message from each GPU to the next, in `steps` steps. */
   const ringDraft = (name: string, ring: readonly number[], payloadBytes: number, steps: number, efficiency?: number): Draft => {
     const flows = ring.map((src, i) => flow(src, ring[(i + 1) % ring.length]!, payloadBytes, efficiency));
@@ -168,16 +230,16 @@ export function planCollective(topology: Topology, request: CollectiveRequest): 
       costs.hopLatencySeconds !== undefined
         ? steps * costs.hopLatencySeconds
         : (steps / ring.length) * flows.reduce((sum, f) => sum + hop(f.path), 0);
-    return { name, flows, steps, stepLatency };
+    return { name, flows, steps, stepLatency, protocolLatency: protocolSteps(flows, steps, true) };
   };
 
   const n = gpus.length;
-  if (bytes === 0 || (n === 1 && kind !== 'send')) return finishPlan(topology, kind, 'none', [], costs);
+  if (bytes === 0 || (n === 1 && kind !== 'send')) return finishPlan(topology, request, 'none', []);
   if (kind === 'send' || kind === 'sendrecv') {
     const pairs = kind === 'send' ? [[gpus[0]!, gpus[1]!] as const] : gpus.map((g, i) => [g, gpus[(i + 1) % n]!] as const);
     const flows = pairs.map(([src, dst]) => flow(src, dst, bytes));
     const stepLatency = costs.hopLatencySeconds ?? Math.max(...flows.map((f) => hop(f.path)));
-    return finishPlan(topology, kind, 'p2p', [{ name: kind, flows, steps: 1, stepLatency }], costs);
+    return finishPlan(topology, request, 'p2p', [{ name: kind, flows, steps: 1, stepLatency, protocolLatency: protocolSteps(flows, 1, false) }]);
   }
   if (kind === 'all-to-all') {
     const weights = request.weights ?? gpus.map(() => 1);
@@ -190,7 +252,7 @@ export function planCollective(topology: Topology, request: CollectiveRequest): 
       });
     }
     const stepLatency = (n - 1) * (costs.hopLatencySeconds ?? Math.max(0, ...flows.map((f) => hop(f.path))));
-    return finishPlan(topology, kind, 'pairwise', [{ name: 'all-to-all', flows, steps: n - 1, stepLatency }], costs);
+    return finishPlan(topology, request, 'pairwise', [{ name: 'all-to-all', flows, steps: n - 1, stepLatency, protocolLatency: protocolSteps(flows, n - 1, false) }]);
   }
   // all-reduce moves each byte twice round the ring (reduce-scatter, then all-gather).
   const factor = kind === 'all-reduce' ? 2 : 1;
@@ -209,33 +271,54 @@ export function planCollective(topology: Topology, request: CollectiveRequest): 
   }
   const candidates: CollectivePlan[] = [];
   if (wanted === 'ring' || ((wanted === 'auto' || wanted === 'hierarchical') && !even)) {
-    candidates.push(finishPlan(topology, kind, 'ring', [ringDraft('ring', gpus, (factor * (n - 1) * bytes) / n, factor * (n - 1))], costs));
+    candidates.push(finishPlan(topology, request, 'ring', [ringDraft('ring', gpus, (factor * (n - 1) * bytes) / n, factor * (n - 1))]));
   } else if (wanted !== 'nvls') {
-    candidates.push(finishPlan(topology, kind, 'hierarchical', hierarchicalDrafts(kind, perNode, bytes, ringDraft, schedule), costs));
+    candidates.push(finishPlan(topology, request, 'hierarchical', hierarchicalDrafts(kind, perNode, bytes, ringDraft, schedule)));
   }
   if (nvls !== null && (wanted === 'nvls' || wanted === 'auto')) {
-    candidates.push(finishPlan(topology, kind, 'nvls', nvlsDrafts(perNode, bytes, nvls, ringDraft, costs, schedule), costs));
+    candidates.push(finishPlan(topology, request, 'nvls', nvlsDrafts(perNode, bytes, nvls, ringDraft, costs, schedule)));
   }
   // 'auto' takes what is fastest on an idle fabric, as NCCL picks the algorithm its own cost model
   // predicts fastest (ties: the ring family, listed first).
   return candidates.reduce((best, plan) => (plan.isolatedSeconds < best.isolatedSeconds ? plan : best));
 }
 
-/** Phases from drafts: isolated transfer times, pipeline fill on forwarding algorithms, the fixed cost on the last phase. */
-function finishPlan(topology: Topology, kind: CollectiveKind, algorithm: CollectivePlan['algorithm'], drafts: readonly Draft[], costs: CollectiveCosts): CollectivePlan {
+/**
+ * The plan from drafts: isolated transfer times, pipeline fill on forwarding algorithms, per-call
+ * latencies, the fixed cost on the last phase. With costs.protocols, one plan per protocol the
+ * algorithm runs (LL on ring and hierarchical, Simple everywhere), the faster taken unless the
+ * request names one.
+ */
+function finishPlan(topology: Topology, request: CollectiveRequest, algorithm: CollectivePlan['algorithm'], drafts: readonly Draft[]): CollectivePlan {
+  const costs = request.costs;
   // Ring, hierarchical and NVLS steps forward chunks through GPUs and switches, a pipeline;
   // all-to-all and point-to-point flows go straight to their destination, nothing to fill.
   const forwards = algorithm === 'ring' || algorithm === 'hierarchical' || algorithm === 'nvls';
-  const phases: CollectivePhase[] = drafts.map((draft, i) => {
-    const transferSeconds = isolatedTransferSeconds(topology, draft.flows);
-    let latencySeconds = draft.stepLatency;
-    if (costs.pipelineFill && forwards) latencySeconds += 2 * Math.sqrt(draft.stepLatency * transferSeconds);
-    latencySeconds += draft.callLatency ?? 0;
-    if (i === drafts.length - 1) latencySeconds += costs.fixedSeconds;
-    return { name: draft.name, flows: draft.flows, steps: draft.steps, latencySeconds, transferSeconds };
-  });
-  const isolatedSeconds = phases.reduce((sum, p) => sum + p.transferSeconds + p.latencySeconds, 0);
-  return { kind, algorithm, phases, isolatedSeconds };
+  const build = (protocol: CollectiveProtocol | null): CollectivePlan => {
+    const scale = protocol === null ? 1 : protocol === 'LL' ? costs.protocols!.lowLatencyScale : costs.protocols!.simpleLatencyScale;
+    const base = protocol === null || !(algorithm === 'ring' || algorithm === 'hierarchical') ? 0 : protocol === 'LL' ? RING_BASE_LATENCY_US.ll : RING_BASE_LATENCY_US.simple;
+    const phases: CollectivePhase[] = drafts.map((draft, i) => {
+      const flows = protocol === 'LL' ? draft.flows.map((f) => ({ ...f, bytes: f.bytes / LL_BANDWIDTH_SHARE })) : draft.flows;
+      const transferSeconds = isolatedTransferSeconds(topology, flows);
+      const stepLatencySeconds =
+        protocol === null ? draft.stepLatency : scale * (protocol === 'LL' ? draft.protocolLatency.ll : draft.protocolLatency.simple);
+      let latencySeconds = stepLatencySeconds;
+      if (costs.pipelineFill && forwards) latencySeconds += 2 * Math.sqrt(stepLatencySeconds * transferSeconds);
+      latencySeconds += protocol === null ? (draft.callLatency ?? 0) : scale * ((draft.callLatency ?? 0) + (i === 0 ? base * 1e-6 : 0));
+      if (i === drafts.length - 1) latencySeconds += costs.fixedSeconds;
+      return { name: draft.name, flows, steps: draft.steps, latencySeconds, stepLatencySeconds, transferSeconds };
+    });
+    const isolatedSeconds = phases.reduce((sum, p) => sum + p.transferSeconds + p.latencySeconds, 0);
+    return { kind: request.kind, algorithm, protocol, phases, isolatedSeconds };
+  };
+  if (costs.protocols === undefined || algorithm === 'none') return build(null);
+  const runsLL = algorithm === 'ring' || algorithm === 'hierarchical';
+  const wanted = request.protocol ?? 'auto';
+  if (wanted === 'LL' && !runsLL) throw new RangeError(`${request.kind}: protocol LL runs on ring and hierarchical only, not on ${algorithm}`);
+  if (wanted !== 'auto' || !runsLL || drafts.length === 0) return build(wanted === 'auto' ? 'Simple' : wanted);
+  const ll = build('LL');
+  const simple = build('Simple');
+  return ll.isolatedSeconds < simple.isolatedSeconds ? ll : simple;
 }
 
 /** Whether an all-reduce over `gpus` can run as nvls (its nodes' NVSwitch reduces in the switch, the same number, at least 2, of them on each). */
@@ -286,14 +369,10 @@ function nvlsDrafts(
   const m = perNode.length;
   const g = perNode[0]!.length;
   const efficiency = costs.bandwidthEfficiency ?? nvls.bandwidthEfficiency;
-  // NCCL's model charges NVLS its hwLat of 25 us per call and no ring baseLat: the call's fixed cost counts toward it.
-  const callLatency = costs.hopLatencySeconds === undefined ? Math.max(0, nvls.latencyUs * 1e-6 - costs.fixedSeconds) : 0;
-  const merge = (name: string, parts: readonly Draft[]): Draft => ({
-    name,
-    flows: parts.flatMap((p) => p.flows),
-    steps: Math.max(...parts.map((p) => p.steps)),
-    stepLatency: Math.max(...parts.map((p) => p.stepLatency)),
-  });
+  // NCCL's model charges NVLS its hwLat of 25 us per call and no ring baseLat: with catalog
+  // latencies the call's fixed cost counts toward it; priced by protocol it is Simple's call latency.
+  const callLatency =
+    costs.protocols !== undefined ? nvls.latencyUs * 1e-6 : costs.hopLatencySeconds === undefined ? Math.max(0, nvls.latencyUs * 1e-6 - costs.fixedSeconds) : 0;
   const inside = (name: string, payloadBytes: number, steps: number) => merge(name, perNode.map((ring) => ringDraft(name, ring, payloadBytes, steps, efficiency)));
   const across =
     m === 1 ? null : merge('inter-node rails', Array.from({ length: g }, (_, r) => ringDraft('inter-node rails', perNode.map((ring) => ring[r]!), (2 * (m - 1) * bytes) / (m * g), 2 * (m - 1))));
@@ -306,6 +385,7 @@ function nvlsDrafts(
         steps: parts.reduce((sum, p) => sum + p.steps, 0),
         stepLatency: parts.reduce((sum, p) => sum + p.stepLatency, 0),
         callLatency,
+        protocolLatency: sumLatency(parts.map((p) => p.protocolLatency)),
       },
     ];
   }
@@ -334,13 +414,6 @@ function hierarchicalDrafts(
   const m = perNode.length;
   const g = perNode[0]!.length;
   const factor = kind === 'all-reduce' ? 2 : 1;
-  // One draft per sub-ring; sub-rings of one phase run side by side, so their latencies do not add.
-  const merge = (name: string, parts: Draft[]): Draft => ({
-    name,
-    flows: parts.flatMap((p) => p.flows),
-    steps: Math.max(...parts.map((p) => p.steps)),
-    stepLatency: Math.max(...parts.map((p) => p.stepLatency)),
-  });
   const intra = (name: string, times: number) =>
     merge(name, perNode.map((ring) => ringDraft(name, ring, (times * (g - 1) * bytes) / g, times * (g - 1))));
   // Rail r: the r-th GPU of every node; each rail reduces (or gathers) a 1/g shard of the message.
@@ -355,12 +428,29 @@ function hierarchicalDrafts(
         flows: [...inside.flows, ...across.flows],
         steps: inside.steps + across.steps,
         stepLatency: inside.stepLatency + across.stepLatency,
+        protocolLatency: sumLatency([inside.protocolLatency, across.protocolLatency]),
       },
     ];
   }
   if (kind === 'all-reduce') return [intra('intra-node reduce-scatter', 1), rails('inter-node all-reduce'), intra('intra-node all-gather', 1)];
   if (kind === 'reduce-scatter') return [intra('intra-node reduce-scatter', 1), rails('inter-node reduce-scatter')];
   return [rails('inter-node all-gather'), intra('intra-node all-gather', 1)];
+}
+
+/** Drafts that run side by side in one phase (sub-rings of one step pattern): their latencies do not add. */
+function merge(name: string, parts: readonly Draft[]): Draft {
+  return {
+    name,
+    flows: parts.flatMap((p) => p.flows),
+    steps: Math.max(...parts.map((p) => p.steps)),
+    stepLatency: Math.max(...parts.map((p) => p.stepLatency)),
+    protocolLatency: { ll: Math.max(...parts.map((p) => p.protocolLatency.ll)), simple: Math.max(...parts.map((p) => p.protocolLatency.simple)) },
+  };
+}
+
+/** Latencies of drafts whose steps follow one another. */
+function sumLatency(parts: readonly ProtocolLatency[]): ProtocolLatency {
+  return { ll: parts.reduce((sum, p) => sum + p.ll, 0), simple: parts.reduce((sum, p) => sum + p.simple, 0) };
 }
 
 /** The longest flow time when only these flows use the fabric (the network's own max-min rule). */

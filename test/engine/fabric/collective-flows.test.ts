@@ -49,9 +49,9 @@ describe('collectives on the flow network (engine/fabric/collective-flows.ts)', 
       for (const bytes of [2048, 1 << 20, 64 << 20, 8 * 2 ** 30]) {
         const gpus = range(0, n);
         expectRelative(seconds(node, { kind: 'all-reduce', gpus, bytes, costs: COSTS, algorithm: 'ring' }), ringAllReduceSeconds(bytes, n, 450, COSTS.hopLatencySeconds, COSTS.bandwidthEfficiency, COSTS.fixedSeconds), 1e-9);
-        // With the link's own latency (the catalog's 1.9 us) and the catalog's efficiency (nvlink3: 0.89; nvlink4 has no ring figure: line rate).
+        // With the link's own latency (the catalog's 1.9 us) and the catalog's efficiency (nvlink3: 0.87; nvlink4 has no ring figure: line rate).
         expectRelative(seconds(node, { kind: 'all-reduce', gpus, bytes, costs: { fixedSeconds: 0 }, algorithm: 'ring' }), ringAllReduceSeconds(bytes, n, 450, 1.9e-6, 1, 0), 1e-9);
-        expectRelative(seconds(a100Node, { kind: 'all-reduce', gpus, bytes, costs: { fixedSeconds: 0 } }), ringAllReduceSeconds(bytes, n, 300, 1.9e-6, 0.89, 0), 1e-9);
+        expectRelative(seconds(a100Node, { kind: 'all-reduce', gpus, bytes, costs: { fixedSeconds: 0 } }), ringAllReduceSeconds(bytes, n, 300, 1.9e-6, 0.87, 0), 1e-9);
       }
     }
   });
@@ -203,6 +203,32 @@ describe('collectives on the flow network (engine/fabric/collective-flows.ts)', 
     expect(called).toBe(false);
     expect(handle.ended).toBe(true);
     expect(network.activeFlows).toBe(0);
+  });
+
+  it("prices NCCL's protocols when asked: LL (half the bandwidth, NCCL's low latencies) for small messages, Simple for large, each at its scaled table", () => {
+    const gpus = range(0, 8);
+    const costs = { fixedSeconds: 0, protocols: { lowLatencyScale: 1, simpleLatencyScale: 1 }, bandwidthEfficiency: 0.9 };
+    const small = planCollective(a100Node, { kind: 'all-reduce', gpus, bytes: 4096, costs });
+    const large = planCollective(a100Node, { kind: 'all-reduce', gpus, bytes: 2 ** 30, costs });
+    expect([small.protocol, large.protocol]).toEqual(['LL', 'Simple']);
+    // NCCL's table for an 8-GPU ring over NVLink: LL 6.6 + 14 x 0.6 us, Simple 8.4 + 14 x 3.4 us.
+    const transfer = (bytes: number, share: number) => (1.75 * bytes) / (300e9 * 0.9 * share);
+    expectRelative(small.isolatedSeconds, 15e-6 + transfer(4096, 0.5), 1e-9);
+    expectRelative(large.isolatedSeconds, 56e-6 + transfer(2 ** 30, 1), 1e-9);
+    // LL's flows hold their links for twice the bytes (half of each line is its flag).
+    expect(small.phases[0]!.flows[0]!.bytes).toBeCloseTo((2 * 1.75 * 4096) / 0.9, 6);
+    // The scales multiply each protocol's latencies; forcing one is allowed where it runs.
+    const scaled = planCollective(a100Node, { kind: 'all-reduce', gpus, bytes: 4096, costs: { ...costs, protocols: { lowLatencyScale: 2, simpleLatencyScale: 1 } }, protocol: 'LL' });
+    expectRelative(scaled.isolatedSeconds, 30e-6 + transfer(4096, 0.5), 1e-9);
+    // NVLS runs Simple only: NCCL's 25 us per call and its 2 steps at Simple's NVLink latency.
+    const nvls = planCollective(node, { kind: 'all-reduce', gpus, bytes: 2 ** 30, costs, algorithm: 'nvls' });
+    expect(nvls.protocol).toBe('Simple');
+    expectRelative(nvls.isolatedSeconds, 25e-6 + 2 * 3.4e-6 + ((9 / 8) * 2 ** 30) / (450e9 * 0.9), 1e-9);
+    expect(() => planCollective(node, { kind: 'all-reduce', gpus, bytes: 1, costs, algorithm: 'nvls', protocol: 'LL' })).toThrow(/LL runs on ring and hierarchical only/);
+    // Without costs.protocols there is no protocol to choose.
+    expect(planCollective(a100Node, { kind: 'all-reduce', gpus, bytes: 4096, costs: COSTS }).protocol).toBeNull();
+    expect(() => planCollective(a100Node, { kind: 'all-reduce', gpus, bytes: 4096, costs: COSTS, protocol: 'LL' })).toThrow(/needs costs.protocols/);
+    expect(() => planCollective(a100Node, { kind: 'all-reduce', gpus, bytes: 4096, costs: { ...costs, hopLatencySeconds: 1e-6 } })).toThrow(/no costs.hopLatencySeconds/);
   });
 
   it('refuses requests it cannot run, naming the field', () => {
