@@ -354,9 +354,10 @@ function nvlsOf(topology: Topology, perNode: readonly (readonly number[])[]): No
  * each way) of that size; in 'sequential' phases the reduce and the multicast each bound by their
  * heavier direction (S). Efficiency: costs.bandwidthEfficiency, else the fabric's NVLS efficiency on
  * scale-up ports and the catalog's on the NICs. Latency: the steps' (costs.hopLatencySeconds, else
- * each path's), and with catalog latencies NCCL's per-call NVLS latency (nvls.latencyUs, which the
- * call's fixed cost counts toward), unpipelined; a fit (costs.hopLatencySeconds given) prices that
- * in its own fixed cost.
+ * each path's), and NCCL's per-call NVLS latency (nvls.latencyUs), unpipelined: with catalog
+ * latencies the call's fixed cost counts toward it, with costs.protocols it is Simple's per-call
+ * latency (scaled like the rest), and costs.hopLatencySeconds (a one-latency fit) prices it in its
+ * own fixed cost.
  */
 function nvlsDrafts(
   perNode: readonly (readonly number[])[],
