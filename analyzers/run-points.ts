@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { locateUpward } from '../engine/input/locate-upward.js';
 import { RunStopped } from '../engine/kernel/kernel-errors.js';
 import type { RunSummary } from './run-summary.js';
 import type { WorkerReply } from './simulate-worker.js';
@@ -23,15 +23,14 @@ export interface RunnerOptions {
 }
 
 /**
- * The compiled worker script. Beside this module when running from dist/; when running from the
- * TypeScript sources (vitest), the build's copy (npm test builds first).
+ * The compiled worker script: beside this module in dist/analyzers/ or in the bundled CLI's
+ * dist/reports/cli/ (its chunks sit one level below); from the TypeScript sources (vitest), the
+ * build's copy (npm test builds first).
  */
 function workerScript(): string {
-  const beside = fileURLToPath(new URL('./simulate-worker.js', import.meta.url));
-  if (existsSync(beside)) return beside;
-  const built = fileURLToPath(new URL('../dist/analyzers/simulate-worker.js', import.meta.url));
-  if (existsSync(built)) return built;
-  throw new Error(`worker script not found at ${beside} or ${built}: run npm run build`);
+  const found = locateUpward(import.meta.url, ['simulate-worker.js', 'dist/analyzers/simulate-worker.js']);
+  if (found === null) throw new Error(`worker script simulate-worker.js not found above ${fileURLToPath(import.meta.url)}: run npm run build`);
+  return found;
 }
 
 export function defaultWorkers(): number {

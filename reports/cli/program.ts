@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { locateUpward } from '../../engine/input/locate-upward.js';
 import { safeLine } from '../../engine/input/terminal-text.js';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 
-/** The package version, read from package.json beside the built dist/ or the sources. */
+/** The package version, read from the nearest package.json above this module (built, bundled or not). */
 export function packageVersion(): string {
-  const url = new URL(import.meta.url.includes('/dist/') ? '../../../package.json' : '../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  const path = locateUpward(import.meta.url, ['package.json']);
+  if (path === null) throw new Error(`package.json not found above ${import.meta.url}`);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
 function integer(name: string, min: number, max: number) {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { locateUpward } from '../../engine/input/locate-upward.js';
 import { describeValue, formatPath } from '../../engine/scenario/format-issues.js';
 import { SCENARIO_BOUNDS } from '../../engine/scenario/scenario-schema.js';
 import type { MadeBy, ReportEntry, ReportPayload } from '../../web/src/payload.js';
@@ -13,8 +14,10 @@ import type { MadeBy, ReportEntry, ReportPayload } from '../../web/src/payload.j
  * connections) makes sure nothing injected could run or fetch either.
  */
 
-/** Where `npm run build` leaves the app: dist/report-app/index.html (web/vite.config.ts). */
+/** Where `npm run build` leaves the app: dist/report-app/index.html (web/vite.config.ts), found from the built modules or the sources. */
 export function reportAppPath(): string {
+  const found = locateUpward(import.meta.url, ['report-app/index.html', 'dist/report-app/index.html']);
+  if (found !== null) return found;
   const fromDist = import.meta.url.includes('/dist/reports/');
   return fileURLToPath(new URL(fromDist ? '../../report-app/index.html' : '../../dist/report-app/index.html', import.meta.url));
 }

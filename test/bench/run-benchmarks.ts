@@ -19,7 +19,7 @@ const ms = (s: number | null) => (s === null ? '-' : `${(s * 1000).toFixed(1)} m
  * stand-in for 4 pods with a core each), and their merge: each shard's wall time and the merge's.
  */
 async function shardBench(): Promise<void> {
-  const cli = join(here, '..', '..', 'reports', 'cli', 'main.js');
+  const cli = join(here, '..', '..', 'reports', 'cli', 'headroom.js');
   const args = [
     'saturation', 'scenarios/llama-3.1-8b-h100-chat.yaml', '--set', 'stop.requests=4000', '--rates', '6,12', '--replications', '1', '--workers', '1',
     '--vary', 'serving.gpuMemoryUtilization=0.5,0.6,0.7,0.8,0.9', '--vary', 'serving.maxNumSeqs=32,64,128,256,512,1024', '--vary', 'serving.blockSize=16,32',
@@ -63,7 +63,7 @@ function vidurColdWarm(): void {
     runs.push(JSON.parse(out.trim().split('\n').pop()!));
   }
   if (runs[0]!.skipped) return;
-  const cli = join(here, '..', '..', 'reports', 'cli', 'main.js');
+  const cli = join(here, '..', '..', 'reports', 'cli', 'headroom.js');
   const command: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();

@@ -20,7 +20,7 @@ describe('installing Headroom as a dependency', () => {
     const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim().split('\n').at(-1)!;
     const tarball = join(dir, packed);
     const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    expect(listing).toContain('package/dist/reports/cli/main.js');
+    expect(listing).toContain('package/dist/reports/cli/headroom.js');
     expect(listing).toContain('package/dist/analyzers/simulate-worker.js');
     expect(listing).toContain('package/dist/report-app/index.html');
     expect(listing).toContain('package/scenarios/llama-3.1-8b-h100-chat.yaml');

@@ -26,8 +26,8 @@ function findProjectRoot(): string {
 
 export const PROJECT_ROOT = findProjectRoot();
 
-/** The built CLI, as `npm run build` (tsc) leaves it and as package.json's bin names it. */
-export const CLI = join(PROJECT_ROOT, 'dist', 'reports', 'cli', 'main.js');
+/** The built CLI as package.json's bin names it: the bundle `npm run build` makes (reports/cli/bundle.mjs). */
+export const CLI = join(PROJECT_ROOT, 'dist', 'reports', 'cli', 'headroom.js');
 
 let built = false;
 
