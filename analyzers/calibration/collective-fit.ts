@@ -30,7 +30,7 @@ import { readNcclTests } from './nccl-tests.js';
  * reduces (H100, H200: in one node, and across two with the rails beside it), else a ring inside
  * one node and the hierarchical algorithm (overlapped phases, one flow per rail between nodes)
  * across two, each phase with its chunk-pipelining fill. The fit also reports, as evidence for
- * those choices, what a plain alpha-beta model (no fill) reaches on the same rows and what
+ * those choices, what the same model without the fill reaches on the same rows and what
  * efficiency the phases run in sequence would need. Beyond the rows of one setup, the catalog's
  * defaults (efficiencies fitted on the nccl-tests logs) are checked on setups no catalog number
  * was fitted on (catalogErrors: the Azure tables).
@@ -431,8 +431,8 @@ export interface SetupFit {
   heldBackErrorsFrom1MiB: ErrorSummary | null;
   /** Signed error of each held-back row from 1 MiB up: predicted / measured - 1. */
   heldBackBySize: { bytes: number; error: number }[];
-  /** The same rows with a plain alpha-beta model (no pipeline fill) fitted the same way. */
-  plainAlphaBeta: { fitted: FittedCosts; heldBackErrorsFrom1MiB: ErrorSummary | null };
+  /** The same model without the pipeline fill (protocols, one latency scale each), fitted the same way. */
+  withoutFill: { fitted: FittedCosts; heldBackErrorsFrom1MiB: ErrorSummary | null };
   /** The algorithm the rows were priced with (SetupModel.algorithm). */
   algorithm: CollectivePlan['algorithm'];
   /** Across nodes: the efficiency the same algorithm's phases run in sequence would need; null inside a node. */
@@ -483,7 +483,7 @@ export function fitSetup(setup: CollectiveSetup, rows: readonly MeasuredRow[]): 
     heldBackErrors: summarizeErrors(errorsOf(model, costs, heldBack)),
     heldBackErrorsFrom1MiB: summary(errorsOf(model, costs, large)),
     heldBackBySize: large.map((r) => ({ bytes: r.bytes, error: predictSeconds(model, costs, r.bytes) / r.seconds - 1 })),
-    plainAlphaBeta: { fitted: plain, heldBackErrorsFrom1MiB: summary(errorsOf(model, asCosts(plain, false), large)) },
+    withoutFill: { fitted: plain, heldBackErrorsFrom1MiB: summary(errorsOf(model, asCosts(plain, false), large)) },
     algorithm: model.algorithm,
     sequentialEfficiency: sequential,
     bottleneckFabric: bottleneckFabric(model),
@@ -542,8 +542,8 @@ function describeFit(fit: SetupFit): string[] {
     lines.push(`  ${formatSummary('held-back rows >= 1 MiB', fit.heldBackErrorsFrom1MiB)}`);
     lines.push(`  by size: ${fit.heldBackBySize.map((b) => `${b.bytes >= 2 ** 30 ? `${b.bytes / 2 ** 30}G` : `${b.bytes / 2 ** 20}M`} ${(100 * b.error).toFixed(1)}%`).join(', ')}`);
   }
-  const plain = fit.plainAlphaBeta.heldBackErrorsFrom1MiB;
-  if (plain !== null) lines.push(`  plain alpha-beta (no pipeline fill): ${formatSummary('held-back rows >= 1 MiB', plain)}`);
+  const plain = fit.withoutFill.heldBackErrorsFrom1MiB;
+  if (plain !== null) lines.push(`  without the pipeline fill: ${formatSummary('held-back rows >= 1 MiB', plain)}`);
   if (fit.sequentialEfficiency !== null) lines.push(`  its phases in sequence would need efficiency ${fit.sequentialEfficiency.toFixed(3)}`);
   return lines;
 }
