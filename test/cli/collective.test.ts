@@ -64,6 +64,7 @@ describe('headroom collective <kind> --gpus N: the flow model in nccl-tests layo
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({ kind: 'collective', version: 1, collective: 'all-reduce', ncclTest: 'all_reduce_perf', gpus: 16, nodes: 2, gpusPerNode: 8, algorithm: 'nvls' });
     expect(result.cluster.intraNode).toMatchObject({ fabric: 'nvlink4', allReduceBandwidthEfficiency: null, nvls: { bandwidthEfficiency: 0.65, latencyUs: 25 } });
+    expect(result.rows.map((r: { algorithm: string }) => r.algorithm)).toEqual(['nvls']);
     expect(result.cluster.interNode).toMatchObject({ fabric: 'infiniband-ndr', gbpsPerGpu: 400 });
     const a100 = JSON.parse(runCli(...base, '--gpu', 'a100-80gb').stdout);
     expect(a100).toMatchObject({ algorithm: 'hierarchical', cluster: { intraNode: { fabric: 'nvlink3', allReduceBandwidthEfficiency: 0.87, nvls: null } } });

@@ -160,6 +160,8 @@ export interface CollectiveRow {
   seconds: number;
   algbwGBps: number;
   busbwGBps: number;
+  /** What the model ran at this size ('auto' takes the fastest on an idle fabric, so it may change with size). */
+  algorithm: CollectivePlan['algorithm'];
 }
 
 export interface CollectivePrediction {
@@ -176,6 +178,7 @@ export interface CollectivePrediction {
     intraNode: { fabric: string; GBpsPerGpu: number; allReduceBandwidthEfficiency: number | null; nvls: { bandwidthEfficiency: number; latencyUs: number } | null };
     interNode: { fabric: string; gbpsPerGpu: number; oversubscription: number; allReduceBandwidthEfficiency: number | null } | null;
   };
+  /** The algorithm of the largest size (each row names its own). */
   algorithm: CollectivePlan['algorithm'];
   costs: { fixedSeconds: number; stepLatency: 'per link (catalog latencyUs)'; pipelineFill: boolean };
   rows: CollectiveRow[];
@@ -228,6 +231,7 @@ export function predictCollective(kind: CollectiveName, options: CollectiveComma
       seconds,
       algbwGBps,
       busbwGBps: algbwGBps * busBandwidthFactor(kind, n),
+      algorithm: plan.algorithm,
     };
   });
   const intra = cluster.fabric.intraNode;
