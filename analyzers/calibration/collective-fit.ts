@@ -340,11 +340,11 @@ interface Candidate {
 function candidates(model: SetupModel, phases: 'overlapped' | 'sequential'): Candidate[] {
   const probe = 2 ** 30;
   const costs: CollectiveCosts = { fixedSeconds: 0, protocols: { lowLatencyScale: 1, simpleLatencyScale: 1 }, bandwidthEfficiency: 1 };
-  const algorithms: ('auto' | 'nvls')[] = model.setup.kind === 'all-reduce' && nvlsCapable(model.topology, model.gpus) ? ['auto', 'nvls'] : ['auto'];
+  // The ring family (hierarchical across nodes, ring in one; all-to-all runs pairwise), and NVLS where the switch reduces.
+  const ringFamily: 'auto' | 'ring' | 'hierarchical' = model.setup.kind === 'all-to-all' ? 'auto' : model.setup.nodes > 1 ? 'hierarchical' : 'ring';
+  const families = model.setup.kind === 'all-reduce' && nvlsCapable(model.topology, model.gpus) ? [ringFamily, 'nvls' as const] : [ringFamily];
   const out: Candidate[] = [];
-  for (const algorithm of algorithms) {
-    // 'auto' beside 'nvls': the ring family alone (hierarchical across nodes, ring in one).
-    const family = algorithm === 'nvls' ? 'nvls' : model.setup.nodes > 1 && model.setup.kind !== 'all-to-all' ? 'hierarchical' : model.setup.kind === 'all-to-all' ? 'auto' : 'ring';
+  for (const family of families) {
     for (const protocol of ['LL', 'Simple'] as const) {
       if (protocol === 'LL' && (family === 'nvls' || family === 'auto')) continue;
       const plan = planCollective(model.topology, { ...setupRequest(model, costs, probe, phases), algorithm: family, protocol });
