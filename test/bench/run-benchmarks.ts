@@ -45,6 +45,15 @@ async function shardBench(): Promise<void> {
   }
 }
 
+/** One JSON line of bench-case.js's figures (see there; read loosely: each case prints its own). */
+type BenchFigures = Record<string, any>;
+
+/** Runs one case in a fresh process, with `env` added to this process's environment. */
+function runCase(name: string, env: Record<string, string> = {}): BenchFigures {
+  const out = execFileSync(process.execPath, [join(here, 'bench-case.js'), name], { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, ...env } });
+  return JSON.parse(out.trim().split('\n').pop()!) as BenchFigures;
+}
+
 /** min and median of a few figures, formatted: machine load moves single runs by a third here. */
 const spread = (values: number[], unit = (v: number) => `${v.toFixed(3)} s`) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -56,13 +65,10 @@ const spread = (values: number[], unit = (v: number) => `${v.toFixed(3)} s`) => 
  * warm-up included), the same simulation re-run in that process (a sweep worker's cost), the bench
  * process, and the command a user types (`headroom simulate`, imports and printing included).
  */
-function vidurColdWarm(): void {
-  const runs: { simulateSeconds: number; warmSimulateSeconds: number; processWallSeconds: number; skipped?: string }[] = [];
-  for (let i = 0; i < 5; i++) {
-    const out = execFileSync(process.execPath, [join(here, 'bench-case.js'), 'vidur-trace'], { encoding: 'utf8', env: { ...process.env, BENCH_WARM_RUNS: '4' } });
-    runs.push(JSON.parse(out.trim().split('\n').pop()!));
-  }
-  if (runs[0]!.skipped) return;
+function vidurColdWarm(): BenchFigures {
+  const runs: BenchFigures[] = [];
+  for (let i = 0; i < 5; i++) runs.push(runCase('vidur-trace', { BENCH_WARM_RUNS: '4' }));
+  if (runs[0]!.skipped) return runs[0]!;
   const cli = join(here, '..', '..', 'reports', 'cli', 'headroom.js');
   const command: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -73,10 +79,11 @@ function vidurColdWarm(): void {
   console.log('vidur-trace, 5 fresh processes:');
   console.log(`  first simulation in a process ${spread(runs.map((r) => r.simulateSeconds))}; re-run in the same process ${spread(runs.map((r) => r.warmSimulateSeconds))}`);
   console.log(`  bench process ${spread(runs.map((r) => r.processWallSeconds))}; \`headroom simulate\` whole process ${spread(command)}`);
+  // The first of them stands for the case in the usual block below.
+  return runs[0]!;
 }
 
 for (const name of cases) {
-  if (name === 'vidur-trace') vidurColdWarm();
   if (name === 'shard-vary-60') {
     await shardBench();
     continue;
@@ -85,8 +92,7 @@ for (const name of cases) {
     for (const line of calibrationReport()) console.log(line);
     continue;
   }
-  const out = execFileSync(process.execPath, [join(here, 'bench-case.js'), name], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  const f = JSON.parse(out.trim().split('\n').pop()!);
+  const f = name === 'vidur-trace' ? vidurColdWarm() : runCase(name);
   if (f.skipped) {
     console.log(`${name}: skipped (${f.skipped})`);
     continue;
