@@ -156,6 +156,9 @@ interface ProtocolLatency {
   simple: number;
 }
 
+/** A draft's protocol latencies when no protocol is priced (never read). */
+const UNPRICED: ProtocolLatency = Object.freeze({ ll: 0, simple: 0 });
+
 function checkRequest(topology: Topology, request: CollectiveRequest): void {
   const { kind, gpus, bytes, costs } = request;
   if (!(bytes >= 0) || !Number.isFinite(bytes)) throw new RangeError(`${kind}: bytes: expected a finite number >= 0, got ${bytes}`);
@@ -216,8 +219,12 @@ export function planCollective(topology: Topology, request: CollectiveRequest): 
     }
     return { ll, simple };
   };
-  /** `steps` steps at the slowest of these flows' paths (or at the average of a ring's: `perEdge`). */
+  /**
+   * `steps` steps at the slowest of these flows' paths (or at the average of a ring's: `perEdge`).
+   * Only costs.protocols reads them: without it (the engine's per-step collectives) nothing is computed.
+   */
   const protocolSteps = (flows: readonly PlannedFlow[], steps: number, perEdge: boolean): ProtocolLatency => {
+    if (costs.protocols === undefined) return UNPRICED;
     const hops = flows.map((f) => protocolHop(f.path));
     if (perEdge) return { ll: (steps / flows.length) * hops.reduce((a, h) => a + h.ll, 0), simple: (steps / flows.length) * hops.reduce((a, h) => a + h.simple, 0) };
     return { ll: steps * Math.max(0, ...hops.map((h) => h.ll)), simple: steps * Math.max(0, ...hops.map((h) => h.simple)) };
