@@ -50,6 +50,14 @@ export function chainBlocks(chain: PrefixChain, blockSize: number): number {
   return segmentEndBlock(chain, chain.ends.length - 1, blockSize);
 }
 
+/**
+ * Whether the chain begins with a key the cache made up (ownKey, or a freed remainder's: below -1)
+ * rather than one the workload names: a preempted request's chain of its own, not a shared prompt.
+ */
+export function startsWithOwnKey(chain: PrefixChain): boolean {
+  return chain.keys.length > 0 && chain.keys[0]! < -1;
+}
+
 /** One cached segment. */
 export interface PrefixEntry {
   readonly key: number;
@@ -109,6 +117,7 @@ export class PrefixCache {
   private readonly entries = new Map<number, PrefixEntry>();
   /** Entries no request holds, least recently freed first (Map iteration is insertion order). */
   private readonly evictable = new Map<number, PrefixEntry>();
+  /** Keys the cache makes up count down from -2 (-1 names "no key"; the workload's are >= 0): see startsWithOwnKey. */
   private nextAnonymous = -2;
   readonly counters: PrefixCacheCounters = { queriedTokens: 0, hitTokens: 0, queriedBlocks: 0, hitBlocks: 0, evictedBlocks: 0, requests: 0, requestCachedTokens: 0 };
 

@@ -4,7 +4,7 @@ import type { SchedulerKind } from '../scenario/scenario-types.js';
 import type { StepBatch, StepTime, StepTimeModel } from '../step-time/step-time-model.js';
 import { DecodeSet } from './decode-set.js';
 import { blocksFor, KvBlockManager } from './kv-block-manager.js';
-import { chainBlocks, PrefixCache, segmentEndBlock, type PrefixChain, type PrefixLookup } from './prefix-cache.js';
+import { chainBlocks, PrefixCache, segmentEndBlock, startsWithOwnKey, type PrefixChain, type PrefixLookup } from './prefix-cache.js';
 import type { Sequence } from './sequence.js';
 import { RunningList, SequenceDeque } from './sequence-deque.js';
 import { BATCH_POLICIES, type BatchPolicy } from './batch-policy.js';
@@ -310,7 +310,7 @@ export class Replica {
       // Counted as the workload's prompts are: a chain of its own only (blocks a preempted request
       // left cached for its recompute) is not a prompt the workload shares.
       const chain = seq.prefix;
-      if (!(chain.keys.length > 0 && chain.keys[0]! < -1)) {
+      if (!startsWithOwnKey(chain)) {
         cache.count(seq.prefillTarget, hit.blocks);
         this.observer.onPrefixLookup?.(seq, this.kernel.now, seq.prefillTarget, hit.blocks * this.config.blockSize);
         if (seq.cachedTokens < 0) {
@@ -682,7 +682,7 @@ export class Replica {
     seq.prefix = { keys, ends, continuation: -1 };
     const ownBlocks = Math.min(own, total - seq.sharedBlocks);
     this.kv.release(total - seq.sharedBlocks - ownBlocks);
-    this.prefixCache!.release(seq.held, key, ownBlocks);
+    cache.release(seq.held, key, ownBlocks);
     seq.held = null;
     seq.sharedBlocks = 0;
   }
