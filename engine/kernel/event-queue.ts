@@ -50,14 +50,18 @@ export class EventQueue<E extends QueuedEvent> {
   }
 
   peek(): E | undefined {
-    return this.heap[0];
+    // Never read past the end: an out-of-bounds read deoptimises every optimised caller (the
+    // kernel's loop and the replica's step end inline this) the first time the queue runs dry.
+    const heap = this.heap;
+    return heap.length > 0 ? heap[0] : undefined;
   }
 
   pop(): E | undefined {
     const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined || heap.length === 0) return top;
+    if (heap.length === 0) return undefined;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length === 0) return top;
     const n = heap.length;
     let i = 0;
     for (;;) {

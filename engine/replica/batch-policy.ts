@@ -100,7 +100,9 @@ function staticBatching(replica: Replica, plan: StepPlan): void {
 function continuous(replica: Replica, plan: StepPlan): void {
   const pick = replica.config.enableChunkedPrefill ? continuousChunked : continuousWholePrefill;
   pick(replica, plan);
-  while (plan.batch.prefillSeqs === 0 && plan.batch.decodeSeqs === 0 && replica.running.tail !== null) {
+  // The tail is read first, every step: an idle replica (nothing running) then leaves through a
+  // test that has run before, instead of deoptimising the step loop the first time it empties.
+  while (replica.running.tail !== null && plan.batch.prefillSeqs === 0 && plan.batch.decodeSeqs === 0) {
     replica.preempt(replica.running.tail);
     plan.clear();
     pick(replica, plan);

@@ -423,11 +423,9 @@ export class Replica {
     plan.clear();
     if (this.aborts.length > 0) this.applyAborts();
     this.policy(this, plan);
-    if (plan.batch.prefillTokens === 0 && plan.batch.decodeSeqs === 0) {
-      this.busy = false;
-      return;
-    }
-    this.busy = true;
+    // Stored every step, so going idle runs no store V8 has not seen (see batch-policy's continuous).
+    this.busy = plan.batch.prefillTokens > 0 || plan.batch.decodeSeqs > 0;
+    if (!this.busy) return;
     const time = this.stepModel.stepTime(plan.batch);
     this.lastStepTime = time;
     this.communicationSeconds += time.layers * time.perLayer.communicationSeconds;
