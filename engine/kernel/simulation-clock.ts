@@ -1,5 +1,5 @@
 import { EventBudgetExceeded, InvalidScheduleTime } from './kernel-errors.js';
-import { EventQueue, PRIORITY } from './event-queue.js';
+import { EventQueue, firesBefore, PRIORITY } from './event-queue.js';
 
 export type EventHandler = () => void;
 
@@ -23,6 +23,18 @@ export interface RunOptions {
   eventBudget?: number;
 }
 
+/**
+ * An event whose place in the order is taken (its time, priority and sequence, as `at` gives them)
+ * but which is not queued: its owner fires it in place when it is next (Kernel.fireInPlace), and
+ * queues it only when something comes first. A replica's step ends are this: most of them are the
+ * next event anyway, and firing them in place skips the queue without changing any order.
+ */
+export interface ReservedEvent {
+  readonly time: number;
+  readonly priority: number;
+  readonly sequence: number;
+}
+
 export interface RunOutcome {
   eventsFired: number;
   /** True when the queue emptied; false when `until` stopped the run first. */
@@ -38,6 +50,11 @@ export class Kernel {
   private nextSequence = 0;
   private fired = 0;
   private readonly queue = new EventQueue<ScheduledEvent>();
+  /** While run() runs: where it stops, the events it may fire, and how many it has fired. */
+  private running = false;
+  private until = Infinity;
+  private budget = Infinity;
+  private firedThisRun = 0;
 
   /** Current simulated time in seconds. */
   get now(): number {
@@ -70,6 +87,35 @@ export class Kernel {
     return event;
   }
 
+  /** Takes the place in the order of an event at absolute time `at` (>= now), without queueing it. */
+  reserve(at: number, kind: string, priority: number = PRIORITY.NORMAL): ReservedEvent {
+    if (!(at >= this.clock) || !Number.isFinite(at)) throw new InvalidScheduleTime(at, this.clock, kind);
+    return { time: at, priority, sequence: this.nextSequence++ };
+  }
+
+  /**
+   * Fires a reserved event now if run() would fire it next: nothing queued fires before it (a
+   * cancelled event in front counts, as run() would look behind it), it is within `until` and the
+   * budget. Then the clock is at its time and it is counted, exactly as if it had been queued and
+   * popped; the caller runs its handler. False: the caller queues it (queueReserved).
+   */
+  fireInPlace(event: ReservedEvent): boolean {
+    if (!this.running || event.time > this.until || this.fired >= this.budget) return false;
+    const next = this.queue.peek();
+    if (next !== undefined && !firesBefore(event, next)) return false;
+    this.clock = event.time;
+    this.fired++;
+    this.firedThisRun++;
+    return true;
+  }
+
+  /** Queues a reserved event at its place in the order. */
+  queueReserved(event: ReservedEvent, kind: string, handler: EventHandler): EventHandle {
+    const scheduled: ScheduledEvent = { time: event.time, priority: event.priority, sequence: event.sequence, kind, handler, cancelled: false };
+    this.queue.push(scheduled);
+    return scheduled;
+  }
+
   /** Schedules `handler` after `delay` seconds (>= 0). */
   after(delay: number, kind: string, handler: EventHandler, priority: number = PRIORITY.NORMAL): EventHandle {
     return this.at(this.clock + delay, kind, handler, priority);
@@ -84,21 +130,33 @@ export class Kernel {
   run(options: RunOptions = {}): RunOutcome {
     const until = options.until ?? Infinity;
     const budget = options.eventBudget ?? Infinity;
+    if (this.running) throw new Error('Kernel.run: already running (a handler called run)');
+    this.running = true;
+    this.until = until;
+    this.budget = budget;
+    this.firedThisRun = 0;
+    try {
+      return this.loop(until, budget);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private loop(until: number, budget: number): RunOutcome {
     const queue = this.queue;
-    let firedThisRun = 0;
     for (;;) {
       const next = queue.peek();
-      if (next === undefined) return { eventsFired: firedThisRun, drained: true };
+      if (next === undefined) return { eventsFired: this.firedThisRun, drained: true };
       if (next.time > until) {
         this.clock = until;
-        return { eventsFired: firedThisRun, drained: false };
+        return { eventsFired: this.firedThisRun, drained: false };
       }
       queue.pop();
       if (next.cancelled) continue;
       if (this.fired >= budget) throw new EventBudgetExceeded(budget, this.clock);
       this.clock = next.time;
       this.fired++;
-      firedThisRun++;
+      this.firedThisRun++;
       next.handler();
     }
   }

@@ -1,4 +1,4 @@
-import type { EventHandle, Kernel } from '../kernel/simulation-clock.js';
+import type { EventHandle, Kernel, ReservedEvent } from '../kernel/simulation-clock.js';
 import { PRIORITY } from '../kernel/event-queue.js';
 import type { SchedulerKind } from '../scenario/scenario-types.js';
 import type { StepBatch, StepTime, StepTimeModel } from '../step-time/step-time-model.js';
@@ -102,13 +102,18 @@ export class Replica {
   /** A planning event is pending at the current instant (see planAtEndOfInstant). */
   private planPending = false;
   /** One handler for every step end (no closure per step on the hot path). */
-  private readonly onStepEnd = (): void => this.endStep();
+  private readonly onStepEnd = (): void => {
+    this.endStep();
+    this.endStepsInPlace();
+  };
   /** A sequence whose last token the step just made (decode steps end at the kernel's now). */
   private readonly onDecodeFinished = (seq: Sequence): void => this.finish(seq, this.kernel.now);
   private readonly onPlan = (): void => {
     this.planPending = false;
     if (this.failed) return;
-    if (!this.busy) this.startStep();
+    if (this.busy) return;
+    this.startStep();
+    this.endStepsInPlace();
   };
   busySeconds = 0;
   /** Stepping time during which requests waited, by what kept them out. */
@@ -169,6 +174,8 @@ export class Replica {
   speed = 1;
   /** The step-end event of the running step (timer path), so a failure can cancel it. */
   private stepEvent: EventHandle | null = null;
+  /** The running step's end, its place in the event order taken, not yet fired or queued. */
+  private pendingEnd: ReservedEvent | null = null;
   /** Bumped at every failure: a step started before it must not end after it. */
   private life = 0;
   private stepLife = 0;
@@ -434,8 +441,25 @@ export class Replica {
     this.stepLife = this.life;
     // A straggler's step takes 1/speed as long; at full speed the time is untouched (bit for bit).
     const seconds = this.speed === 1 ? time.stepSeconds : time.stepSeconds / this.speed;
-    if (this.stepRunner === null) this.stepEvent = this.kernel.after(seconds, 'step-end', this.onStepEnd, PRIORITY.COMPLETION);
+    if (this.stepRunner === null) this.pendingEnd = this.kernel.reserve(this.kernel.now + seconds, 'step-end', PRIORITY.COMPLETION);
     else this.stepRunner(this, this.speed === 1 ? time : { ...time, stepSeconds: seconds }, plan.batch);
+  }
+
+  /**
+   * Ends the steps planned, one after another, for as long as each end is the kernel's next event
+   * (nothing else can happen before it); the first that is not is queued like any event. Most
+   * steps of a replica end this way: the order of events, and so every result, is the queue's.
+   */
+  private endStepsInPlace(): void {
+    while (this.pendingEnd !== null) {
+      const end = this.pendingEnd;
+      this.pendingEnd = null;
+      if (!this.kernel.fireInPlace(end)) {
+        this.stepEvent = this.kernel.queueReserved(end, 'step-end', this.onStepEnd);
+        return;
+      }
+      this.endStep();
+    }
   }
 
   /** Ends the running step `delay` seconds from now (a step runner's answer); ignored if the engine failed meanwhile. */
@@ -455,6 +479,7 @@ export class Replica {
     this.life++;
     if (this.stepEvent !== null) this.kernel.cancel(this.stepEvent);
     this.stepEvent = null;
+    this.pendingEnd = null;
     this.busy = false;
     const lost = [...this.waiting.drain(), ...this.running.drain(), ...this.handingOff];
     this.queuedBlocks = 0;

@@ -80,4 +80,73 @@ describe('Kernel', () => {
       }),
     );
   });
+
+  describe('reserved events fired in place', () => {
+    /**
+     * A chain of steps (each schedules the next `delays[i]` later, at COMPLETION priority) among
+     * other events at given times and priorities, the chain either queued (at) or reserved and
+     * fired in place whenever it is next. Returns what fired, in order, with the clock.
+     */
+    function runChain(inPlace: boolean, delays: number[], others: { time: number; priority: number }[], options = {}): string[] {
+      const k = new Kernel();
+      const log: string[] = [];
+      let i = 0;
+      let pending: ReturnType<Kernel['reserve']> | null = null;
+      const step = (): void => {
+        log.push(`step${i}@${k.now}`);
+        if (i >= delays.length) return;
+        const delay = delays[i++]!;
+        if (!inPlace) k.after(delay, 'step', onStep, PRIORITY.COMPLETION);
+        else pending = k.reserve(k.now + delay, 'step', PRIORITY.COMPLETION);
+      };
+      const onStep = (): void => {
+        step();
+        while (pending !== null) {
+          const next: ReturnType<Kernel['reserve']> = pending;
+          pending = null;
+          if (!k.fireInPlace(next)) {
+            k.queueReserved(next, 'step', onStep);
+            return;
+          }
+          step();
+        }
+      };
+      others.forEach((o, j) => k.at(o.time, `other${j}`, () => log.push(`other${j}@${k.now}`), o.priority));
+      k.at(0, 'step', onStep, PRIORITY.COMPLETION);
+      try {
+        const outcome = k.run(options);
+        log.push(`outcome ${JSON.stringify(outcome)} fired ${k.eventsFired} now ${k.now}`);
+      } catch (e) {
+        log.push(`threw ${(e as Error).name} fired ${k.eventsFired} now ${k.now}`);
+      }
+      return log;
+    }
+
+    it('give the order, clock and counts the queue gives, whatever else is scheduled (property)', () => {
+      const delays = fc.array(fc.oneof(fc.constant(1), fc.double({ min: 0, max: 5, noNaN: true })), { maxLength: 40 });
+      const others = fc.array(
+        fc.record({ time: fc.oneof(fc.integer({ min: 0, max: 60 }), fc.double({ min: 0, max: 60, noNaN: true })), priority: fc.constantFrom(0, 1, 2, 3) }),
+        { maxLength: 20 },
+      );
+      const options = fc.oneof(fc.constant({}), fc.record({ until: fc.integer({ min: 0, max: 60 }) }), fc.record({ eventBudget: fc.integer({ min: 0, max: 50 }) }));
+      fc.assert(
+        fc.property(delays, others, options, (d, o, opts) => {
+          expect(runChain(true, d, o, opts)).toEqual(runChain(false, d, o, opts));
+        }),
+      );
+    });
+
+    it('fire in place only while run() runs and nothing queued comes first', () => {
+      const k = new Kernel();
+      const early = k.reserve(1, 'early');
+      expect(k.fireInPlace(early)).toBe(false); // not running: the caller queues it
+      let inPlace: boolean[] = [];
+      k.at(2, 'other', () => {}, PRIORITY.NORMAL);
+      k.at(0, 'start', () => {
+        inPlace = [k.fireInPlace(k.reserve(1, 'before-other')), k.fireInPlace(k.reserve(3, 'after-other'))];
+      });
+      k.run();
+      expect(inPlace).toEqual([true, false]);
+    });
+  });
 });
