@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import secureJsonParse from 'secure-json-parse';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BoundedFileError, readBoundedText } from '../../engine/input/bounded-file.js';
 import type { Scenario } from '../../engine/scenario/scenario-types.js';
 import type { RunSummary } from '../run-summary.js';

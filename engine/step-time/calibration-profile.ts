@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BoundedFileError, readBoundedText } from '../input/bounded-file.js';
 import type { StepTimeCalibration } from './step-time-calibration.js';
 

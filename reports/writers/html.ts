@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { locateUpward } from '../../engine/input/locate-upward.js';
 import { describeValue, formatPath } from '../../engine/scenario/format-issues.js';
 import { SCENARIO_BOUNDS } from '../../engine/scenario/scenario-schema.js';
