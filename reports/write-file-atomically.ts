@@ -1,6 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+
+// node:crypto is loaded at the first write, not at start-up: most commands write no file, and
+// loading it (with the stream and key machinery it pulls in) costs every short command.
+const requireBuiltin = createRequire(import.meta.url);
+const randomBytes = (size: number): Buffer => (requireBuiltin('node:crypto') as typeof import('node:crypto')).randomBytes(size);
 
 /** Temp files not yet renamed into place (at most the one being written). */
 const pending = new Set<string>();

@@ -1,4 +1,5 @@
-import seedrandom from 'seedrandom';
+// Alea alone: seedrandom's main module also loads five other generators and node:crypto.
+import aleaGenerator from 'seedrandom/lib/alea.js';
 
 /** A source of uniform numbers in [0, 1). Distributions take one of these and nothing else. */
 export type RandomSource = () => number;
@@ -19,7 +20,7 @@ export function createRandomStreams(seed: number): RandomStreams {
     stream(name: string): RandomSource {
       let source = made.get(name);
       if (source === undefined) {
-        const alea = seedrandom.alea(`${seed}/${name}`);
+        const alea = aleaGenerator(`${seed}/${name}`);
         source = () => alea();
         made.set(name, source);
       }
