@@ -147,6 +147,9 @@ if (spec.needsShared && !existsSync('../shared/data')) {
 const t0 = performance.now();
 const { scenario, data } = loadScenario(spec.file, { sets: spec.sets });
 const t1 = performance.now();
+// BENCH_LOAD_ONLY: stop once loaded; an instruction count of this process is the baseline the
+// bench subtracts from a whole run's to count the simulation's own instructions.
+if (process.env.BENCH_LOAD_ONLY === '1') process.exit(0);
 const result = simulate(scenario, data);
 const t2 = performance.now();
 // Re-runs in the same process (BENCH_WARM_RUNS): what a sweep's worker pays per simulation once V8

@@ -1,7 +1,7 @@
 /**
  * npm run bench: runs each case in a fresh process and prints its figures. Nothing is asserted.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -61,6 +61,36 @@ const spread = (values: number[], unit = (v: number) => `${v.toFixed(3)} s`) => 
 };
 
 /**
+ * Wall times on a shared 2-core VM move by a third from one minute to the next; instruction counts
+ * do not (within 1%). Where valgrind is installed, the 10k run's are counted with V8 on one thread
+ * (its compiles then run on it, counted, and tier up at the same points every time): the first
+ * simulation's (a whole bench process less one that stops after loading) and `headroom simulate`'s.
+ * Null without valgrind.
+ */
+function simulationInstructions(): { simulation: string; command: string } | null {
+  const count = (argv: string[], env: Record<string, string> = {}): number => {
+    const run = spawnSync('valgrind', ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--single-threaded', ...argv], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    const refs = /I\s+refs:\s+([\d,]+)/.exec(run.stderr);
+    if (run.status !== 0 || !refs) throw new Error(`valgrind ${argv.join(' ')}: exit ${run.status}, no instruction count:\n${run.stderr}`);
+    return Number(refs[1]!.replaceAll(',', ''));
+  };
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  const benchCase = join(here, 'bench-case.js');
+  const simulation = count([benchCase, 'vidur-trace']) - count([benchCase, 'vidur-trace'], { BENCH_LOAD_ONLY: '1' });
+  const command = count([join(here, '..', '..', 'reports', 'cli', 'headroom.js'), 'simulate', 'scenarios/vidur-benchmark-llama-2-7b-a100.yaml']);
+  const g = (n: number) => `${(n / 1e9).toFixed(2)} G`;
+  return { simulation: g(simulation), command: g(command) };
+}
+
+/**
  * Issue 15's 10k figures, each from 5 fresh processes: the first simulation in a process (JIT
  * warm-up included), the same simulation re-run in that process (a sweep worker's cost), the bench
  * process, and the command a user types (`headroom simulate`, imports and printing included).
@@ -79,6 +109,8 @@ function vidurColdWarm(): BenchFigures {
   console.log('vidur-trace, 5 fresh processes:');
   console.log(`  first simulation in a process ${spread(runs.map((r) => r.simulateSeconds))}; re-run in the same process ${spread(runs.map((r) => r.warmSimulateSeconds))}`);
   console.log(`  bench process ${spread(runs.map((r) => r.processWallSeconds))}; \`headroom simulate\` whole process ${spread(command)}`);
+  const instructions = simulationInstructions();
+  if (instructions !== null) console.log(`  instructions (valgrind, V8 single-threaded: compiles included, machine load excluded): first simulation ${instructions.simulation}, \`headroom simulate\` ${instructions.command}`);
   // The first of them stands for the case in the usual block below.
   return runs[0]!;
 }
