@@ -26,14 +26,11 @@ export interface RunOptions {
 /**
  * An event whose place in the order is taken (its time, priority and sequence, as `at` gives them)
  * but which is not queued: its owner fires it in place when it is next (Kernel.fireInPlace), and
- * queues it only when something comes first. A replica's step ends are this: most of them are the
- * next event anyway, and firing them in place skips the queue without changing any order.
+ * queues it only when something comes first (Kernel.queueReserved, the same object: one allocation
+ * either way). A replica's step ends are this: most of them are the next event anyway, and firing
+ * them in place skips the queue without changing any order.
  */
-export interface ReservedEvent {
-  readonly time: number;
-  readonly priority: number;
-  readonly sequence: number;
-}
+export type ReservedEvent = EventHandle;
 
 export interface RunOutcome {
   eventsFired: number;
@@ -87,10 +84,14 @@ export class Kernel {
     return event;
   }
 
-  /** Takes the place in the order of an event at absolute time `at` (>= now), without queueing it. */
-  reserve(at: number, kind: string, priority: number = PRIORITY.NORMAL): ReservedEvent {
+  /**
+   * Takes the place in the order of an event at absolute time `at` (>= now) without queueing it:
+   * `handler` runs if it is queued (queueReserved); fired in place, its owner runs what it stands for.
+   */
+  reserve(at: number, kind: string, handler: EventHandler, priority: number = PRIORITY.NORMAL): ReservedEvent {
     if (!(at >= this.clock) || !Number.isFinite(at)) throw new InvalidScheduleTime(at, this.clock, kind);
-    return { time: at, priority, sequence: this.nextSequence++ };
+    const event: ScheduledEvent = { time: at, priority, sequence: this.nextSequence++, kind, handler, cancelled: false };
+    return event;
   }
 
   /**
@@ -109,11 +110,10 @@ export class Kernel {
     return true;
   }
 
-  /** Queues a reserved event at its place in the order. */
-  queueReserved(event: ReservedEvent, kind: string, handler: EventHandler): EventHandle {
-    const scheduled: ScheduledEvent = { time: event.time, priority: event.priority, sequence: event.sequence, kind, handler, cancelled: false };
-    this.queue.push(scheduled);
-    return scheduled;
+  /** Queues a reserved event at its place in the order; its handle cancels it like any. */
+  queueReserved(event: ReservedEvent): EventHandle {
+    this.queue.push(event as ScheduledEvent);
+    return event;
   }
 
   /** Schedules `handler` after `delay` seconds (>= 0). */

@@ -441,7 +441,7 @@ export class Replica {
     this.stepLife = this.life;
     // A straggler's step takes 1/speed as long; at full speed the time is untouched (bit for bit).
     const seconds = this.speed === 1 ? time.stepSeconds : time.stepSeconds / this.speed;
-    if (this.stepRunner === null) this.pendingEnd = this.kernel.reserve(this.kernel.now + seconds, 'step-end', PRIORITY.COMPLETION);
+    if (this.stepRunner === null) this.pendingEnd = this.kernel.reserve(this.kernel.now + seconds, 'step-end', this.onStepEnd, PRIORITY.COMPLETION);
     else this.stepRunner(this, this.speed === 1 ? time : { ...time, stepSeconds: seconds }, plan.batch);
   }
 
@@ -455,7 +455,7 @@ export class Replica {
       const end = this.pendingEnd;
       this.pendingEnd = null;
       if (!this.kernel.fireInPlace(end)) {
-        this.stepEvent = this.kernel.queueReserved(end, 'step-end', this.onStepEnd);
+        this.stepEvent = this.kernel.queueReserved(end);
         return;
       }
       this.endStep();

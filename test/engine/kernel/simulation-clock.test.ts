@@ -97,7 +97,7 @@ describe('Kernel', () => {
         if (i >= delays.length) return;
         const delay = delays[i++]!;
         if (!inPlace) k.after(delay, 'step', onStep, PRIORITY.COMPLETION);
-        else pending = k.reserve(k.now + delay, 'step', PRIORITY.COMPLETION);
+        else pending = k.reserve(k.now + delay, 'step', onStep, PRIORITY.COMPLETION);
       };
       const onStep = (): void => {
         step();
@@ -105,7 +105,7 @@ describe('Kernel', () => {
           const next: ReturnType<Kernel['reserve']> = pending;
           pending = null;
           if (!k.fireInPlace(next)) {
-            k.queueReserved(next, 'step', onStep);
+            k.queueReserved(next);
             return;
           }
           step();
@@ -138,12 +138,12 @@ describe('Kernel', () => {
 
     it('fire in place only while run() runs and nothing queued comes first', () => {
       const k = new Kernel();
-      const early = k.reserve(1, 'early');
+      const early = k.reserve(1, 'early', () => {});
       expect(k.fireInPlace(early)).toBe(false); // not running: the caller queues it
       let inPlace: boolean[] = [];
       k.at(2, 'other', () => {}, PRIORITY.NORMAL);
       k.at(0, 'start', () => {
-        inPlace = [k.fireInPlace(k.reserve(1, 'before-other')), k.fireInPlace(k.reserve(3, 'after-other'))];
+        inPlace = [k.fireInPlace(k.reserve(1, 'before-other', () => {})), k.fireInPlace(k.reserve(3, 'after-other', () => {}))];
       });
       k.run();
       expect(inPlace).toEqual([true, false]);
