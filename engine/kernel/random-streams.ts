@@ -1,3 +1,4 @@
+/// <reference path="./seedrandom-alea.d.ts" />
 // Alea alone: seedrandom's main module also loads five other generators and node:crypto.
 import aleaGenerator from 'seedrandom/lib/alea.js';
 
