@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { locateUpward } from '../../engine/input/locate-upward.js';
 
 /** What a CLI run left behind: its exit code and everything it printed. */
 export interface CliRun {
@@ -15,13 +15,9 @@ export interface CliRun {
  * than a fixed `../..`) keeps it right both from test/cli and from the compiled dist/test/cli.
  */
 function findProjectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('run-cli: no package.json above test/cli');
-    dir = parent;
-  }
+  const packageJson = locateUpward(import.meta.url, ['package.json']);
+  if (packageJson === null) throw new Error('run-cli: no package.json above test/cli');
+  return dirname(packageJson);
 }
 
 export const PROJECT_ROOT = findProjectRoot();

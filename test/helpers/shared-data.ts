@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { locateUpward } from '../../engine/input/locate-upward.js';
 
 /**
  * Real measurements live beside the project at ../shared/data (read in place, never copied).
@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
  */
 function findProjectRoot(): string {
   // Walk up to the package.json: right from test/helpers and from the compiled dist/test/helpers.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
+  const packageJson = locateUpward(import.meta.url, ['package.json']);
+  if (packageJson === null) throw new Error('shared-data: no package.json above test/helpers');
+  return dirname(packageJson);
 }
 const projectRoot = findProjectRoot();
 export const SHARED_DATA = resolve(projectRoot, '..', 'shared', 'data');
