@@ -282,7 +282,11 @@ export interface SetupModel {
   topology: Topology;
   /** The setup's GPUs, all of them, in rank order. */
   gpus: number[];
-  /** The algorithm the rows are priced with at every size: nvls where the NVSwitch reduces, else what 'auto' runs (ring in a node, hierarchical across). */
+  /**
+   * The algorithm the fitted efficiency belongs to: nvls where the NVSwitch reduces, else what
+   * 'auto' runs at 1 GiB (ring in a node, hierarchical across). The rows themselves are priced
+   * with 'auto' (setupRequest), which may run the ring family on small messages of an NVLS setup.
+   */
   algorithm: CollectivePlan['algorithm'];
 }
 
@@ -433,7 +437,7 @@ export interface SetupFit {
   heldBackBySize: { bytes: number; error: number }[];
   /** The same model without the pipeline fill (protocols, one latency scale each), fitted the same way. */
   withoutFill: { fitted: FittedCosts; heldBackErrorsFrom1MiB: ErrorSummary | null };
-  /** The algorithm the rows were priced with (SetupModel.algorithm). */
+  /** The algorithm the fitted efficiency belongs to (SetupModel.algorithm). */
   algorithm: CollectivePlan['algorithm'];
   /** Across nodes: the efficiency the same algorithm's phases run in sequence would need; null inside a node. */
   sequentialEfficiency: number | null;
